@@ -1,0 +1,1 @@
+"""Shared fixtures: keep this file small; module-specific fixtures live beside their tests."""

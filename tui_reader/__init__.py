@@ -1,0 +1,3 @@
+"""tui-reader: a fast, keyboard-first terminal news reader."""
+
+__version__ = "0.1.0"
