@@ -1,0 +1,233 @@
+"""Serve a benchmark corpus on 127.0.0.1 with added latency and HTTP validators (issue 7).
+
+    python bench/server.py DIR --port 8765 --latency-ms 50 [--no-validators] [--gzip]
+
+Every request waits `--latency-ms` before its answer (304s included), like a distant server.
+By default each file carries a strong ETag (a hash of its bytes) and a Last-Modified date
+(its mtime), and conditional requests are answered 304 Not Modified: If-None-Match wins over
+If-Modified-Since, as RFC 9110 says. `--no-validators` sends neither header and always answers
+200 with the full body: the "unchanged bodies, no validators" case.
+
+One thread per connection (ThreadingHTTPServer, HTTP/1.1 keep-alive) with a deep listen
+backlog, so 200+ clients at once are served in parallel; files are read once and kept in memory
+until their mtime or size changes. `--port 0` picks a free port; the first line on stdout is
+always `serving DIR at URL`, for scripts that wait for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import hashlib
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+CONTENT_TYPES = {
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".json": "application/feed+json; charset=utf-8",
+    ".toml": "text/plain; charset=utf-8",
+    ".opml": "text/x-opml; charset=utf-8",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFile:
+    """A file's bytes and validators, valid while its (mtime_ns, size) is unchanged."""
+
+    stamp: tuple[int, int]
+    body: bytes
+    gzipped: bytes | None
+    etag: str
+    last_modified: str
+    mtime: int  # whole seconds, as Last-Modified carries them
+
+
+class CorpusCache:
+    """Thread-safe in-memory cache of the files under one directory."""
+
+    def __init__(self, root: Path, compress: bool) -> None:
+        self.root = root.resolve()
+        self.compress = compress
+        self._files: dict[Path, CachedFile] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url_path: str) -> tuple[Path, CachedFile] | None:
+        """Return the file for a request path, or None when it is missing or outside the root."""
+        rel = unquote(urlsplit(url_path).path).lstrip("/")
+        path = (self.root / rel).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            return None
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        with self._lock:
+            cached = self._files.get(path)
+        if cached is None or cached.stamp != stamp:
+            body = path.read_bytes()
+            cached = CachedFile(
+                stamp=stamp,
+                body=body,
+                gzipped=gzip.compress(body, compresslevel=6, mtime=0) if self.compress else None,
+                etag='"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"',
+                last_modified=formatdate(st.st_mtime, usegmt=True),
+                mtime=int(st.st_mtime),
+            )
+            with self._lock:
+                self._files[path] = cached
+        return path, cached
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """Weak comparison, as RFC 9110 prescribes for If-None-Match."""
+    if header.strip() == "*":
+        return True
+    tags = (t.strip().removeprefix("W/") for t in header.split(","))
+    return etag in tags
+
+
+def _not_modified(handler: BaseHTTPRequestHandler, f: CachedFile) -> bool:
+    inm = handler.headers.get("If-None-Match")
+    if inm is not None:
+        return _etag_matches(inm, f.etag)
+    ims = handler.headers.get("If-Modified-Since")
+    if ims is None:
+        return False
+    try:
+        since = parsedate_to_datetime(ims).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return False
+    return f.mtime <= since
+
+
+def make_handler(
+    cache: CorpusCache, latency_s: float, validators: bool, verbose: bool
+) -> type[BaseHTTPRequestHandler]:
+    """Build the request handler class bound to one corpus and one set of options."""
+
+    class CorpusHandler(BaseHTTPRequestHandler):
+        """GET/HEAD for corpus files, with latency and (optionally) validators."""
+
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in separate writes
+
+        def version_string(self) -> str:
+            return "tui-reader-bench/1"
+
+        def do_GET(self) -> None:
+            self._answer(send_body=True)
+
+        def do_HEAD(self) -> None:
+            self._answer(send_body=False)
+
+        def _answer(self, send_body: bool) -> None:
+            if latency_s:
+                time.sleep(latency_s)
+            found = cache.get(self.path)
+            if found is None:
+                self._plain(HTTPStatus.NOT_FOUND, b"not found\n", send_body)
+                return
+            path, f = found
+            if validators and _not_modified(self, f):
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.send_header("ETag", f.etag)
+                self.send_header("Last-Modified", f.last_modified)
+                self.end_headers()
+                return
+            body = f.body
+            use_gzip = f.gzipped is not None and "gzip" in self.headers.get("Accept-Encoding", "")
+            self.send_response(HTTPStatus.OK)
+            self.send_header(
+                "Content-Type", CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+            )
+            if use_gzip:
+                body = f.gzipped  # type: ignore[assignment]
+                self.send_header("Content-Encoding", "gzip")
+            if f.gzipped is not None:
+                self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Content-Length", str(len(body)))
+            if validators:
+                self.send_header("ETag", f.etag)
+                self.send_header("Last-Modified", f.last_modified)
+                self.send_header("Cache-Control", "no-cache")
+            else:
+                self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body)
+
+        def _plain(self, status: HTTPStatus, body: bytes, send_body: bool) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            if verbose:
+                super().log_message(format, *args)
+
+    return CorpusHandler
+
+
+class CorpusServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer with a listen backlog deep enough for hundreds of clients at once."""
+
+    daemon_threads = True
+    request_queue_size = 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: serve DIR until interrupted."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dir", type=Path, help="corpus directory (from bench/corpus.py)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any)")
+    parser.add_argument(
+        "--latency-ms", type=float, default=50.0, help="added delay per request (default 50)"
+    )
+    parser.add_argument(
+        "--no-validators",
+        action="store_true",
+        help="send no ETag/Last-Modified and always answer 200",
+    )
+    parser.add_argument(
+        "--gzip", action="store_true", help="gzip bodies for clients that accept it"
+    )
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    args = parser.parse_args(argv)
+    if not args.dir.is_dir():
+        parser.error(f"{args.dir}: not a directory; create it with bench/corpus.py")
+    if args.latency_ms < 0:
+        parser.error("--latency-ms must be >= 0")
+
+    cache = CorpusCache(args.dir, compress=args.gzip)
+    handler = make_handler(
+        cache, args.latency_ms / 1000, validators=not args.no_validators, verbose=args.verbose
+    )
+    try:
+        server = CorpusServer((args.host, args.port), handler)
+    except OSError as exc:
+        print(
+            f"server.py: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr
+        )
+        return 1
+    with server:
+        host, port = server.server_address[:2]
+        print(f"serving {args.dir} at http://{host}:{port}/", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

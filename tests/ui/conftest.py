@@ -1,0 +1,91 @@
+"""UI fixtures: a real SQLite store filled through the real parser, and an app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tui_reader.demo import DEMO_FEEDS, demo_feed_bytes, demo_feed_url
+from tui_reader.models import Config, FeedConfig, Settings
+from tui_reader.parse import parse_feed
+from tui_reader.store import Store
+from tui_reader.ui.app import ReaderApp
+
+FIXED_NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+FETCHED_AT = "2026-11-28T12:00:00+00:00"
+
+HOSTILE_URL = "https://hostile.example/feed.xml"
+HOSTILE_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Hostile</title><link>https://hostile.example/</link>
+<item><title>[bold red]Pwned[/] [@click=app.quit]click me[/] [link=file:///etc/passwd]x[/link]</title>
+<link>https://hostile.example/a</link><guid>h1</guid>
+<pubDate>Tue, 24 Nov 2026 08:00:00 +0000</pubDate>
+<description>Body with [reverse]markup[/reverse] &amp; escape&#27;[31m red</description></item>
+<item><title>Title with &#27;]52;c;ZXZpbA==&#7; clipboard and &#27;[2J clear</title>
+<link>javascript:alert(1)</link><guid>h2</guid>
+<pubDate>Mon, 23 Nov 2026 08:00:00 +0000</pubDate>
+<description>plain</description></item>
+</channel></rss>
+"""
+
+
+def sample_config(extra: tuple[FeedConfig, ...] = (), **settings: object) -> Config:
+    """The demo feeds plus a hostile one, with manual refresh so nothing runs by itself."""
+    feeds = tuple(
+        FeedConfig(name=name, url=demo_feed_url(filename), tags=tags)
+        for name, filename, tags in DEMO_FEEDS
+    )
+    feeds += (FeedConfig(name="Hostile [red]feed[/]", url=HOSTILE_URL, tags=("tech",)),)
+    values: dict[str, object] = {"refresh_interval": 0, "keep_days": 0}
+    values.update(settings)
+    return Config(settings=Settings(**values), feeds=feeds + extra)  # type: ignore[arg-type]
+
+
+def fill_store(store: Store, config: Config) -> None:
+    """Parse the bundled demo feeds and the hostile feed into `store`."""
+    store.sync_feeds(config.feeds)
+    for _, filename, _ in DEMO_FEEDS:
+        url = demo_feed_url(filename)
+        parsed = parse_feed(demo_feed_bytes(filename), url=url, fetched_at=FETCHED_AT)
+        store.upsert_entries(url, parsed.entries, now=FETCHED_AT)
+    parsed = parse_feed(HOSTILE_RSS.encode(), url=HOSTILE_URL, fetched_at=FETCHED_AT)
+    store.upsert_entries(HOSTILE_URL, parsed.entries, now=FETCHED_AT)
+
+
+@pytest.fixture(autouse=True)
+def utc_timezone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates are shown in local time: pin it so screens are the same everywhere."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "tui-reader.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Store:
+    store = Store.open(db_path)
+    fill_store(store, sample_config())
+    yield store
+    store.close()
+
+
+AppFactory = Callable[..., ReaderApp]
+
+
+@pytest.fixture
+def make_app(store: Store) -> AppFactory:
+    """Build the app the way `cli.main` does, with a fixed clock."""
+
+    def make(config: Config | None = None, app_store: Store | None = None, **kwargs: object) -> ReaderApp:
+        kwargs.setdefault("clock", lambda: FIXED_NOW)
+        return ReaderApp(config or sample_config(), app_store or store, **kwargs)  # type: ignore[arg-type]
+
+    return make

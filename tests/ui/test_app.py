@@ -1,0 +1,406 @@
+"""The reader driven through Pilot: every key of SPEC's table, on a real SQLite store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, SelectionList, Static
+
+from tests.ui.conftest import AppFactory, sample_config
+from tui_reader.actions import ACTIONS
+from tui_reader.models import ArticleQuery, FeedConfig
+from tui_reader.store import Store
+from tui_reader.ui.screens.help import HelpScreen
+from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.screens.search import SearchScreen
+from tui_reader.ui.screens.tags import TagPicker
+from tui_reader.ui.widgets.headline_list import HeadlineList
+from tui_reader.ui.widgets.reader_pane import ReaderPane
+
+TIKTOK = "Face à son interdiction aux USA, TikTok sollicite l’aide de Facebook et Instagram"
+
+
+async def settle(pilot) -> None:
+    """Wait until every worker has finished and the screen has caught up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def main_screen(app) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.visual)
+
+
+async def test_start_lists_newest_first(make_app: AppFactory, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        assert headlines.total == store.count(ArticleQuery()) == 45
+        first = headlines.article_at(0)
+        assert first is not None and first.title.startswith("Fuite de données")
+        assert headlines.has_focus
+
+
+async def test_j_k_and_arrows_move_the_cursor(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("j", "j", "down")
+        assert headlines.cursor == 3
+        await pilot.press("k", "up")
+        assert headlines.cursor == 1
+
+
+async def test_enter_opens_marks_read_and_escape_goes_back(make_app: AppFactory, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        headlines = screen.query_one(HeadlineList)
+        target = headlines.current
+        assert target is not None and not target.read
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = screen.query_one(ReaderPane)
+        assert reader.article is not None and reader.article.id == target.id
+        assert reader.has_focus
+        stored = store.get_article(target.id)
+        assert stored is not None and stored.read
+        assert headlines.current is not None and headlines.current.read
+        await pilot.press("escape")
+        assert headlines.has_focus
+        await pilot.press("l")
+        await settle(pilot)
+        assert reader.has_focus
+        await pilot.press("h")
+        assert headlines.has_focus
+
+
+async def test_j_in_the_reading_pane_opens_the_next_item(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        screen = main_screen(app)
+        second = screen.query_one(HeadlineList).article_at(1)
+        reader = screen.query_one(ReaderPane)
+        assert second is not None and reader.article is not None
+        assert reader.article.id == second.id
+
+
+async def open_tiktok(pilot) -> None:
+    screen = main_screen(pilot.app)
+    headlines = screen.query_one(HeadlineList)
+    for index in range(headlines.total):
+        article = headlines.article_at(index)
+        if article is not None and article.title == TIKTOK:
+            headlines.cursor = index
+            break
+    else:
+        raise AssertionError("TikTok article not listed")
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_space_and_pages_scroll_the_article(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_tiktok(pilot)
+        reader = main_screen(app).query_one(ReaderPane)
+        assert reader.max_scroll_y > 0
+        await pilot.press("space")
+        await pilot.pause()
+        first = reader.scroll_y
+        assert first > 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert reader.scroll_y > first
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert reader.scroll_y == pytest.approx(first, abs=1)
+
+
+async def test_pagedown_in_the_list_moves_a_page(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = main_screen(app).query_one(HeadlineList)
+        await pilot.press("pagedown")
+        assert headlines.cursor == headlines.page_size()
+        await pilot.press("pageup")
+        assert headlines.cursor == 0
+
+
+async def test_n_and_p_jump_between_unread(make_app: AppFactory, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = main_screen(app).query_one(HeadlineList)
+        second = headlines.article_at(1)
+        assert second is not None
+        store.set_read([second.id], True)
+        await pilot.press("enter")  # reads row 0
+        await settle(pilot)
+        await pilot.press("n")  # row 1 is read already: lands on row 2
+        await settle(pilot)
+        assert headlines.cursor == 2
+        reader = main_screen(app).query_one(ReaderPane)
+        assert reader.article is not None and reader.article.id == headlines.article_at(2).id
+        store.set_read([headlines.article_at(0).id], False)
+        await pilot.press("p")
+        await settle(pilot)
+        assert headlines.cursor == 0
+
+
+async def test_tab_cycles_focus(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        order = []
+        for _ in range(3):
+            await pilot.press("tab")
+            order.append(app.focused.id if app.focused else None)
+        assert set(order) == {"sidebar", "headlines", "reader"}
+        await pilot.press("shift+tab")
+        assert app.focused is not None and app.focused.id == order[1]
+        assert screen is app.screen
+
+
+async def test_m_toggles_read_and_A_marks_all_with_undo(make_app: AppFactory, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = main_screen(app).query_one(HeadlineList)
+        first = headlines.current
+        assert first is not None
+        await pilot.press("m")
+        assert store.get_article(first.id).read
+        await pilot.press("m")
+        assert not store.get_article(first.id).read
+        await pilot.press("A")
+        await settle(pilot)
+        assert store.count(ArticleQuery(unread=True)) == 0
+        await pilot.press("u")
+        await settle(pilot)
+        assert store.count(ArticleQuery(unread=True)) == 45
+
+
+async def test_bookmark_persists_across_restart(make_app: AppFactory, store: Store, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_tiktok(pilot)
+        await pilot.press("b")
+        reader = main_screen(app).query_one(ReaderPane)
+        assert reader.article is not None
+        bookmarked_id = reader.article.id
+        # Written before the key returned: a second connection sees it at once.
+        with Store.open(db_path) as other:
+            assert [a.id for a in other.headlines(ArticleQuery(bookmarked=True))] == [bookmarked_id]
+        await pilot.press("q")
+    store.close()
+    with Store.open(db_path) as reopened:
+        again = make_app(app_store=reopened)
+        async with again.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("B")
+            await settle(pilot)
+            headlines = main_screen(again).query_one(HeadlineList)
+            assert headlines.total == 1
+            assert headlines.current is not None and headlines.current.title == TIKTOK
+            assert headlines.current.bookmarked
+
+
+async def test_b_again_removes_the_bookmark(make_app: AppFactory, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = main_screen(app).query_one(HeadlineList).current
+        await pilot.press("b")
+        assert store.get_article(first.id).bookmarked
+        await pilot.press("b")
+        assert not store.get_article(first.id).bookmarked
+
+
+async def test_tag_picker_ands_tags_and_updates_counts(make_app: AppFactory, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TagPicker)
+        tags = list(picker.tags)
+        assert {"tech", "fr", "mobile"} <= set(tags)
+        assert picker.counts["mobile"] == store.count(ArticleQuery(tags=("mobile",)))
+        selection = picker.query_one(SelectionList)
+        selection.highlighted = tags.index("tech")
+        await pilot.press("space")
+        await settle(pilot)
+        tech_count = store.count(ArticleQuery(tags=("tech",)))
+        assert picker.counts["tech"] == tech_count
+        assert picker.counts["jeux"] == store.count(ArticleQuery(tags=("tech", "jeux"))) == 0
+        selection.highlighted = tags.index("mobile")
+        await pilot.press("space")
+        await settle(pilot)
+        both = store.count(ArticleQuery(tags=("tech", "mobile")))
+        assert 0 < both < tech_count
+        assert picker.counts["fr"] == store.count(ArticleQuery(tags=("tech", "mobile", "fr")))
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.filter.tags == ("tech", "mobile")
+        assert screen.query_one(HeadlineList).total == both
+        assert "#tech + #mobile" in text_of(screen.query_one("#filter-bar", Static))
+        await pilot.press("T")
+        await settle(pilot)
+        assert screen.filter.tags == ()
+        assert screen.query_one(HeadlineList).total == 45
+
+
+async def test_search_with_filter_terms(make_app: AppFactory, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        app.screen.query_one(Input).value = "tiktok +fr -jeux is:unread @30d"
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main_screen(app)
+        headlines = screen.query_one(HeadlineList)
+        assert headlines.total >= 1
+        titles = [headlines.article_at(i).title for i in range(headlines.total)]
+        assert TIKTOK in titles
+        assert "search: tiktok +fr" in text_of(screen.query_one("#filter-bar", Static))
+        await pilot.press("escape")  # clears the search
+        await settle(pilot)
+        assert headlines.total == 45
+
+
+async def test_accent_insensitive_search(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main_screen(app).set_filter(main_screen(app).filter.__class__(search="donnees"))
+        await settle(pilot)
+        headlines = main_screen(app).query_one(HeadlineList)
+        assert headlines.total >= 1
+        assert any("données" in headlines.article_at(i).title for i in range(headlines.total))
+
+
+async def test_o_opens_http_links_only_and_y_copies(make_app: AppFactory, monkeypatch) -> None:
+    app = make_app()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.delenv("BROWSER", raising=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = main_screen(app).query_one(HeadlineList).current
+        await pilot.press("o")
+        assert opened == [first.link]
+        await pilot.press("y")
+        assert app.clipboard == first.link
+        # The hostile item's javascript: link never reaches the browser.
+        main_screen(app).open_url("javascript:alert(1)")
+        main_screen(app).open_url("file:///etc/passwd")
+        assert opened == [first.link]
+
+
+async def test_help_lists_every_binding(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        table = text_of(app.screen.query_one("#help-table", Static))
+        for action in ACTIONS:
+            assert action.description in table
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_palette_goes_to_a_feed(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to feed korben")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.filter.feed == "Korben (démo)"
+        assert screen.query_one(HeadlineList).total == 10
+
+
+async def test_q_quits(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app._exit_renderables == []
+
+
+async def test_markup_and_controls_in_titles_are_shown_literally(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.set_filter(screen.filter.__class__(feed="Hostile [red]feed[/]"))
+        await settle(pilot)
+        headlines = screen.query_one(HeadlineList)
+        assert headlines.total == 2
+        rows = ["".join(seg.text for seg in headlines.render_line(y)) for y in range(2)]
+        assert "[bold red]Pwned[/] [@click=app.quit]click me[/]" in rows[0]
+        assert "\x1b" not in rows[1] and "\x07" not in rows[1]
+        assert "clipboard" in rows[1]
+        await pilot.press("enter")
+        await settle(pilot)
+        header = text_of(screen.query_one("#article-header", Static))
+        assert "[bold red]Pwned[/]" in header
+        assert app.is_running  # the [@click=app.quit] text did not act
+
+
+async def test_keys_remapped_from_config(make_app: AppFactory, store: Store) -> None:
+    config = sample_config()
+    config = config.__class__(settings=config.settings, feeds=config.feeds, keys={"bookmark": "x"})
+    app = make_app(config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = main_screen(app).query_one(HeadlineList).current
+        await pilot.press("x")
+        assert store.get_article(first.id).bookmarked
+        await pilot.press("b")
+        assert store.get_article(first.id).bookmarked  # b no longer toggles
+
+
+async def test_sidebar_shows_feed_error_mark(make_app: AppFactory, store: Store) -> None:
+    store.record_fetch(
+        sample_config().feeds[0].url, status="error", etag=None, last_modified=None,
+        body_hash=None, error="HTTP 404 Not Found", when="2026-11-28T11:00:00+00:00",
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sidebar = main_screen(app).query_one("#sidebar")
+        prompts = [str(option.prompt) for option in sidebar.options]
+        assert any(p.startswith("⚠ Numerama") for p in prompts)
+        assert sidebar.feed_errors["Numerama (démo)"] == "HTTP 404 Not Found"

@@ -1,0 +1,80 @@
+"""Screens checked with pytest-textual-snapshot: fixed data, fixed clock, no cursor blink."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import AppFactory
+from tests.ui.test_app import open_tiktok, settle
+from tui_reader.models import ArticleQuery
+from tui_reader.store import Store
+
+
+async def ready(pilot) -> None:
+    await settle(pilot)
+
+
+def test_main_screen_wide(snap_compare, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=ready)
+
+
+def test_main_screen_narrow(snap_compare, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=ready)
+
+
+def test_reading_pane_with_tiktok_article(snap_compare, make_app: AppFactory) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await open_tiktok(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_help_screen(snap_compare, make_app: AppFactory) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_tag_picker(snap_compare, make_app: AppFactory) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_command_palette(snap_compare, make_app: AppFactory) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"feed")
+        await pilot.pause(0.5)
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_feed_error_mark(snap_compare, make_app: AppFactory, store: Store) -> None:
+    url = store.feed_states()
+    numerama = next(state for state in url.values() if state.name.startswith("Numerama"))
+    store.record_fetch(
+        numerama.url, status="error", etag=None, last_modified=None, body_hash=None,
+        error="HTTP 503 Service Unavailable (retry after 120 s)", when="2026-11-28T11:00:00+00:00",
+    )
+    assert store.count(ArticleQuery()) == 45
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("tab")  # the sidebar
+        for _ in range(20):
+            await pilot.press("down")
+            option = pilot.app.focused.highlighted_option
+            if option is not None and (option.id or "").startswith("feed:Numerama"):
+                break
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)

@@ -1,0 +1,873 @@
+"""The config file: load and validate it, write the starter file, append feeds.
+
+Reading uses `tomllib`; every problem (file, line, dotted key, message) is collected before
+`load_config` gives up with a `ConfigError`, so one `check-config` run lists them all.
+Writing uses `tomlkit` so that the user's comments and layout survive `import`.
+
+Entries of `[[feeds]]` are numbered from 1 in problem keys (`feeds[1].url` is the first
+entry), like the lines they point at.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import difflib
+import math
+import os
+import re
+import tempfile
+import tomllib
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlsplit, urlunsplit
+
+import tomlkit
+from tomlkit import TOMLDocument
+from tomlkit.items import AoT, Array, InlineTable, Item, Key, Table, Whitespace
+
+from tui_reader.actions import ACTION_IDS, ACTIONS
+from tui_reader.models import Config, FeedConfig, FullArticles, Settings
+
+__all__ = [
+    "EMBEDDED_DEFAULT_TOML",
+    "EMBEDDED_FILE_NAME",
+    "FULL_ARTICLES_VALUES",
+    "THEMES",
+    "ConfigError",
+    "Problem",
+    "add_feeds",
+    "config_from_text",
+    "key_names",
+    "load_config",
+    "normalize_url",
+    "problems_for_text",
+    "unique_name",
+    "url_problem",
+    "write_starter_config",
+]
+
+# Textual 8.2.8's BUILTIN_THEMES (textual/theme.py), copied as data so the core stays free of
+# Textual; tests/test_config.py asserts the two sets are equal.
+THEMES: frozenset[str] = frozenset(
+    {
+        "ansi-dark",
+        "ansi-light",
+        "atom-one-dark",
+        "atom-one-light",
+        "catppuccin-frappe",
+        "catppuccin-latte",
+        "catppuccin-macchiato",
+        "catppuccin-mocha",
+        "dracula",
+        "flexoki",
+        "gruvbox",
+        "monokai",
+        "nord",
+        "rose-pine",
+        "rose-pine-dawn",
+        "rose-pine-moon",
+        "solarized-dark",
+        "solarized-light",
+        "textual-dark",
+        "textual-light",
+        "tokyo-night",
+    }
+)
+
+FULL_ARTICLES_VALUES: tuple[str, ...] = ("auto", "always", "never")
+EMBEDDED_FILE_NAME = "<embedded default config>"
+
+EMBEDDED_DEFAULT_TOML: str = (
+    resources.files("tui_reader").joinpath("default_config.toml").read_text(encoding="utf-8")
+)
+"""The starter config; `config.example.toml` at the top of the repository is the same text."""
+
+_TOP_LEVEL = ("settings", "feeds", "keys")
+_FEED_KEYS = ("name", "url", "tags", "full_articles")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a config file, printed as `FILE:LINE: key: message`."""
+
+    file: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{max(self.line, 1)}: {self.key}: {self.message}"
+
+
+class ConfigError(Exception):
+    """A config that cannot be honoured; `problems` lists every reason, in file order."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate the config at `path` (None: the embedded default).
+
+    Raises `ConfigError` listing every problem, including a missing or unreadable file.
+    """
+    if path is None:
+        return config_from_text(EMBEDDED_DEFAULT_TOML, EMBEDDED_FILE_NAME)
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            [
+                Problem(
+                    file,
+                    1,
+                    "file",
+                    "file not found; create it with `tui-reader config-init` "
+                    "or point --config / $TUI_READER_CONFIG at an existing file",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError([Problem(file, 1, "file", f"cannot read the file: {reason}")]) from None
+    text, problem = _decode(data, file)
+    if problem is not None:
+        raise ConfigError([problem])
+    return config_from_text(text, file, path)
+
+
+def config_from_text(text: str, file: str, path: Path | None = None) -> Config:
+    """Validate TOML `text` (named `file` in problems) into a `Config`, or raise `ConfigError`."""
+    config, problems = _validate_text(text, file)
+    if problems or config is None:
+        raise ConfigError(problems)
+    return Config(settings=config.settings, feeds=config.feeds, keys=config.keys, path=path)
+
+
+def problems_for_text(text: str, file: str = "<config>") -> list[Problem]:
+    """Every problem in TOML `text`, in line order; an empty list means the config is valid."""
+    return _validate_text(text, file)[1]
+
+
+def _decode(data: bytes, file: str) -> tuple[str, Problem | None]:
+    """UTF-8 text of `data` (a leading BOM is tolerated), or a problem at the first bad byte."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return "", Problem(
+            file,
+            line,
+            "file",
+            f"not valid UTF-8 (byte {data[exc.start]:#04x} at column {column}); "
+            "save the file as UTF-8",
+        )
+
+
+def _validate_text(text: str, file: str) -> tuple[Config | None, list[Problem]]:
+    """Parse and check `text`; the config is None whenever there is a problem."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line = text.count("\n") + 1
+        match = _TOML_POSITION.search(message)
+        if match:
+            line = int(match.group(1))
+            message = message[: match.start()] + f" at column {match.group(2)}"
+        else:
+            message = message.replace(" (at end of document)", " at the end of the file")
+        return None, [Problem(file, line, "syntax", f"invalid TOML: {message}")]
+    lines = _KeyLines(text)
+    checker = _Checker(file, lines)
+    config = checker.check(document)
+    problems = sorted(checker.problems, key=lambda problem: problem.line)
+    return (None if problems else config), problems
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def normalize_url(url: str) -> str:
+    """The form used to compare feed URLs: lower-case scheme and host, no trailing slash."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be a feed address (http or https with a host), or None when it can."""
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
+        return "the URL contains spaces or control characters; percent-encode them"
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError on a malformed port
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        shown = parts.scheme or "no scheme"
+        return f"only http:// and https:// feed URLs are supported, not {shown}"
+    if not parts.hostname:
+        return "the URL has no host; write it like https://example.com/feed"
+    return None
+
+
+def _has_control_chars(value: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" for ch in value)
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, int):
+        return f"integer {value}"
+    if isinstance(value, float):
+        return f"float {value}"
+    if isinstance(value, str):
+        return f"string {_quote(value)}"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__.replace("datetime", "date-time")
+
+
+def _quote(value: str) -> str:
+    """A double-quoted, escaped rendering of `value` for one-line messages."""
+    escaped = value.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+    return f'"{escaped}"' if len(escaped) <= 60 else f'"{escaped[:57]}..."'
+
+
+def _dotted(path: Path_) -> str:
+    """`("feeds", 1, "url")` → `feeds[2].url` (entries are numbered from 1)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            name = part if _BARE_KEY.fullmatch(part) else _quote(part)
+            out += f".{name}" if out else name
+    return out
+
+
+def _suggest(value: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "expected one of: " + ", ".join(choices)
+
+
+# Textual key names (textual.keys): the special keys and the names of ASCII punctuation.
+_SPECIAL_KEYS = frozenset(
+    {
+        "escape",
+        "enter",
+        "tab",
+        "space",
+        "backspace",
+        "delete",
+        "insert",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+        "up",
+        "down",
+        "left",
+        "right",
+    }
+    | {f"f{number}" for number in range(1, 25)}
+)
+_MODIFIERS = ("ctrl", "alt", "meta", "super", "hyper", "shift")
+_KEY_NAME_REPLACEMENTS = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
+
+
+def _character_to_key(character: str) -> str:
+    """Textual's name for a one-character key (`?` → `question_mark`), as textual.keys does."""
+    if character.isalnum():
+        return character
+    try:
+        name = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return character
+    return _KEY_NAME_REPLACEMENTS.get(name, name)
+
+
+_PUNCTUATION_NAMES = frozenset(_character_to_key(ch) for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _parse_key(part: str) -> str | None:
+    """The canonical form of one Textual key (`ctrl+x`, `B`, `?`), or None when invalid."""
+    if len(part) == 1:
+        return _character_to_key(part) if part.isprintable() and not part.isspace() else None
+    *modifiers, base = part.split("+")
+    if not base or any(modifier not in _MODIFIERS for modifier in modifiers):
+        return None
+    if len(set(modifiers)) != len(modifiers):
+        return None
+    if len(base) == 1:
+        if not base.isprintable() or base.isspace():
+            return None
+        base = _character_to_key(base)
+    elif base not in _SPECIAL_KEYS and base not in _PUNCTUATION_NAMES:
+        return None
+    ordered = [modifier for modifier in _MODIFIERS if modifier in modifiers]
+    return "+".join([*ordered, base])
+
+
+def key_names(keys: str) -> list[str] | None:
+    """Canonical names of a comma-separated Textual key list, or None when any is invalid."""
+    names: list[str] = []
+    for part in keys.split(","):
+        name = _parse_key(part)
+        if name is None:
+            return None
+        if name not in names:
+            names.append(name)
+    return names
+
+
+class _Checker:
+    """Walks a parsed document, collecting problems and building the `Config` parts."""
+
+    def __init__(self, file: str, lines: _KeyLines) -> None:
+        self.file = file
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path_, message: str) -> None:
+        self.problems.append(Problem(self.file, self.lines.line(path), _dotted(path), message))
+
+    def check(self, document: dict[str, Any]) -> Config:
+        for key, value in document.items():
+            if key not in _TOP_LEVEL:
+                kind = "table" if isinstance(value, dict | list) else "key"
+                self.add((key,), f"unknown {kind}; {_suggest(key, _TOP_LEVEL)}")
+        settings = self.check_settings(document.get("settings", {}))
+        feeds = self.check_feeds(document.get("feeds", []))
+        keys = self.check_keys(document.get("keys", {}))
+        return Config(settings=settings, feeds=feeds, keys=keys)
+
+    # -- [settings]
+
+    def check_settings(self, table: object) -> Settings:
+        if not isinstance(table, dict):
+            self.add(("settings",), f"must be a table ([settings]), not {_type_name(table)}")
+            return Settings()
+        validators: dict[str, Callable[[Path_, object], object]] = {
+            "refresh_interval": self._int_range(0, 10080, "minutes; 0 = manual only"),
+            "concurrency": self._int_range(1, 64, "feeds at once"),
+            "timeout": self._timeout,
+            "max_feed_bytes": self._int_range(1000, 1_000_000_000, "bytes"),
+            "full_articles": self._full_articles,
+            "keep_days": self._int_range(0, 36500, "days; 0 = never purge"),
+            "theme": self._theme,
+        }
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            path: Path_ = ("settings", key)
+            validator = validators.get(key)
+            if validator is None:
+                self.add(path, f"unknown key; {_suggest(key, list(validators))}")
+                continue
+            checked = validator(path, value)
+            if checked is not None:
+                values[key] = checked
+        return Settings(**values)
+
+    def _int_range(self, low: int, high: int, unit: str) -> Callable[[Path_, object], object]:
+        def check(path: Path_, value: object) -> int | None:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.add(path, f"expected an integer ({unit}), got {_type_name(value)}")
+                return None
+            if not low <= value <= high:
+                self.add(path, f"{value} is out of range; use {low}..{high} ({unit})")
+                return None
+            return value
+
+        return check
+
+    def _timeout(self, path: Path_, value: object) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.add(path, f"expected a number of seconds, got {_type_name(value)}")
+            return None
+        if not (math.isfinite(value) and 0 < value <= 300):
+            self.add(path, f"{value} is out of range; use more than 0 and at most 300 seconds")
+            return None
+        return float(value)
+
+    def _full_articles(self, path: Path_, value: object) -> str | None:
+        if isinstance(value, str) and value in FULL_ARTICLES_VALUES:
+            return value
+        shown = _type_name(value)
+        self.add(path, f'expected "auto", "always" or "never", got {shown}')
+        return None
+
+    def _theme(self, path: Path_, value: object) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.add(path, f"expected a theme name, got {_type_name(value)}")
+            return None
+        if value not in THEMES:
+            self.add(path, f"unknown theme {_quote(value)}; {_suggest(value, sorted(THEMES))}")
+            return None
+        return value
+
+    # -- [[feeds]]
+
+    def check_feeds(self, feeds: object) -> tuple[FeedConfig, ...]:
+        if not isinstance(feeds, list):
+            self.add(("feeds",), f"must be an array of tables ([[feeds]]), not {_type_name(feeds)}")
+            return ()
+        result: list[FeedConfig] = []
+        urls: dict[str, int] = {}
+        names: dict[str, int] = {}
+        for index, entry in enumerate(feeds):
+            feed = self.check_feed(index, entry)
+            if feed is None:
+                continue
+            url_key = normalize_url(feed.url)
+            if url_key in urls:
+                first = urls[url_key]
+                self.add(
+                    ("feeds", index, "url"),
+                    f"duplicate URL: feeds[{first + 1}] (line "
+                    f"{self.lines.line(('feeds', first, 'url'))}) has the same feed; remove one",
+                )
+            else:
+                urls[url_key] = index
+            name_key = feed.name.casefold()
+            if name_key in names:
+                first = names[name_key]
+                self.add(
+                    ("feeds", index, "name"),
+                    f"duplicate name {_quote(feed.name)}: feeds[{first + 1}] (line "
+                    f"{self.lines.line(('feeds', first, 'name'))}) has it too; rename one",
+                )
+            else:
+                names[name_key] = index
+            result.append(feed)
+        return tuple(result)
+
+    def check_feed(self, index: int, entry: object) -> FeedConfig | None:
+        base: Path_ = ("feeds", index)
+        if not isinstance(entry, dict):
+            self.add(base, f"each feed must be a table, not {_type_name(entry)}")
+            return None
+        before = len(self.problems)
+        for key in entry:
+            if key not in _FEED_KEYS:
+                self.add((*base, key), f"unknown key; {_suggest(key, _FEED_KEYS)}")
+        name = entry.get("name")
+        if name is None:
+            self.add((*base, "name"), 'missing; every feed needs a name = "..."')
+        elif not isinstance(name, str):
+            self.add((*base, "name"), f"expected a string, got {_type_name(name)}")
+        elif not name.strip():
+            self.add((*base, "name"), "empty name; give the feed a name to show in the sidebar")
+        elif _has_control_chars(name):
+            self.add((*base, "name"), "the name contains control characters; remove them")
+        url = entry.get("url")
+        if url is None:
+            self.add((*base, "url"), 'missing; every feed needs a url = "https://..."')
+        elif not isinstance(url, str):
+            self.add((*base, "url"), f"expected a string, got {_type_name(url)}")
+        else:
+            reason = url_problem(url)
+            if reason is not None:
+                self.add((*base, "url"), f"{_quote(url)}: {reason}")
+        tags = self.check_tags((*base, "tags"), entry.get("tags", []))
+        full_articles = entry.get("full_articles")
+        if full_articles is not None:
+            full_articles = self._full_articles((*base, "full_articles"), full_articles)
+        if len(self.problems) > before:
+            return None
+        return FeedConfig(
+            name=cast(str, name).strip(),
+            url=cast(str, url).strip(),
+            tags=tags,
+            full_articles=cast(FullArticles | None, full_articles),
+        )
+
+    def check_tags(self, path: Path_, tags: object) -> tuple[str, ...]:
+        if not isinstance(tags, list):
+            self.add(path, f'expected an array of strings like ["tech"], got {_type_name(tags)}')
+            return ()
+        result: list[str] = []
+        for position, tag in enumerate(tags, 1):
+            if not isinstance(tag, str):
+                self.add(path, f"tag #{position}: expected a string, got {_type_name(tag)}")
+            elif not tag.strip():
+                self.add(path, f"tag #{position} is empty; remove it")
+            elif _has_control_chars(tag):
+                self.add(path, f"tag #{position} contains control characters; remove them")
+            elif tag.strip() not in result:
+                result.append(tag.strip())
+        return tuple(result)
+
+    # -- [keys]
+
+    def check_keys(self, table: object) -> dict[str, str]:
+        if not isinstance(table, dict):
+            self.add(("keys",), f"must be a table ([keys]), not {_type_name(table)}")
+            return {}
+        action_ids = [action.id for action in ACTIONS]
+        overrides: dict[str, str] = {}
+        for action_id, value in table.items():
+            path: Path_ = ("keys", action_id)
+            if action_id not in ACTION_IDS:
+                self.add(path, f"unknown action; {_suggest(action_id, action_ids)}")
+                continue
+            if not isinstance(value, str):
+                self.add(
+                    path, f'expected a string of keys like "b" or "b,f5", got {_type_name(value)}'
+                )
+                continue
+            if not value:
+                self.add(path, 'empty; give at least one key, like "b"')
+                continue
+            if key_names(value) is None:
+                bad = next(part for part in value.split(",") if _parse_key(part) is None)
+                self.add(
+                    path,
+                    f"{_quote(bad)} is not a key; use Textual names separated by commas without "
+                    'spaces, like "b", "B", "ctrl+x", "f5", "pagedown", "question_mark"',
+                )
+                continue
+            overrides[action_id] = value
+        self._check_conflicts(overrides)
+        return overrides
+
+    def _check_conflicts(self, overrides: Mapping[str, str]) -> None:
+        owners: dict[str, list[str]] = {}
+        for action in ACTIONS:
+            for name in key_names(overrides.get(action.id, action.keys)) or []:
+                owners.setdefault(name, []).append(action.id)
+        for name, actions in owners.items():
+            if len(actions) < 2:
+                continue
+            overridden = [action for action in actions if action in overrides]
+            blamed = max(overridden, key=lambda action: self.lines.line(("keys", action)))
+            others = [action for action in actions if action != blamed]
+            self.add(
+                ("keys", blamed),
+                f"key {_quote(name)} is bound to both {blamed} and {', '.join(others)}; "
+                "give one of them another key in [keys]",
+            )
+
+
+# --------------------------------------------------------------------------- key lines
+
+
+class _KeyLines:
+    """Line numbers of keys and table headers, found by a small lexical scan of valid TOML.
+
+    `tomllib` keeps no positions, so this scanner records, for each key path such as
+    `("feeds", 1, "url")`, the line where it is written. Values inside arrays and inline
+    tables are not indexed: a lookup falls back to the longest recorded prefix.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.newlines = [match.start() for match in re.finditer("\n", text)]
+        self.paths: dict[Path_, int] = {}
+        self.array_counts: dict[Path_, int] = {}
+        self.table: Path_ = ()
+        # Positions are a help, not a requirement: on a surprise, lookups fall back to line 1.
+        with contextlib.suppress(IndexError, ValueError, tomllib.TOMLDecodeError):
+            self._scan()
+
+    def line(self, path: Path_) -> int:
+        """The line of `path`, or of its longest recorded prefix, or 1."""
+        for end in range(len(path), 0, -1):
+            line = self.paths.get(path[:end])
+            if line is not None:
+                return line
+        return 1
+
+    def _line_at(self, pos: int) -> int:
+        return bisect.bisect_left(self.newlines, pos) + 1
+
+    def _record(self, path: Path_, line: int) -> None:
+        for end in range(1, len(path) + 1):
+            self.paths.setdefault(path[:end], line)
+
+    def _scan(self) -> None:
+        text = self.text
+        while True:
+            self._skip_blank()
+            if self.pos >= len(text):
+                return
+            start = self.pos
+            line = self._line_at(start)
+            if text[start] == "[":
+                is_array = text.startswith("[[", start)
+                self.pos += 2 if is_array else 1
+                keys = self._read_key()
+                self.pos += 2 if is_array else 1
+                if is_array:
+                    array_path = (*self._resolve(keys[:-1]), keys[-1])
+                    index = self.array_counts.get(array_path, 0)
+                    self.array_counts[array_path] = index + 1
+                    self.table = (*array_path, index)
+                else:
+                    self.table = self._resolve(keys)
+                self._record(self.table, line)
+                self._skip_line()
+            else:
+                keys = self._read_key()
+                self._skip_spaces()
+                self.pos += 1  # "="
+                self._record((*self.table, *keys), line)
+                self._skip_value()
+
+    def _resolve(self, keys: Sequence[str | int]) -> Path_:
+        """Apply the current index of every array of tables met along `keys`."""
+        path: Path_ = ()
+        for key in keys:
+            path = (*path, key)
+            if path in self.array_counts:
+                path = (*path, self.array_counts[path] - 1)
+        return path
+
+    def _skip_spaces(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos] in " \t":
+            self.pos += 1
+
+    def _skip_line(self) -> None:
+        end = self.text.find("\n", self.pos)
+        self.pos = len(self.text) if end < 0 else end + 1
+
+    def _skip_blank(self) -> None:
+        text = self.text
+        while self.pos < len(text):
+            ch = text[self.pos]
+            if ch in " \t\r\n":
+                self.pos += 1
+            elif ch == "#":
+                self._skip_line()
+            else:
+                return
+
+    def _read_key(self) -> list[str]:
+        text = self.text
+        keys: list[str] = []
+        while True:
+            self._skip_spaces()
+            ch = text[self.pos]
+            if ch == '"':
+                end = self._string_end(self.pos, '"')
+                keys.append(tomllib.loads(f"k = {text[self.pos : end]}")["k"])
+                self.pos = end
+            elif ch == "'":
+                end = text.index("'", self.pos + 1)
+                keys.append(text[self.pos + 1 : end])
+                self.pos = end + 1
+            else:
+                match = _BARE_KEY.match(text, self.pos)
+                if match is None:
+                    raise ValueError("not a key")
+                keys.append(match.group())
+                self.pos = match.end()
+            self._skip_spaces()
+            if self.pos < len(text) and text[self.pos] == ".":
+                self.pos += 1
+                continue
+            return keys
+
+    def _string_end(self, start: int, quote: str) -> int:
+        """Index just after the string that opens at `start` (any of the four TOML kinds)."""
+        text = self.text
+        if text.startswith(quote * 3, start):
+            pos = start + 3
+            while True:
+                if quote == '"' and text[pos] == "\\":
+                    pos += 2
+                    continue
+                if text.startswith(quote * 3, pos):
+                    pos += 3
+                    while pos < len(text) and text[pos] == quote:  # up to two quotes in content
+                        pos += 1
+                    return pos
+                pos += 1
+        pos = start + 1
+        while text[pos] != quote:
+            pos += 2 if quote == '"' and text[pos] == "\\" else 1
+        return pos + 1
+
+    def _skip_value(self) -> None:
+        text = self.text
+        depth = 0
+        while self.pos < len(text):
+            ch = text[self.pos]
+            if ch in "\"'":
+                self.pos = self._string_end(self.pos, ch)
+                continue
+            if ch == "#":
+                end = text.find("\n", self.pos)
+                self.pos = len(text) if end < 0 else end
+                continue
+            if ch in "[{":
+                depth += 1
+            elif ch in "]}":
+                depth -= 1
+            elif ch == "\n" and depth == 0:
+                self.pos += 1
+                return
+            self.pos += 1
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_starter_config(path: Path) -> None:
+    """Write the commented starter config to `path`, creating parent directories.
+
+    Raises `FileExistsError` when anything exists at `path`: a config is never overwritten.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="") as handle:
+        handle.write(EMBEDDED_DEFAULT_TOML)
+
+
+def add_feeds(path: Path, feeds: Sequence[FeedConfig]) -> tuple[int, int]:
+    """Append `feeds` as `[[feeds]]` entries to the config at `path`, keeping its comments.
+
+    A feed whose normalized URL is already in the file (or earlier in `feeds`) is skipped;
+    a name already taken gets a " (2)" suffix. Starts from the starter config when `path`
+    does not exist. The file is replaced atomically, and only when something was added.
+    Returns `(added, skipped_duplicates)`. Raises `ConfigError` when the existing file is
+    invalid, so that a broken config is never rewritten.
+    """
+    file = str(path)
+    if path.exists():
+        text, problem = _decode(path.read_bytes(), file)
+        if problem is not None:
+            raise ConfigError([problem])
+    else:
+        text = EMBEDDED_DEFAULT_TOML
+    problems = problems_for_text(text, file)
+    if problems:
+        raise ConfigError(problems)
+    document = tomlkit.parse(text)
+    existing = document.get("feeds")
+    if existing is None:
+        existing = tomlkit.aot()
+        document.append("feeds", existing)
+    urls = {normalize_url(str(entry["url"])) for entry in existing}
+    names = {str(entry["name"]).strip().casefold() for entry in existing}
+    new_entries: list[Table | InlineTable] = []
+    skipped = 0
+    for feed in feeds:
+        url = feed.url.strip()
+        if normalize_url(url) in urls:
+            skipped += 1
+            continue
+        urls.add(normalize_url(url))
+        name = unique_name(feed.name.strip() or (urlsplit(url).hostname or url), names)
+        entry = tomlkit.inline_table() if isinstance(existing, Array) else tomlkit.table()
+        entry["name"] = name
+        entry["url"] = url
+        if feed.tags:
+            entry["tags"] = list(feed.tags)
+        if feed.full_articles is not None:
+            entry["full_articles"] = feed.full_articles
+        new_entries.append(entry)
+    added = len(new_entries)
+    if isinstance(existing, AoT):
+        _append_tables(document, existing, cast(list[Table], new_entries))
+    else:
+        for entry in new_entries:
+            existing.append(entry)
+    if added:
+        new_text = tomlkit.dumps(document)
+        problems = problems_for_text(new_text, file)
+        if problems:
+            raise ConfigError(problems)
+        _write_atomically(path, new_text)
+    return added, skipped
+
+
+def _append_tables(document: TOMLDocument, array: AoT, tables: list[Table]) -> None:
+    """Append `tables` to `array`, one blank line apart, keeping comments where they belong.
+
+    Comments at the end of the last entry that come after a blank line (such as the
+    commented `[keys]` example of the starter file) introduce what follows, so they move
+    below the new entries; a comment right under the entry's keys stays with it.
+    """
+    if not tables:
+        return
+    moved: list[tuple[Key | None, Item]] = []
+    if len(array) > 0:
+        body = array[-1].value.body
+        trivia_start = len(body)
+        while trivia_start > 0 and body[trivia_start - 1][0] is None:
+            trivia_start -= 1
+        for index in range(trivia_start, len(body)):
+            if isinstance(body[index][1], Whitespace):
+                moved = body[index:]
+                del body[index:]
+                break
+    has_content_before = bool(document.body[:-1]) if len(array) == 0 else True
+    feeds_is_last = list(document.keys())[-1] == "feeds"
+    for table in tables:
+        array.append(table)
+        # tomlkit varies the indent of appended tables; a blank line before each is the style.
+        table.trivia.indent = "\n" if has_content_before or table is not tables[0] else ""
+    if moved:
+        tables[-1].value.body.extend(moved)
+    elif not feeds_is_last:
+        tables[-1].add(tomlkit.nl())
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`… whichever is free in `taken` (casefolded names).
+
+    The chosen name is added to `taken`.
+    """
+    candidate = name
+    number = 2
+    while candidate.casefold() in taken:
+        candidate = f"{name} ({number})"
+        number += 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` through a temporary file in the same directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,567 @@
+"""Feed bytes → `ParsedFeed`: RSS 0.9x/1.0/2.0 and Atom via feedparser, JSON Feed by hand.
+
+Synchronous and CPU-bound; `parse_feed` is a top-level function so refresh can run it in a
+process pool. Every string it returns has passed `clean_text`; every link, `safe_link`.
+
+Before feedparser sees a document, it is decoded once (BOM, then UTF-8, then the declared
+charset; UTF-8 that is not UTF-8 is read as Windows-1252), its DOCTYPE and entity
+declarations are removed (no billion laughs, no external entities), HTML named entities
+become character references and stray `&` become `&amp;`, so the strict XML parser accepts
+what real feeds send and the slower, lossier loose parser is the exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import re
+import xml.sax
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from html.entities import html5 as _HTML5_ENTITIES
+from typing import Any
+
+import feedparser
+
+from tui_reader.models import ParsedEntry, ParsedFeed
+from tui_reader.text import clean_text, html_to_markdown, html_to_text, safe_link
+
+__all__ = ["ParseError", "parse_feed"]
+
+MAX_TITLE = 1_000
+MAX_FIELD = 2_000_000
+MAX_GUID = 1_000
+FUTURE_SLACK = timedelta(days=1)
+
+
+class ParseError(Exception):
+    """The document is not a feed we can read; the message is one line."""
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def _byte_as_cp1252(b: int) -> str:
+    try:
+        return bytes([b]).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: no cp1252 glyph
+        return chr(b)
+
+
+_CP1252 = tuple(_byte_as_cp1252(b) for b in range(256))
+_FALLBACK_HANDLER = "tui_reader.cp1252"
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read the bytes a codec rejected as Windows-1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(_CP1252[b] for b in bad), error.end
+
+
+codecs.register_error(_FALLBACK_HANDLER, _cp1252_fallback)
+
+_XML_DECL_ENCODING_RE = re.compile(
+    rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})"""
+)
+_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
+_LATIN1_LIKE = {"latin_1", "iso8859_1", "cp1252", "ascii", "iso8859_15"}
+
+
+def _codec_name(label: str) -> str | None:
+    try:
+        return codecs.lookup(label).name.replace("-", "_")
+    except LookupError:
+        return None
+
+
+def _decode(body: bytes, content_type: str) -> str:
+    """Decode a document: BOM, else valid UTF-8, else the declared charset, else cp1252."""
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if body.startswith(bom):
+            return body[len(bom) :].decode(encoding, errors="replace")
+    if body[:4] == b"<\x00?\x00":
+        return body.decode("utf-16-le", errors="replace")
+    if body[:4] == b"\x00<\x00?":
+        return body.decode("utf-16-be", errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = None
+    match = _XML_DECL_ENCODING_RE.match(body)
+    if match:
+        declared = _codec_name(match.group(1).decode("ascii"))
+    if declared is None:
+        charset = _CHARSET_RE.search(content_type)
+        if charset:
+            declared = _codec_name(charset.group(1))
+    if declared in _LATIN1_LIKE:
+        # Servers say ISO-8859-1 and mean Windows-1252 (’ “ ” € œ): read it the browsers' way.
+        return body.decode("cp1252", errors=_FALLBACK_HANDLER)
+    if declared is not None and not declared.startswith("utf"):
+        return body.decode(declared, errors="replace")
+    # Declared or assumed UTF-8 but it is not: the usual culprit is Windows-1252.
+    return body.decode("utf-8", errors=_FALLBACK_HANDLER)
+
+
+# ---------------------------------------------------------------- XML clean-up
+
+# Scans a DOCTYPE: quoted strings, brackets of the internal subset, comments, the end.
+_DTD_TOKEN_RE = re.compile(r"""["'\[\]>]|<!--""")
+_PROLOG_NAME_RE = re.compile(r"<([A-Za-z_][\w.:-]*)")
+
+
+def _declaration_end(text: str, pos: int) -> int:
+    """Index just past the `>` that closes the `<!...` declaration starting before `pos`."""
+    depth = 0
+    while True:
+        match = _DTD_TOKEN_RE.search(text, pos)
+        if match is None:
+            return len(text)
+        token = match.group()
+        if token in ('"', "'"):
+            close = text.find(token, match.end())
+            if close < 0:
+                return len(text)
+            pos = close + 1
+        elif token == "<!--":
+            close = text.find("-->", match.end())
+            if close < 0:
+                return len(text)
+            pos = close + 3
+        elif token == "[":
+            depth += 1
+            pos = match.end()
+        elif token == "]":
+            depth = max(0, depth - 1)
+            pos = match.end()
+        elif depth == 0:  # ">"
+            return match.end()
+        else:
+            pos = match.end()
+
+
+def _strip_prolog_declarations(text: str) -> tuple[str, str]:
+    """Remove DOCTYPE (with its internal subset) and ENTITY declarations before the root.
+
+    Returns the text and the lower-cased root element name ("" if none was found).
+    """
+    pieces: list[str] = []
+    pos = 0
+    while True:
+        start = text.find("<", pos)
+        if start < 0:
+            pieces.append(text[pos:])
+            return "".join(pieces), ""
+        if text.startswith("<?", start):
+            end = text.find("?>", start)
+            pos = len(text) if end < 0 else end + 2
+            pieces.append(text[start:pos])
+            continue
+        if text.startswith("<!--", start):
+            end = text.find("-->", start)
+            pos = len(text) if end < 0 else end + 3
+            continue
+        if text.startswith("<!", start):
+            # DOCTYPE, ENTITY or other markup declaration: never let a parser see it.
+            pieces.append(text[pos:start])
+            pos = _declaration_end(text, start + 2)
+            continue
+        pieces.append(text[pos:])
+        match = _PROLOG_NAME_RE.match(text, start)
+        return "".join(pieces), (match.group(1).lower() if match else "")
+
+
+# Named entities beyond XML's five become character references; a bare "&" becomes "&amp;";
+# character references to characters XML forbids are dropped. CDATA sections are left alone.
+_ENTITY_FIX_RE = re.compile(
+    r"<!\[CDATA\[.*?\]\]>"
+    r"|&#0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]);"
+    r"|&#[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]);"
+    r"|&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)([A-Za-z][A-Za-z0-9]{0,31};)?",
+    re.DOTALL,
+)
+_NEEDS_ENTITY_FIX_RE = re.compile(
+    r"&#0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]);"
+    r"|&#[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]);"
+    r"|&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)"
+)
+
+
+def _entity_fix(match: re.Match[str]) -> str:
+    token = match.group()
+    if token.startswith("<"):
+        return token
+    if token.startswith("&#"):
+        return ""
+    name = match.group(1)
+    if name is None:
+        return "&amp;"
+    chars = _HTML5_ENTITIES.get(name)
+    if chars is None:
+        return "&amp;" + name
+    return "".join(f"&#{ord(c)};" for c in chars)
+
+
+# Characters XML 1.0 forbids, and whole terminal escape sequences (their payload too).
+_XML_JUNK_RE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b[\]PX^_][^\x07\x1b\n<]*(?:\x07|\x1b\\)?"
+    r"|\x1b[ -/]*[0-~]"
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+)
+_XML_DECL_RE = re.compile(r"^<\?xml[^>]*\?>")
+
+
+def _prepare_xml(body: bytes, content_type: str) -> tuple[bytes, str]:
+    """Decode, defuse and repair a document for feedparser; return UTF-8 bytes and root name."""
+    text = _decode(body, content_type).lstrip()
+    text, root = _strip_prolog_declarations(text)
+    if _XML_JUNK_RE.search(text) is not None:
+        text = _XML_JUNK_RE.sub("", text)
+    if _NEEDS_ENTITY_FIX_RE.search(text) is not None:
+        text = _ENTITY_FIX_RE.sub(_entity_fix, text)
+    # The text is UTF-8 from here on, whatever the declaration said.
+    text = _XML_DECL_RE.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+    return text.encode("utf-8", errors="replace"), root
+
+
+# ---------------------------------------------------------------- dates
+
+_FR_MONTHS = {
+    "jan": 1, "janv": 1, "janvier": 1,
+    "fev": 2, "fevr": 2, "fevrier": 2,
+    "mar": 3, "mars": 3,
+    "avr": 4, "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juil": 7, "juillet": 7,
+    "aou": 8, "aout": 8,
+    "sep": 9, "sept": 9, "septembre": 9,
+    "oct": 10, "octobre": 10,
+    "nov": 11, "novembre": 11,
+    "dec": 12, "decembre": 12,
+}  # fmt: skip
+_ACCENTS = str.maketrans("éèêëûùôàâç", "eeeeuuoaac")
+_FR_DATE_RE = re.compile(
+    r"^\s*(?:[^\W\d_]+\.?,?\s+)?(\d{1,2})(?:er)?\s+([^\W\d_]+)\.?\s+(\d{4})"
+    r"(?:\s+(?:à\s+)?(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?"
+    r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _parse_french_date(value: str) -> datetime | None:
+    """Parse "jeu., 28 nov. 2026 10:00:00 +0100" and friends; None if it is not one."""
+    match = _FR_DATE_RE.match(value)
+    if match is None:
+        return None
+    day, month_name, year, hour, minute, second, zone = match.groups()
+    month = _FR_MONTHS.get(month_name.lower().translate(_ACCENTS))
+    if month is None:
+        return None
+    offset = timedelta(0)
+    if zone and zone[0] in "+-":
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if zone[0] == "-":
+            offset = -offset
+    try:
+        local = datetime(
+            int(year), month, int(day), int(hour or 0), int(minute or 0), int(second or 0)
+        )
+    except ValueError:
+        return None
+    return (local - offset).replace(tzinfo=UTC)
+
+
+def _parse_date_text(value: Any) -> datetime | None:
+    """Parse a date string feedparser could not: ISO 8601, RFC 822, French."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is not None:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    french = _parse_french_date(value)
+    if french is not None:
+        return french
+    as_tuple = feedparser.datetimes._parse_date(value)
+    return _from_struct(as_tuple)
+
+
+def _from_struct(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _fetched_moment(fetched_at: str | None) -> datetime:
+    if fetched_at:
+        moment = _parse_date_text(fetched_at)
+        if moment is not None:
+            return moment
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _published(candidates: Iterable[datetime | None], fetched: datetime) -> str:
+    """The first valid date, clamped to `fetched` when it lies over a day in the future."""
+    for moment in candidates:
+        if moment is None:
+            continue
+        if moment > fetched + FUTURE_SLACK:
+            return _iso(fetched)
+        return _iso(moment)
+    return _iso(fetched)
+
+
+# ---------------------------------------------------------------- entries
+
+
+def _is_html(content_type: str) -> bool:
+    return "html" in content_type  # text/html, application/xhtml+xml
+
+
+def _markdown(value: str, content_type: str, base: str) -> str:
+    value = value[:MAX_FIELD]
+    text = html_to_markdown(value, base) if _is_html(content_type) else clean_text(value).strip()
+    return text[:MAX_FIELD]
+
+
+def _single_line(value: Any, content_type: str = "text/plain", limit: int = MAX_TITLE) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    value = value[: limit * 4]
+    text = html_to_text(value) if _is_html(content_type) else clean_text(value, single_line=True)
+    return text[:limit].rstrip()
+
+
+def _derived_title(*sources: str) -> str:
+    """A title from the start of the text, for items that have none."""
+    for source in sources:
+        text = html_to_text(source[:4_000]) if source else ""
+        if text:
+            if len(text) <= 80:
+                return text
+            cut = text[:80].rsplit(" ", 1)[0] or text[:80]
+            return cut.rstrip(" ,;:.") + "…"
+    return "(untitled)"
+
+
+def _guid(raw_id: Any, link: str, title: str, summary: str, published: str) -> str:
+    guid = clean_text(raw_id, single_line=True) if isinstance(raw_id, str) else ""
+    if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
+        guid = str(raw_id)
+    guid = guid or link
+    if not guid or len(guid) > MAX_GUID:
+        seed = guid or f"{title}\n{summary}\n{published}"
+        guid = "sha1:" + hashlib.sha1(seed.encode("utf-8", "replace")).hexdigest()
+    return guid
+
+
+def _dedupe(entries: Iterable[ParsedEntry]) -> tuple[ParsedEntry, ...]:
+    seen: set[str] = set()
+    kept: list[ParsedEntry] = []
+    for entry in entries:
+        if entry.guid not in seen:
+            seen.add(entry.guid)
+            kept.append(entry)
+    return tuple(kept)
+
+
+def _absolute_base(*candidates: Any) -> str:
+    for candidate in candidates:
+        if isinstance(candidate, str) and (base := safe_link(candidate)):
+            return base
+    return ""
+
+
+def _feedparser_entry(entry: Mapping[str, Any], feed_base: str, fetched: datetime) -> ParsedEntry:
+    summary_detail = entry.get("summary_detail") or {}
+    entry_base = _absolute_base(summary_detail.get("base"), feed_base)
+    raw_link = entry.get("link") or ""
+    if entry.get("guidislink") and raw_link == entry.get("id") and not safe_link(raw_link):
+        raw_link = ""  # an RSS <guid> taken for a permalink, but it is no URL
+    link = safe_link(raw_link, entry_base)
+
+    raw_summary = entry.get("summary") or ""
+    summary_type = summary_detail.get("type", "text/html")
+    contents = [c for c in entry.get("content") or () if isinstance(c.get("value"), str)]
+    longest = max(contents, key=lambda c: len(c["value"]), default=None)
+    raw_body = longest["value"] if longest else ""
+    body = ""
+    if raw_body.strip():
+        body_base = _absolute_base(longest.get("base"), entry_base)  # type: ignore[union-attr]
+        body = _markdown(raw_body, longest.get("type", "text/html"), body_base)  # type: ignore[union-attr]
+    summary = ""
+    if raw_summary.strip() and raw_summary.strip() != raw_body.strip():
+        summary = _markdown(raw_summary, summary_type, entry_base)
+    if summary == body:  # the feed gave the same text twice: keep it once, as the body
+        summary = ""
+
+    title_detail = entry.get("title_detail") or {}
+    title = _single_line(entry.get("title"), title_detail.get("type", "text/plain"))
+    if not title:
+        title = _derived_title(raw_summary, raw_body)
+    author = _single_line(entry.get("author"))
+
+    published = _published(
+        (
+            _from_struct(entry.get("published_parsed")),
+            _from_struct(entry.get("updated_parsed")),
+            _parse_date_text(entry.get("published")),
+            _parse_date_text(entry.get("updated")),
+        ),
+        fetched,
+    )
+    guid = _guid(entry.get("id"), link, title, raw_summary + raw_body, published)
+    return ParsedEntry(guid, title, link, author, published, summary, body)
+
+
+def _parse_xml(body: bytes, url: str, content_type: str, fetched: datetime) -> ParsedFeed:
+    data, root = _prepare_xml(body, content_type)
+    if root in ("html", "head", "body"):
+        raise ParseError("not a feed: looks like an HTML page")
+    if not data.strip():
+        raise ParseError("empty document")
+    result = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    entries = result.get("entries") or []
+    version = result.get("version") or ""
+    if not entries and not version:
+        if not root:
+            raise ParseError("not a feed: no XML document found")
+        error = result.get("bozo_exception")
+        if error is not None and root not in ("rss", "feed", "rdf:rdf", "channel"):
+            raise ParseError(_xml_error_message(error))
+        raise ParseError(f"not a feed: unexpected <{root}> document")
+    error = result.get("bozo_exception")
+    if not entries and isinstance(error, xml.sax.SAXException):
+        raise ParseError(_xml_error_message(error))  # e.g. a truncated document
+    feed = result.get("feed") or {}
+    feed_link = safe_link(feed.get("link") or "", url)
+    feed_base = feed_link or safe_link(url)
+    title_detail = feed.get("title_detail") or {}
+    title = _single_line(feed.get("title"), title_detail.get("type", "text/plain"))
+    parsed = (_feedparser_entry(entry, feed_base, fetched) for entry in entries)
+    return ParsedFeed(title=title, link=feed_link, entries=_dedupe(parsed))
+
+
+def _xml_error_message(error: BaseException) -> str:
+    """ "XML error: mismatched tag at line 3" from a SAX exception."""
+    get_message = getattr(error, "getMessage", None)
+    get_line = getattr(error, "getLineNumber", None)
+    if callable(get_message) and callable(get_line):
+        return clean_text(f"XML error: {get_message()} at line {get_line()}", single_line=True)
+    return clean_text(f"XML error: {error}", single_line=True)[:200]
+
+
+# ---------------------------------------------------------------- JSON Feed
+
+
+def _json_author(item: Mapping[str, Any]) -> str:
+    authors = item.get("authors")
+    if isinstance(authors, list):
+        names = [a.get("name") for a in authors if isinstance(a, dict)]
+        names = [n for n in (_single_line(n) for n in names) if n]
+        if names:
+            return ", ".join(names)[:MAX_TITLE]
+    author = item.get("author")
+    if isinstance(author, dict):
+        return _single_line(author.get("name"))
+    return ""
+
+
+def _text_field(item: Mapping[str, Any], key: str) -> str:
+    value = item.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _json_entry(item: Mapping[str, Any], feed_base: str, fetched: datetime) -> ParsedEntry:
+    link = safe_link(_text_field(item, "url") or _text_field(item, "external_url"), feed_base)
+    base = link or feed_base
+    content_html = _text_field(item, "content_html")
+    content_text = _text_field(item, "content_text")
+    raw_summary = _text_field(item, "summary")
+    if content_html.strip():
+        body = _markdown(content_html, "text/html", base)
+    else:
+        body = _markdown(content_text, "text/plain", base)
+    summary = _markdown(raw_summary, "text/plain", base)
+    if summary == body:
+        summary = ""
+    title = _single_line(item.get("title")) or _derived_title(
+        raw_summary, content_html or content_text
+    )
+    published = _published(
+        (
+            _parse_date_text(item.get("date_published")),
+            _parse_date_text(item.get("date_modified")),
+        ),
+        fetched,
+    )
+    raw_id = item.get("id")
+    guid = _guid(raw_id, link, title, raw_summary + content_html + content_text, published)
+    return ParsedEntry(guid, title, link, _json_author(item), published, summary, body)
+
+
+def _parse_json(body: bytes, url: str, content_type: str, fetched: datetime) -> ParsedFeed:
+    try:
+        document = json.loads(_decode(body, content_type))
+    except (ValueError, RecursionError) as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ParseError(clean_text(f"JSON error: {message}", single_line=True)[:200]) from None
+    if not isinstance(document, dict) or not (
+        isinstance(document.get("items"), list)
+        or "jsonfeed.org" in str(document.get("version", ""))
+    ):
+        raise ParseError("not a feed: JSON that is not a JSON Feed")
+    feed_link = safe_link(_text_field(document, "home_page_url"), url)
+    feed_base = feed_link or safe_link(url)
+    items = document.get("items") or []
+    parsed = (_json_entry(item, feed_base, fetched) for item in items if isinstance(item, dict))
+    return ParsedFeed(
+        title=_single_line(document.get("title")), link=feed_link, entries=_dedupe(parsed)
+    )
+
+
+# ---------------------------------------------------------------- entry point
+
+_LEADING_JUNK = b"\xef\xbb\xbf \t\r\n"
+
+
+def parse_feed(
+    body: bytes, *, url: str, content_type: str = "", fetched_at: str | None = None
+) -> ParsedFeed:
+    """Parse an RSS, Atom or JSON Feed document fetched from `url`.
+
+    `fetched_at` (ISO 8601) stands in for missing or invalid dates and caps future ones;
+    it defaults to now. Raises `ParseError` with a one-line message when the bytes are not
+    a feed.
+    """
+    fetched = _fetched_moment(fetched_at)
+    head = body[:64].lstrip(_LEADING_JUNK)
+    if not head and not body.strip(_LEADING_JUNK):
+        raise ParseError("empty document")
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if head.startswith(b"{") or (mime.endswith("json") and not head.startswith(b"<")):
+        return _parse_json(body, url, content_type, fetched)
+    return _parse_xml(body, url, content_type, fetched)

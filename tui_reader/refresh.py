@@ -1,0 +1,254 @@
+"""fetch → parse → store for N feeds, yielding one result per feed as it completes.
+
+The CLI and the TUI both drive this generator; nothing here knows about either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Protocol
+
+from tui_reader.models import Config, FeedConfig, FeedResult, FetchResult, ParsedFeed
+from tui_reader.parse import ParseError, parse_feed
+from tui_reader.store import FeedState, Store
+
+
+class FeedFetcher(Protocol):
+    """Anything that fetches a URL the way `fetch.Fetcher` does (the demo has its own)."""
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSummary:
+    """Totals for a finished refresh, for `refresh --json` and the TUI's notification."""
+
+    results: tuple[FeedResult, ...]
+    elapsed_s: float
+
+    @property
+    def new_items(self) -> int:
+        """New items over all feeds."""
+        return sum(result.new_items for result in self.results)
+
+    @property
+    def errors(self) -> tuple[FeedResult, ...]:
+        """The feeds that failed."""
+        return tuple(result for result in self.results if result.status == "error")
+
+    def to_json(self) -> dict[str, object]:
+        """SPEC's `refresh --json` shape."""
+        return {
+            "feeds": [
+                {
+                    "name": r.name,
+                    "url": r.url,
+                    "status": r.status,
+                    "new_items": r.new_items,
+                    "error": r.error,
+                }
+                for r in self.results
+            ],
+            "new_items": self.new_items,
+            "elapsed_s": round(self.elapsed_s, 3),
+        }
+
+
+def utc_now_iso() -> str:
+    """The current time as the ISO 8601 UTC string the store uses."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def one_line(message: str, limit: int = 300) -> str:
+    """Squash an error message to a single, bounded line."""
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class Refresher:
+    """Refreshes feeds into a store; parse work runs on `parse_executor`, writes on one thread.
+
+    Store writes go through a single thread so that SQLite sees one writer at a time
+    from this process, instead of threads queueing on the database lock.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: FeedFetcher,
+        *,
+        parse_executor: Executor | None = None,
+        now: Callable[[], str] = utc_now_iso,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.parse_executor = parse_executor
+        self.now = now
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+
+    def close(self) -> None:
+        """Release the writer thread."""
+        self._writer.shutdown(wait=True)
+
+    async def _write(self, func: Callable[..., object], *args: object, **kwargs: object) -> object:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, partial(func, *args, **kwargs))
+
+    async def refresh(self, feeds: Sequence[FeedConfig]) -> AsyncIterator[FeedResult]:
+        """Refresh `feeds` concurrently, yielding each feed's result as soon as it is done."""
+        loop = asyncio.get_running_loop()
+        states: dict[str, FeedState] = await loop.run_in_executor(
+            self._writer, self.store.feed_states
+        )
+        tasks = [asyncio.create_task(self._refresh_one(feed, states.get(feed.url))) for feed in feeds]
+        try:
+            for next_done in asyncio.as_completed(tasks):
+                yield await next_done
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    async def _refresh_one(self, feed: FeedConfig, state: FeedState | None) -> FeedResult:
+        try:
+            return await self._fetch_parse_store(feed, state)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a feed's failure must never escape its feed
+            message = one_line(f"{type(error).__name__}: {error}")
+            try:
+                await self._write(
+                    self.store.record_fetch,
+                    feed.url,
+                    status="error",
+                    etag=None,
+                    last_modified=None,
+                    body_hash=None,
+                    error=message,
+                    when=self.now(),
+                )
+            except Exception:
+                pass
+            return FeedResult(feed.name, feed.url, "error", 0, message)
+
+    async def _fetch_parse_store(self, feed: FeedConfig, state: FeedState | None) -> FeedResult:
+        fetched = await self.fetcher.fetch(
+            feed.url,
+            etag=state.etag if state else None,
+            last_modified=state.last_modified if state else None,
+        )
+        now = self.now()
+        if fetched.status != "ok" or fetched.body is None:
+            error = one_line(fetched.error) if fetched.error else None
+            status = "error" if fetched.status == "error" or fetched.body is None else "ok"
+            if fetched.status == "not_modified":
+                status, error = "not_modified", None
+            await self._write(
+                self.store.record_fetch,
+                feed.url,
+                status=status,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                body_hash=None,
+                error=error,
+                when=now,
+            )
+            return FeedResult(feed.name, feed.url, status, 0, error)
+
+        body_hash = hashlib.blake2b(fetched.body, digest_size=16).hexdigest()
+        if state is not None and state.body_hash == body_hash and state.last_status != "error":
+            # Same bytes as last time: nothing can have changed, so skip parsing entirely.
+            await self._write(
+                self.store.record_fetch,
+                feed.url,
+                status="not_modified",
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                body_hash=body_hash,
+                error=None,
+                when=now,
+            )
+            return FeedResult(feed.name, feed.url, "not_modified", 0, None)
+
+        loop = asyncio.get_running_loop()
+        try:
+            parsed: ParsedFeed = await loop.run_in_executor(
+                self.parse_executor,
+                partial(
+                    parse_feed,
+                    fetched.body,
+                    url=fetched.final_url or feed.url,
+                    content_type=fetched.content_type,
+                    fetched_at=now,
+                ),
+            )
+        except ParseError as error:
+            message = one_line(str(error))
+            await self._write(
+                self.store.record_fetch,
+                feed.url,
+                status="error",
+                etag=None,
+                last_modified=None,
+                body_hash=None,
+                error=message,
+                when=now,
+            )
+            return FeedResult(feed.name, feed.url, "error", 0, message)
+
+        new_items = await self._write(
+            self._store_entries, feed.url, parsed, fetched, body_hash, now
+        )
+        assert isinstance(new_items, int)
+        return FeedResult(feed.name, feed.url, "ok", new_items, None)
+
+    def _store_entries(
+        self, url: str, parsed: ParsedFeed, fetched: FetchResult, body_hash: str, now: str
+    ) -> int:
+        new_items = self.store.upsert_entries(url, parsed.entries, now=now)
+        self.store.record_fetch(
+            url,
+            status="ok",
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            body_hash=body_hash,
+            error=None,
+            when=now,
+        )
+        return new_items
+
+
+async def refresh_all(
+    config: Config,
+    store: Store,
+    fetcher: FeedFetcher,
+    *,
+    feeds: Sequence[FeedConfig] | None = None,
+    parse_executor: Executor | None = None,
+    on_result: Callable[[FeedResult, int, int], None] | None = None,
+) -> RefreshSummary:
+    """Refresh `feeds` (default: every configured feed), then purge old read items."""
+    started = time.perf_counter()
+    targets = tuple(config.feeds if feeds is None else feeds)
+    refresher = Refresher(store, fetcher, parse_executor=parse_executor)
+    results: list[FeedResult] = []
+    try:
+        async for result in refresher.refresh(targets):
+            results.append(result)
+            if on_result is not None:
+                on_result(result, len(results), len(targets))
+        if config.settings.keep_days:
+            await refresher._write(store.purge, config.settings.keep_days, now=datetime.now(UTC))
+    finally:
+        refresher.close()
+    order = {feed.url: index for index, feed in enumerate(targets)}
+    results.sort(key=lambda result: order.get(result.url, 0))
+    return RefreshSummary(tuple(results), time.perf_counter() - started)

@@ -1,0 +1,858 @@
+"""SQLite storage: feeds, articles, read/bookmark state, keyset pages, counts and purge.
+
+One database file in WAL mode. A `Store` may be shared by several threads: each thread gets
+its own connection (`threading.local`), all on the same path. Every write is one
+transaction, committed before the method returns, so a crash or `kill -9` at any moment
+leaves either the old or the new state, never a damaged file.
+
+Errors from SQLite reach callers as `StoreError`, whose message is one line naming the
+file and saying what to do. The store never deletes, recreates or overwrites a file it
+cannot read.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, ParsedEntry
+from tui_reader.query import fts_match_expression
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+_MAX_PARAMS = 500  # ids per statement; well under SQLITE_MAX_VARIABLE_NUMBER everywhere
+
+
+class StoreError(Exception):
+    """A database problem, as one line naming the file and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the store remembers about a feed between refreshes."""
+
+    url: str
+    name: str
+    tags: tuple[str, ...]
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    last_refresh: str | None  # ISO 8601 UTC
+    last_status: str | None
+    last_error: str | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCount:
+    """A sidebar row: a feed with its article counts and last fetch outcome."""
+
+    name: str
+    url: str
+    tags: tuple[str, ...]
+    total: int
+    unread: int
+    last_status: str | None
+    last_error: str | None
+
+
+# --- schema -------------------------------------------------------------------------------
+
+_SCHEMA_V1 = """
+CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT,
+    last_refresh TEXT,
+    last_status TEXT,
+    last_error TEXT
+);
+CREATE TABLE feed_tags (
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL COLLATE NOCASE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (feed_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX feed_tags_tag ON feed_tags(tag, feed_id);
+
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    guid TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    link TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    published TEXT NOT NULL,  -- ISO 8601 UTC, seconds: sorts lexically
+    fetched TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    full_text TEXT,
+    full_text_error TEXT,
+    read INTEGER NOT NULL DEFAULT 0,
+    bookmarked INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (feed_id, guid)
+);
+-- Both list indexes carry read/bookmarked/feed_id so that filtered pages, counts and
+-- OFFSET jumps are answered from the index alone.
+CREATE INDEX articles_list ON articles(published, id, feed_id, read, bookmarked);
+CREATE INDEX articles_feed_list ON articles(feed_id, published, id, read, bookmarked);
+CREATE INDEX articles_unread ON articles(published, id, feed_id) WHERE read = 0;
+
+-- Items removed by purge while their feed still lists them: kept so they do not come back
+-- as new unread items on the next refresh. Cleared once the feed stops listing them.
+CREATE TABLE purged (
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    guid TEXT NOT NULL,
+    PRIMARY KEY (feed_id, guid)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, summary, body, full_text,
+    content = 'articles', content_rowid = 'id',
+    tokenize = "unicode61 remove_diacritics 2"
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, summary, body, full_text)
+    VALUES (new.id, new.title, new.summary, new.body, new.full_text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, summary, body, full_text)
+    VALUES ('delete', old.id, old.title, old.summary, old.body, old.full_text);
+END;
+-- Read/bookmark writes never touch the index; text writes only when the text changed.
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, summary, body, full_text ON articles
+WHEN old.title IS NOT new.title OR old.summary IS NOT new.summary
+    OR old.body IS NOT new.body OR old.full_text IS NOT new.full_text
+BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, summary, body, full_text)
+    VALUES ('delete', old.id, old.title, old.summary, old.body, old.full_text);
+    INSERT INTO articles_fts(rowid, title, summary, body, full_text)
+    VALUES (new.id, new.title, new.summary, new.body, new.full_text);
+END;
+"""
+
+
+def _migrate_v1(conn: sqlite3.Connection) -> None:
+    """v0 (empty file) → v1: the first schema."""
+    for statement in _split_sql(_SCHEMA_V1):
+        conn.execute(statement)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a script into complete statements (executescript would COMMIT on its own)."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
+# MIGRATIONS[i] turns schema version i into i + 1; `PRAGMA user_version` is the version.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1]
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _describe(path: Path, exc: BaseException) -> str:
+    """One line for a SQLite or OS error: the file, what happened, what to do."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    msg = str(exc).strip() or type(exc).__name__
+    low = msg.lower()
+    if name == "SQLITE_NOTADB" or "not a database" in low:
+        return f"{path}: database is corrupt (file is not a database); move it aside or restore a backup"
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in low:
+        return f"{path}: database is corrupt ({msg}); move it aside or restore a backup"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in low:
+        return (
+            f"{path}: database is locked by another process; "
+            "close the other tui-reader or wait for its refresh, then try again"
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly" in low or "read-only" in low:
+        return (
+            f"{path}: database is read-only; "
+            "make the file and its directory writable or pass --data-dir"
+        )
+    if name == "SQLITE_FULL" or "disk is full" in low or "no space" in low:
+        return f"{path}: disk is full; free some space and try again"
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")) or isinstance(exc, OSError):
+        return f"{path}: cannot open the database ({msg}); check permissions or pass --data-dir"
+    if name.startswith("SQLITE_IOERR"):
+        return f"{path}: disk I/O error ({msg}); check the disk and try again"
+    return f"{path}: database error ({msg})"
+
+
+def _guarded(
+    method: Callable[Concatenate[Store, _P], _R],
+) -> Callable[Concatenate[Store, _P], _R]:
+    """Turn SQLite errors raised by a Store method into `StoreError`."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(_describe(self.path, exc)) from exc
+
+    return wrapper
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form: "Économie" → "economie"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=1024)
+def _folded(text: str) -> str:
+    """Cached `_fold` for feed names (few, repeated on every row of a feed filter)."""
+    return _fold(text)
+
+
+def _name_contains(name: str | None, needle: str | None) -> int:
+    """SQL function: does `name` contain `needle`, ignoring case and accents."""
+    if name is None or needle is None:
+        return 0
+    return int(needle in _folded(name))
+
+
+def _iso(moment: datetime) -> str:
+    """A datetime as the stored ISO 8601 UTC form (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _normalize_published(value: str) -> str | None:
+    """Feed date → stored form, or None when missing or unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return _iso(moment)
+
+
+def _chunks(items: Sequence[int], size: int = _MAX_PARAMS) -> Iterator[Sequence[int]]:
+    """Slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(count: int) -> str:
+    """`?, ?, ?` for `count` parameters."""
+    return ", ".join("?" * count)
+
+
+_HEADLINE_COLUMNS = (
+    "a.id, f.name, f.url, a.title, a.link, a.author, a.published, a.read, a.bookmarked, a.feed_id"
+)
+_FULL_COLUMNS = _HEADLINE_COLUMNS + ", a.summary, a.body, a.full_text, a.full_text_error"
+# CROSS JOIN keeps `articles` the outer loop so the ORDER BY walks an index, never sorts.
+_FROM = "FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id"
+_ORDER_DESC = "ORDER BY a.published DESC, a.id DESC"
+_ORDER_ASC = "ORDER BY a.published ASC, a.id ASC"
+
+
+def _where(query: ArticleQuery) -> tuple[str, list[Any]]:
+    """The WHERE clause (never empty) and its parameters for `query`."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    tags = list({t.casefold(): t for t in query.tags}.values())
+    if tags:
+        clauses.append(
+            "a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag IN "
+            f"({_marks(len(tags))}) GROUP BY feed_id HAVING COUNT(DISTINCT tag) = ?)"
+        )
+        params += [*tags, len(tags)]
+    if query.exclude_tags:
+        clauses.append(
+            "a.feed_id NOT IN (SELECT feed_id FROM feed_tags WHERE tag IN "
+            f"({_marks(len(query.exclude_tags))}))"
+        )
+        params += list(query.exclude_tags)
+    if query.feed is not None:
+        clauses.append("a.feed_id IN (SELECT id FROM feeds WHERE name = ? COLLATE NOCASE)")
+        params.append(query.feed)
+    if query.feed_contains:
+        clauses.append("a.feed_id IN (SELECT id FROM feeds WHERE tr_name_contains(name, ?))")
+        params.append(_fold(query.feed_contains))
+    if query.unread:
+        clauses.append("a.read = 0")
+    if query.bookmarked:
+        clauses.append("a.bookmarked = 1")
+    if query.text:
+        match = fts_match_expression(query.text)
+        if match is not None:
+            clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(match)
+    if query.newer_than is not None:
+        clauses.append("a.published >= ?")
+        params.append(_iso(query.newer_than))
+    return (" AND ".join(clauses) or "1"), params
+
+
+# --- the store ----------------------------------------------------------------------------
+
+
+class Store:
+    """The article database; safe to share between threads (one connection per thread)."""
+
+    def __init__(self, path: Path, busy_timeout: float) -> None:
+        """Use `Store.open`, which also checks and migrates the file."""
+        self.path = path
+        self._busy_timeout = busy_timeout
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._closed = False
+
+    # -- opening and connections
+
+    @classmethod
+    def open(cls, path: Path, *, busy_timeout: float = 5.0) -> Store:
+        """Open (creating if missing) the database at `path`; raise `StoreError` if unusable."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"{path}: cannot create directory {path.parent} ({exc.strerror or exc}); "
+                "check permissions or pass --data-dir"
+            ) from exc
+        if path.exists() and not path.is_file():
+            raise StoreError(f"{path}: not a file; pass another --data-dir")
+        store = cls(path, busy_timeout)
+        try:
+            store._prepare()
+        except sqlite3.Error as exc:
+            store.close()
+            raise StoreError(_describe(path, exc)) from exc
+        except StoreError:
+            store.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        """Check the file is a database we understand, switch to WAL, run migrations."""
+        conn = self._conn()
+        # Read-only first: a file that is not a database fails here, before any write.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: database schema v{version} is newer than this tui-reader "
+                f"understands (v{len(MIGRATIONS)}); upgrade tui-reader"
+            )
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(
+                f"{self.path}: cannot switch the database to WAL mode (got {mode}); "
+                "use a local disk or pass --data-dir"
+            )
+        if version < len(MIGRATIONS):
+            with self._write() as tx:
+                # Re-read under the write lock: another process may have migrated meanwhile.
+                version = tx.execute("PRAGMA user_version").fetchone()[0]
+                for number in range(version, len(MIGRATIONS)):
+                    MIGRATIONS[number](tx)
+                    tx.execute(f"PRAGMA user_version = {number + 1}")
+
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        if self._closed:
+            raise StoreError(f"{self.path}: store is closed")
+        conn = sqlite3.connect(
+            self.path,
+            timeout=self._busy_timeout,
+            isolation_level=None,  # autocommit; transactions are explicit (see _write)
+            check_same_thread=False,  # only so close() can close every thread's connection
+        )
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.create_function("tr_name_contains", 2, _name_contains, deterministic=True)
+        except BaseException:
+            conn.close()
+            raise
+        self._local.conn = conn
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taking the write lock up front (no upgrade deadlocks)."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close every thread's connection; the store cannot be used afterwards."""
+        self._closed = True
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            with suppress(sqlite3.Error):
+                conn.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> Store:
+        """Use as a context manager that closes the store."""
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Close the store."""
+        self.close()
+
+    # -- feeds
+
+    @_guarded
+    def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
+        """Make the stored feeds match the config.
+
+        Listed feeds are added or updated (name, tags) by URL and marked active. Others
+        become inactive: their unbookmarked articles are deleted, bookmarked ones stay
+        (bookmarks survive feed removal), and a feed left with no article is forgotten.
+        """
+        wanted = {feed.url: feed for feed in feeds}
+        with self._write() as tx:
+            for feed in wanted.values():
+                tx.execute(
+                    "INSERT INTO feeds (url, name, active) VALUES (?, ?, 1) "
+                    "ON CONFLICT (url) DO UPDATE SET name = excluded.name, active = 1",
+                    (feed.url, feed.name),
+                )
+                feed_id = tx.execute("SELECT id FROM feeds WHERE url = ?", (feed.url,)).fetchone()[0]
+                tx.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
+                tx.executemany(
+                    "INSERT OR IGNORE INTO feed_tags (feed_id, tag, position) VALUES (?, ?, ?)",
+                    [(feed_id, tag, pos) for pos, tag in enumerate(feed.tags)],
+                )
+            gone = [
+                (feed_id,)
+                for feed_id, url in tx.execute("SELECT id, url FROM feeds")
+                if url not in wanted
+            ]
+            # Validators are cleared: if the feed comes back, its articles must be fetched
+            # again, not answered with 304 Not Modified.
+            tx.executemany(
+                "UPDATE feeds SET active = 0, etag = NULL, last_modified = NULL, "
+                "body_hash = NULL WHERE id = ?",
+                gone,
+            )
+            tx.execute(
+                "DELETE FROM articles WHERE bookmarked = 0 AND feed_id IN "
+                "(SELECT id FROM feeds WHERE active = 0)"
+            )
+            tx.execute(
+                "DELETE FROM feeds WHERE active = 0 AND NOT EXISTS "
+                "(SELECT 1 FROM articles WHERE articles.feed_id = feeds.id)"
+            )
+
+    def _tags_by_feed(
+        self, conn: sqlite3.Connection, feed_ids: set[int] | None = None
+    ) -> dict[int, tuple[str, ...]]:
+        """Tags of the given feeds (all feeds when None), in config order."""
+        out: dict[int, list[str]] = {}
+        if feed_ids is None:
+            rows = conn.execute("SELECT feed_id, tag FROM feed_tags ORDER BY feed_id, position")
+            for feed_id, tag in rows:
+                out.setdefault(feed_id, []).append(tag)
+        else:
+            ids = sorted(feed_ids)
+            for chunk in _chunks(ids):
+                rows = conn.execute(
+                    f"SELECT feed_id, tag FROM feed_tags WHERE feed_id IN ({_marks(len(chunk))}) "
+                    "ORDER BY feed_id, position",
+                    list(chunk),
+                )
+                for feed_id, tag in rows:
+                    out.setdefault(feed_id, []).append(tag)
+        return {feed_id: tuple(tags) for feed_id, tags in out.items()}
+
+    @_guarded
+    def feed_states(self) -> dict[str, FeedState]:
+        """Every stored feed (active or not) by URL."""
+        conn = self._conn()
+        tags = self._tags_by_feed(conn)
+        rows = conn.execute(
+            "SELECT id, url, name, etag, last_modified, body_hash, last_refresh, "
+            "last_status, last_error, active FROM feeds"
+        )
+        return {
+            row[1]: FeedState(
+                url=row[1],
+                name=row[2],
+                tags=tags.get(row[0], ()),
+                etag=row[3],
+                last_modified=row[4],
+                body_hash=row[5],
+                last_refresh=row[6],
+                last_status=row[7],
+                last_error=row[8],
+                active=bool(row[9]),
+            )
+            for row in rows
+        }
+
+    def _feed_id(self, conn: sqlite3.Connection, url: str) -> int:
+        """The id of the feed with `url`; ValueError when the feed was never synced."""
+        row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            raise ValueError(f"{url}: feed is not in the store; call sync_feeds first")
+        return int(row[0])
+
+    @_guarded
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        status: str,
+        etag: str | None,
+        last_modified: str | None,
+        body_hash: str | None,
+        error: str | None,
+        when: str,
+    ) -> None:
+        """Remember a fetch outcome; validators are kept when a failed or 304 fetch has none."""
+        keep = status != "ok"
+        with self._write() as tx:
+            self._feed_id(tx, url)
+            tx.execute(
+                "UPDATE feeds SET last_status = ?, last_error = ?, last_refresh = ?, "
+                "etag = CASE WHEN ? AND ? IS NULL THEN etag ELSE ? END, "
+                "last_modified = CASE WHEN ? AND ? IS NULL THEN last_modified ELSE ? END, "
+                "body_hash = CASE WHEN ? AND ? IS NULL THEN body_hash ELSE ? END "
+                "WHERE url = ?",
+                (
+                    status,
+                    error,
+                    when,
+                    keep,
+                    etag,
+                    etag,
+                    keep,
+                    last_modified,
+                    last_modified,
+                    keep,
+                    body_hash,
+                    body_hash,
+                    url,
+                ),
+            )
+
+    @_guarded
+    def last_refresh(self) -> datetime | None:
+        """When any active feed was last fetched, or None if never."""
+        row = self._conn().execute("SELECT MAX(last_refresh) FROM feeds WHERE active = 1").fetchone()
+        if row is None or not row[0]:
+            return None
+        try:
+            moment = datetime.fromisoformat(row[0])
+        except ValueError:
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    # -- articles: writes
+
+    @_guarded
+    def upsert_entries(self, feed_url: str, entries: Sequence[ParsedEntry], *, now: str) -> int:
+        """Store a feed's entries; return how many are new.
+
+        An entry is identified by (feed, guid). A known entry gets its text, link, author and
+        date updated in place; its read, bookmarked and full-text state are never touched.
+        Entries purged earlier are not brought back.
+        """
+        rows: dict[str, dict[str, Any]] = {}
+        for entry in entries:
+            rows[entry.guid] = {
+                "guid": entry.guid,
+                "title": entry.title,
+                "link": entry.link,
+                "author": entry.author,
+                "published": _normalize_published(entry.published),
+                "summary": entry.summary,
+                "body": entry.body,
+                "now": now,
+            }
+        with self._write() as tx:
+            feed_id = self._feed_id(tx, feed_url)
+            known = {
+                guid
+                for (guid,) in tx.execute("SELECT guid FROM articles WHERE feed_id = ?", (feed_id,))
+            }
+            purged = {
+                guid
+                for (guid,) in tx.execute("SELECT guid FROM purged WHERE feed_id = ?", (feed_id,))
+            }
+            if purged:
+                # A tombstone is only needed while the feed still lists the item.
+                tx.executemany(
+                    "DELETE FROM purged WHERE feed_id = ? AND guid = ?",
+                    [(feed_id, guid) for guid in purged - rows.keys()],
+                )
+            params = [
+                {**row, "feed_id": feed_id} for guid, row in rows.items() if guid not in purged
+            ]
+            tx.executemany(
+                "INSERT INTO articles (feed_id, guid, title, link, author, published, fetched, "
+                "summary, body) VALUES (:feed_id, :guid, :title, :link, :author, "
+                "COALESCE(:published, :now), :now, :summary, :body) "
+                "ON CONFLICT (feed_id, guid) DO UPDATE SET "
+                "title = excluded.title, link = excluded.link, author = excluded.author, "
+                "published = COALESCE(:published, published), "
+                "summary = excluded.summary, body = excluded.body "
+                "WHERE (title, link, author, published, summary, body) IS NOT "
+                "(excluded.title, excluded.link, excluded.author, "
+                "COALESCE(:published, published), excluded.summary, excluded.body)",
+                params,
+            )
+        return sum(1 for row in params if row["guid"] not in known)
+
+    @_guarded
+    def set_read(self, ids: Sequence[int], read: bool) -> None:
+        """Mark articles read or unread (committed before return)."""
+        with self._write() as tx:
+            tx.executemany(
+                "UPDATE articles SET read = ? WHERE id = ? AND read != ?",
+                [(int(read), article_id, int(read)) for article_id in ids],
+            )
+
+    @_guarded
+    def set_bookmarked(self, article_id: int, bookmarked: bool) -> None:
+        """Bookmark or unbookmark an article (committed before return)."""
+        with self._write() as tx:
+            tx.execute(
+                "UPDATE articles SET bookmarked = ? WHERE id = ?", (int(bookmarked), article_id)
+            )
+
+    @_guarded
+    def mark_all_read(self, query: ArticleQuery) -> list[int]:
+        """Mark every unread article matching `query` read; return their ids (for undo)."""
+        where, params = _where(replace(query, unread=True))
+        with self._write() as tx:
+            ids = [row[0] for row in tx.execute(f"SELECT a.id FROM articles a WHERE {where}", params)]
+            for chunk in _chunks(ids):
+                tx.execute(
+                    f"UPDATE articles SET read = 1 WHERE id IN ({_marks(len(chunk))})", list(chunk)
+                )
+        return ids
+
+    @_guarded
+    def set_full_text(self, article_id: int, text: str | None, error: str | None) -> None:
+        """Store the extracted full article (or the error that prevented it)."""
+        with self._write() as tx:
+            tx.execute(
+                "UPDATE articles SET full_text = ?, full_text_error = ? WHERE id = ?",
+                (text, error, article_id),
+            )
+
+    @_guarded
+    def purge(self, keep_days: int, *, now: datetime) -> int:
+        """Delete read, unbookmarked articles older than `keep_days`; return how many.
+
+        Age is the publication date, or the fetch time when that is later (an old item
+        seen for the first time is kept for `keep_days`). Unread and bookmarked articles
+        are never purged; `keep_days` <= 0 purges nothing.
+        """
+        if keep_days <= 0:
+            return 0
+        cutoff = _iso(now - timedelta(days=keep_days))
+        condition = "read = 1 AND bookmarked = 0 AND published < ? AND fetched < ?"
+        with self._write() as tx:
+            tx.execute(
+                "INSERT OR IGNORE INTO purged (feed_id, guid) "
+                f"SELECT feed_id, guid FROM articles WHERE {condition}",
+                (cutoff, cutoff),
+            )
+            cursor = tx.execute(f"DELETE FROM articles WHERE {condition}", (cutoff, cutoff))
+            return cursor.rowcount
+
+    # -- articles: reads
+
+    def _articles(self, conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[Article]:
+        """Rows of `_HEADLINE_COLUMNS` (optionally + full columns) → Articles with tags."""
+        tags = self._tags_by_feed(conn, {row[9] for row in rows}) if rows else {}
+        out: list[Article] = []
+        for row in rows:
+            extra: dict[str, Any] = {}
+            if len(row) > 10:
+                extra = {
+                    "summary": row[10],
+                    "body": row[11],
+                    "full_text": row[12],
+                    "full_text_error": row[13],
+                }
+            out.append(
+                Article(
+                    id=row[0],
+                    feed=row[1],
+                    feed_url=row[2],
+                    title=row[3],
+                    link=row[4],
+                    author=row[5],
+                    published=row[6],
+                    tags=tags.get(row[9], ()),
+                    read=bool(row[7]),
+                    bookmarked=bool(row[8]),
+                    **extra,
+                )
+            )
+        return out
+
+    @_guarded
+    def headlines(
+        self, query: ArticleQuery, *, after: Cursor | None = None, limit: int = 100
+    ) -> list[Article]:
+        """A page of headlines, newest first, starting after `after` (summary/body not loaded)."""
+        where, params = _where(query)
+        if after is not None:
+            where += " AND (a.published, a.id) < (?, ?)"
+            params += [after.published, after.id]
+        conn = self._conn()
+        rows = conn.execute(
+            f"SELECT {_HEADLINE_COLUMNS} {_FROM} WHERE {where} {_ORDER_DESC} LIMIT ?",
+            [*params, max(0, limit)],
+        ).fetchall()
+        return self._articles(conn, rows)
+
+    @_guarded
+    def headlines_before(
+        self, query: ArticleQuery, *, before: Cursor, limit: int = 100
+    ) -> list[Article]:
+        """The page just above `before` in list order, returned newest first."""
+        where, params = _where(query)
+        where += " AND (a.published, a.id) > (?, ?)"
+        params += [before.published, before.id]
+        conn = self._conn()
+        rows = conn.execute(
+            f"SELECT {_HEADLINE_COLUMNS} {_FROM} WHERE {where} {_ORDER_ASC} LIMIT ?",
+            [*params, max(0, limit)],
+        ).fetchall()
+        rows.reverse()
+        return self._articles(conn, rows)
+
+    @_guarded
+    def headline_page_at(self, query: ArticleQuery, offset: int, limit: int) -> list[Article]:
+        """`limit` headlines starting at row `offset` of the list (for a virtual list)."""
+        where, params = _where(query)
+        conn = self._conn()
+        # Skip rows in the covering index first, then load only the page's rows.
+        ids = [
+            row[0]
+            for row in conn.execute(
+                f"SELECT a.id FROM articles a WHERE {where} {_ORDER_DESC} LIMIT ? OFFSET ?",
+                [*params, max(0, limit), max(0, offset)],
+            )
+        ]
+        if not ids:
+            return []
+        rows = conn.execute(
+            f"SELECT {_HEADLINE_COLUMNS} {_FROM} WHERE a.id IN ({_marks(len(ids))}) {_ORDER_DESC}",
+            ids,
+        ).fetchall()
+        return self._articles(conn, rows)
+
+    @_guarded
+    def count(self, query: ArticleQuery) -> int:
+        """How many articles match `query`."""
+        where, params = _where(query)
+        return int(
+            self._conn().execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0]
+        )
+
+    def unread_count(self, query: ArticleQuery) -> int:
+        """How many unread articles match `query`."""
+        return self.count(replace(query, unread=True))
+
+    @_guarded
+    def get_article(self, article_id: int) -> Article | None:
+        """One article with its summary, body and full text; None if it does not exist."""
+        conn = self._conn()
+        rows = conn.execute(f"SELECT {_FULL_COLUMNS} {_FROM} WHERE a.id = ?", (article_id,)).fetchall()
+        articles = self._articles(conn, rows)
+        return articles[0] if articles else None
+
+    @_guarded
+    def tag_counts(self, query: ArticleQuery) -> dict[str, int]:
+        """For every known tag: how many articles match `query` and carry that tag."""
+        where, params = _where(query)
+        conn = self._conn()
+        counts = {tag: 0 for (tag,) in conn.execute("SELECT DISTINCT tag FROM feed_tags ORDER BY tag")}
+        rows = conn.execute(
+            "SELECT t.tag, SUM(c.n) FROM "
+            f"(SELECT a.feed_id AS feed_id, COUNT(*) AS n FROM articles a WHERE {where} "
+            "GROUP BY a.feed_id) AS c JOIN feed_tags t ON t.feed_id = c.feed_id GROUP BY t.tag",
+            params,
+        )
+        for tag, n in rows:
+            counts[tag] = int(n)
+        return counts
+
+    @_guarded
+    def feed_counts(self) -> list[FeedCount]:
+        """Active feeds, and removed ones still holding bookmarks, sorted by name."""
+        conn = self._conn()
+        tags = self._tags_by_feed(conn)
+        rows = conn.execute(
+            "SELECT f.id, f.name, f.url, COALESCE(c.total, 0), COALESCE(c.unread, 0), "
+            "f.last_status, f.last_error FROM feeds f LEFT JOIN "
+            "(SELECT feed_id, COUNT(*) AS total, SUM(read = 0) AS unread FROM articles "
+            "GROUP BY feed_id) AS c ON c.feed_id = f.id "
+            "WHERE f.active = 1 OR c.total > 0 ORDER BY f.name COLLATE NOCASE, f.id"
+        )
+        return [
+            FeedCount(
+                name=row[1],
+                url=row[2],
+                tags=tags.get(row[0], ()),
+                total=int(row[3]),
+                unread=int(row[4]),
+                last_status=row[5],
+                last_error=row[6],
+            )
+            for row in rows
+        ]
+
+    def next_unread(self, query: ArticleQuery, after: Cursor | None) -> Article | None:
+        """The first unread article below `after` in list order (from the top when None)."""
+        page = self.headlines(replace(query, unread=True), after=after, limit=1)
+        return page[0] if page else None
+
+    def previous_unread(self, query: ArticleQuery, before: Cursor | None) -> Article | None:
+        """The nearest unread article above `before` in list order (None at the top)."""
+        if before is None:
+            return None
+        page = self.headlines_before(replace(query, unread=True), before=before, limit=1)
+        return page[0] if page else None

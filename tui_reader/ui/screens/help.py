@@ -1,0 +1,44 @@
+"""The help screen: every binding, generated from the action table and the live keymap."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui_reader.actions import ACTIONS
+
+SEARCH_HELP = (
+    "Search syntax: words (full text, accents ignored) · +tag · -tag · =feed · "
+    "@7d @2w @3m (newer than) · is:unread · is:bookmarked"
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists each action with the keys it is bound to right now."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="close_help")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(Content.styled("Keys", "bold"), id="help-title")
+            yield Static(self.binding_table(), id="help-table")
+            yield Static(Content(SEARCH_HELP), id="help-search")
+            yield Static(Content.styled("Press Esc to close.", "dim"))
+
+    def binding_table(self) -> Content:
+        """One line per action: its keys as the user would type them, then what it does."""
+        keymap = getattr(self.app, "_keymap", {})
+        rows: list[Content] = []
+        for action in ACTIONS:
+            keys = keymap.get(action.id, action.keys)
+            shown = ", ".join(
+                self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")
+            )
+            rows.append(
+                Content.assemble((shown.ljust(18), "bold"), action.description)
+            )
+        return Content("\n").join(rows)

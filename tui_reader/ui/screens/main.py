@@ -1,0 +1,538 @@
+"""The main screen: sidebar, headline list and reading pane, and every reader action.
+
+Widgets draw and report; this screen owns the filter state, starts workers that talk to
+the store, and hands results back down as attributes.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Literal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+from textual.worker import get_current_worker
+
+from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
+from tui_reader.query import parse_search
+from tui_reader.refresh import refresh_all
+from tui_reader.text import safe_link
+from tui_reader.ui.bindings import action_bindings
+from tui_reader.ui.screens.help import HelpScreen
+from tui_reader.ui.screens.search import SearchScreen
+from tui_reader.ui.screens.tags import TagPicker
+from tui_reader.ui.widgets.headline_list import PAGE_SIZE, HeadlineList
+from tui_reader.ui.widgets.reader_pane import ReaderPane
+from tui_reader.ui.widgets.sidebar import Sidebar, SidebarTotals
+
+if TYPE_CHECKING:
+    from tui_reader.ui.app import ReaderApp
+
+CONSOLE_BROWSERS = frozenset({"w3m", "lynx", "links", "links2", "elinks", "browsh", "carbonyl"})
+
+View = Literal["all", "unread", "bookmarks"]
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """What the headline list shows: a view, optionally one feed, tags (ANDed) and a search."""
+
+    view: View = "all"
+    feed: str | None = None
+    tags: tuple[str, ...] = ()
+    search: str = ""
+
+    def query(self, now: datetime) -> ArticleQuery:
+        """The store query for this filter."""
+        base = ArticleQuery(
+            tags=self.tags,
+            feed=self.feed,
+            unread=self.view == "unread",
+            bookmarked=self.view == "bookmarks",
+        )
+        return parse_search(self.search, base=base, now=now) if self.search else base
+
+    def describe(self) -> Content:
+        """The always-visible filter line, built from data (never markup)."""
+        parts: list[Content] = [
+            Content.styled({"all": "All", "unread": "Unread", "bookmarks": "Bookmarks"}[self.view], "bold")
+        ]
+        if self.feed:
+            parts.append(Content.assemble(("feed: ", "dim"), self.feed))
+        if self.tags:
+            parts.append(Content.assemble(("tags: ", "dim"), " + ".join(f"#{t}" for t in self.tags)))
+        if self.search:
+            parts.append(Content.assemble(("search: ", "dim"), self.search))
+        return Content(" · ").join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ListData:
+    """What a reload computed off the event loop, handed back to the widgets."""
+
+    filter: Filter
+    query: ArticleQuery
+    total: int
+    cursor: int
+    first_page: list[Article]
+    first_page_offset: int
+    totals: SidebarTotals
+
+
+class MainScreen(Screen[None]):
+    """The reader."""
+
+    BINDINGS = [*action_bindings(), ("u", "undo", "Undo")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#headlines"
+
+    app: ReaderApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = Filter()
+        self.query_now = ArticleQuery()
+        self.totals: SidebarTotals | None = None
+        self.undo_read: list[int] = []
+        self.refreshing = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="content"):
+                yield Static(self.filter.describe(), id="filter-bar", markup=False)
+                yield HeadlineList(id="headlines")
+                yield ReaderPane(id="reader")
+        yield Static("", id="status", markup=False)
+        yield Footer()
+
+    @property
+    def headlines(self) -> HeadlineList:
+        return self.query_one(HeadlineList)
+
+    @property
+    def reader(self) -> ReaderPane:
+        return self.query_one(ReaderPane)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    # --- loading the list ------------------------------------------------------------
+
+    def reload(self, *, keep: Article | None = None, filter: Filter | None = None) -> None:
+        """Recount and repaint for `filter` (default: the current one), keeping `keep` selected."""
+        self.load_list(filter or self.filter, keep)
+
+    @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
+    def load_list(self, filter: Filter, keep: Article | None) -> None:
+        store = self.app.store
+        query = filter.query(self.app.now())
+        total = store.count(query)
+        cursor = 0
+        if keep is not None and total:
+            cursor = min(store.position(query, Cursor(keep.published, keep.id)), total - 1)
+        page_offset = cursor - cursor % PAGE_SIZE
+        first_page = store.headline_page_at(query, page_offset, PAGE_SIZE)
+        everything = ArticleQuery()
+        totals = SidebarTotals(
+            total=store.count(everything),
+            unread=store.count(ArticleQuery(unread=True)),
+            bookmarked=store.count(ArticleQuery(bookmarked=True)),
+            tags=store.tag_counts(everything),
+            feeds=store.feed_counts(),
+        )
+        if get_current_worker().is_cancelled:
+            return
+        data = ListData(filter, query, total, cursor, first_page, page_offset, totals)
+        self.app.call_from_thread(self.show_list, data)
+
+    def show_list(self, data: ListData) -> None:
+        """Apply a finished reload to the widgets."""
+        self.filter = data.filter
+        self.query_now = data.query
+        self.totals = data.totals
+        self.headlines.empty_text = "No articles match" if data.filter != Filter() else "No articles yet: press R to refresh"
+        self.headlines.set_source(
+            partial(self.app.store.headline_page_at, data.query),
+            data.total,
+            cursor=data.cursor,
+            first_page=data.first_page,
+            first_page_offset=data.first_page_offset,
+        )
+        self.sidebar.show_totals(data.totals)
+        bar = data.filter.describe()
+        count = Content.styled(f"   {data.total:,} items".replace(",", " "), "dim")
+        self.query_one("#filter-bar", Static).update(Content.assemble(bar, count))
+
+    def set_filter(self, filter: Filter) -> None:
+        """Show another selection of articles, starting at the top."""
+        self.reload(filter=filter)
+
+    # --- messages from widgets -------------------------------------------------------
+
+    @on(HeadlineList.Selected)
+    def headline_selected(self, event: HeadlineList.Selected) -> None:
+        self.open_article(event.article)
+        self.reader.focus()
+
+    @on(Sidebar.Chosen)
+    def sidebar_chosen(self, event: Sidebar.Chosen) -> None:
+        if event.kind == "view":
+            view: View = event.value  # type: ignore[assignment]
+            self.set_filter(replace(self.filter, view=view, feed=None))
+        elif event.kind == "tag":
+            self.set_filter(replace(self.filter, tags=(event.value,), feed=None))
+        elif event.kind == "feed":
+            self.set_filter(replace(self.filter, feed=event.value, view="all"))
+        self.headlines.focus()
+
+    @on(Sidebar.OptionHighlighted)
+    def sidebar_highlighted(self, event: Sidebar.OptionHighlighted) -> None:
+        option_id = event.option.id or ""
+        if option_id.startswith("feed:"):
+            reason = self.sidebar.feed_errors.get(option_id[5:])
+            self.set_status(f"⚠ {option_id[5:]}: {reason}" if reason else "")
+
+    @on(Markdown.LinkClicked)
+    def link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.prevent_default()
+        self.open_url(event.href)
+
+    # --- opening articles ------------------------------------------------------------
+
+    def open_article(self, article: Article) -> None:
+        """Load the full article off the loop, mark it read, and show it."""
+        self.load_article(article.id)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def load_article(self, article_id: int) -> None:
+        store = self.app.store
+        article = store.get_article(article_id)
+        if article is None or get_current_worker().is_cancelled:
+            return
+        if not article.read:
+            store.set_read([article.id], True)
+            article = replace(article, read=True)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_article, article)
+
+    async def show_article(self, article: Article) -> None:
+        """Put a loaded article in the reading pane."""
+        self.headlines.update_article(article.id, read=True)
+        text, note = article_text(article)
+        await self.reader.show_article(article, text=text, note=note)
+
+    def current_article(self) -> Article | None:
+        """The article the user is acting on: the one being read when the pane has focus."""
+        if self.reader.has_focus and self.reader.article is not None:
+            return self.reader.article
+        return self.headlines.current
+
+    # --- actions: moving ---------------------------------------------------------------
+
+    def _move(self, delta: int) -> None:
+        if self.sidebar.has_focus:
+            if delta > 0:
+                self.sidebar.action_cursor_down()
+            else:
+                self.sidebar.action_cursor_up()
+            return
+        self.headlines.move_cursor(delta)
+        if self.reader.has_focus:
+            article = self.headlines.current
+            if article is not None:
+                self.open_article(article)
+
+    def action_next_item(self) -> None:
+        self._move(+1)
+
+    def action_previous_item(self) -> None:
+        self._move(-1)
+
+    def action_open(self) -> None:
+        if self.sidebar.has_focus:
+            self.sidebar.action_select()
+            return
+        article = self.headlines.current
+        if article is not None:
+            self.open_article(article)
+            self.reader.focus()
+
+    def action_back(self) -> None:
+        if self.reader.has_focus or self.sidebar.has_focus:
+            self.headlines.focus()
+        elif self.filter.search:
+            self.set_filter(replace(self.filter, search=""))
+
+    def action_scroll_down(self) -> None:
+        if self.headlines.has_focus:
+            self.headlines.move_cursor(self.headlines.page_size())
+        else:
+            self.reader.scroll_page_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        if self.headlines.has_focus:
+            self.headlines.move_cursor(-self.headlines.page_size())
+        else:
+            self.reader.scroll_page_up(animate=False)
+
+    def action_next_unread(self) -> None:
+        self.jump_unread(forward=True)
+
+    def action_previous_unread(self) -> None:
+        self.jump_unread(forward=False)
+
+    @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
+    def jump_unread(self, forward: bool) -> None:
+        store = self.app.store
+        query = self.query_now
+        current = self.headlines.current
+        after = Cursor(current.published, current.id) if current else None
+        if forward:
+            found = store.next_unread(query, after)
+        else:
+            found = store.previous_unread(query, after) if after else None
+        if found is None:
+            self.app.call_from_thread(
+                self.notify, "No more unread articles here.", markup=False, timeout=3
+            )
+            return
+        index = store.position(query, Cursor(found.published, found.id))
+        self.app.call_from_thread(self._jump_to, index, found)
+
+    def _jump_to(self, index: int, article: Article) -> None:
+        self.headlines.cursor = index
+        self.open_article(article)
+        self.reader.focus()
+
+    # --- actions: state ----------------------------------------------------------------
+
+    def action_bookmark(self) -> None:
+        article = self.current_article()
+        if article is None:
+            return
+        bookmarked = not self._fresh(article).bookmarked
+        # Written before the key returns: a bookmark must survive a crash a moment later.
+        self.app.store.set_bookmarked(article.id, bookmarked)
+        self._patch(article, bookmarked=bookmarked)
+        self.notify("Bookmarked" if bookmarked else "Bookmark removed", markup=False, timeout=2)
+        self.refresh_totals()
+
+    def action_toggle_read(self) -> None:
+        article = self.current_article()
+        if article is None:
+            return
+        read = not self._fresh(article).read
+        self.app.store.set_read([article.id], read)
+        self._patch(article, read=read)
+        self.refresh_totals()
+
+    def _fresh(self, article: Article) -> Article:
+        """The latest known state of `article` (the list row may be newer than the pane's copy)."""
+        if self.reader.article is not None and self.reader.article.id == article.id:
+            return self.reader.article
+        return article
+
+    def _patch(self, article: Article, **changes: bool) -> None:
+        self.headlines.update_article(article.id, **changes)
+        if self.reader.article is not None and self.reader.article.id == article.id:
+            updated = replace(self.reader.article, **changes)
+            self.reader.update_note(updated, article_text(updated)[1])
+
+    def refresh_totals(self) -> None:
+        """Recount the sidebar without touching the list."""
+        self.load_totals()
+
+    @work(thread=True, exclusive=True, group="totals", exit_on_error=False)
+    def load_totals(self) -> None:
+        store = self.app.store
+        everything = ArticleQuery()
+        totals = SidebarTotals(
+            total=store.count(everything),
+            unread=store.count(ArticleQuery(unread=True)),
+            bookmarked=store.count(ArticleQuery(bookmarked=True)),
+            tags=store.tag_counts(everything),
+            feeds=store.feed_counts(),
+        )
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.sidebar.show_totals, totals)
+
+    def action_mark_all_read(self) -> None:
+        self.mark_all_read(self.query_now)
+
+    @work(thread=True, exclusive=True, group="mark", exit_on_error=False)
+    def mark_all_read(self, query: ArticleQuery) -> None:
+        changed = self.app.store.mark_all_read(query)
+        self.undo_read = changed
+        self.app.call_from_thread(
+            self.notify,
+            f"Marked {len(changed)} articles as read. Press u to undo.",
+            markup=False,
+        )
+        self.app.call_from_thread(self.reload, keep=self.headlines.current)
+
+    def action_undo(self) -> None:
+        if not self.undo_read:
+            self.notify("Nothing to undo.", markup=False, timeout=2)
+            return
+        ids, self.undo_read = self.undo_read, []
+        self.app.store.set_read(ids, False)
+        self.notify(f"{len(ids)} articles marked unread again.", markup=False, timeout=3)
+        self.reload(keep=self.headlines.current)
+
+    def open_bookmark(self, article: Article) -> None:
+        """Show the bookmarks view with `article` selected and open in the pane."""
+        self.reload(filter=Filter(view="bookmarks"), keep=article)
+        self.open_article(article)
+        self.reader.focus()
+
+    def action_show_bookmarks(self) -> None:
+        self.set_filter(Filter(view="bookmarks"))
+
+    # --- actions: filters --------------------------------------------------------------
+
+    def action_tag_filter(self) -> None:
+        tags = sorted(self.totals.tags) if self.totals else []
+        if not tags:
+            self.notify("No tags: add `tags = [...]` to feeds in the config.", markup=False)
+            return
+        base = replace(self.filter, tags=())
+
+        def count_tags(selected: tuple[str, ...]) -> dict[str, int]:
+            return self.app.store.tag_counts(replace(base, tags=selected).query(self.app.now()))
+
+        def apply(selected: tuple[str, ...]) -> None:
+            self.set_filter(replace(self.filter, tags=selected))
+
+        self.app.push_screen(TagPicker(tags, self.filter.tags, count_tags, apply))
+
+    def action_clear_tags(self) -> None:
+        self.set_filter(replace(self.filter, tags=()))
+
+    def action_search(self) -> None:
+        def apply(text: str | None) -> None:
+            if text is not None:
+                self.set_filter(replace(self.filter, search=text))
+
+        self.app.push_screen(SearchScreen(self.filter.search), apply)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    # --- actions: links --------------------------------------------------------------
+
+    def action_open_link(self) -> None:
+        article = self.current_article()
+        if article is not None and article.link:
+            self.open_url(article.link)
+
+    def action_copy_link(self) -> None:
+        article = self.current_article()
+        if article is None or not safe_link(article.link):
+            self.notify("This article has no link.", markup=False, severity="warning")
+            return
+        self.app.copy_to_clipboard(article.link)
+        self.notify(f"Copied {article.link}", markup=False, timeout=3)
+
+    def open_url(self, url: str) -> None:
+        """Open http(s) links only; a console browser runs with the app suspended."""
+        link = safe_link(url)
+        if not link:
+            self.notify("Not opening a link that is not http(s).", markup=False, severity="warning")
+            return
+        browser = shlex.split(os.environ.get("BROWSER", ""))
+        if browser and os.path.basename(browser[0]) in CONSOLE_BROWSERS:
+            with self.app.suspend():
+                subprocess.run([*browser, link], check=False)
+            return
+        self.app.open_url(link)
+
+    # --- refreshing --------------------------------------------------------------------
+
+    def action_refresh_feed(self) -> None:
+        name = self.filter.feed
+        if name is None:
+            article = self.current_article()
+            name = article.feed if article else None
+        feeds = [feed for feed in self.app.config.feeds if feed.name == name]
+        if not feeds:
+            self.notify("No feed selected.", markup=False, timeout=3)
+            return
+        self.run_refresh(feeds)
+
+    def action_refresh_all(self) -> None:
+        self.run_refresh(list(self.app.config.feeds))
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(Content(text))
+
+    @work(group="refresh", exit_on_error=False)
+    async def run_refresh(self, feeds: list[FeedConfig]) -> None:
+        if self.refreshing:
+            self.notify("A refresh is already running.", markup=False, timeout=3)
+            return
+        if not feeds:
+            return
+        self.refreshing = True
+        new_items = 0
+
+        def progress(result: FeedResult, done: int, total: int) -> None:
+            nonlocal new_items
+            new_items += result.new_items
+            self.set_status(f"Refreshing {done}/{total} feeds · {new_items} new")
+
+        self.set_status(f"Refreshing 0/{len(feeds)} feeds")
+        try:
+            async with self.app.make_fetcher() as fetcher:
+                summary = await refresh_all(
+                    self.app.config, self.app.store, fetcher, feeds=feeds, on_result=progress
+                )
+        finally:
+            self.refreshing = False
+            self.set_status("")
+        self.reload(keep=self.headlines.current)
+        self.notify(refresh_message(summary.results), markup=False,
+                    severity="warning" if summary.errors else "information")
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_all()
+
+
+def article_text(article: Article) -> tuple[str, str]:
+    """The Markdown to show and the note saying which text it is."""
+    if article.full_text:
+        return article.full_text, "full article"
+    if article.body:
+        return article.body, ""
+    note = "summary only"
+    if article.full_text_error:
+        note += f" (full text failed: {article.full_text_error})"
+    return article.summary or "*(no text)*", note
+
+
+def refresh_message(results: tuple[FeedResult, ...] | list[FeedResult]) -> str:
+    """One line summing up a refresh, naming the failed feeds."""
+    new_items = sum(r.new_items for r in results)
+    failed = [r for r in results if r.status == "error"]
+    line = f"Refreshed {len(results)} feeds: {new_items} new"
+    if failed:
+        names = ", ".join(f"{r.name} ({r.error})" for r in failed[:3])
+        more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
+        line += f", {len(failed)} failed: {names}{more}"
+    return line
+
+

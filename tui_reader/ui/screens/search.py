@@ -1,0 +1,34 @@
+"""The search prompt: full text plus elfeed-style filter terms."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from tui_reader.ui.screens.help import SEARCH_HELP
+
+
+class SearchScreen(ModalScreen[str | None]):
+    """Returns the query typed (possibly empty, meaning "clear"), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_search")]
+
+    def __init__(self, initial: str = "") -> None:
+        super().__init__()
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            yield Input(self.initial, placeholder="Search…", id="search-input")
+            yield Static(Content(SEARCH_HELP), id="search-help")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

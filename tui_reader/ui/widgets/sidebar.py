@@ -1,0 +1,86 @@
+"""The sidebar: All · Unread · Bookmarks · tags with counts · feeds with unread counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui_reader.store import FeedCount
+
+ERROR_MARK = "⚠"
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarTotals:
+    """The numbers the sidebar shows, computed by the screen in a worker."""
+
+    total: int
+    unread: int
+    bookmarked: int
+    tags: Mapping[str, int]
+    feeds: Sequence[FeedCount]
+
+
+class Sidebar(OptionList):
+    """Views, tags and feeds. Choosing one posts `Sidebar.Chosen`; it never reads the store."""
+
+    DEFAULT_CSS = """
+    Sidebar { border: none; padding: 0; }
+    """
+
+    class Chosen(Message):
+        """A view (`all`, `unread`, `bookmarks`), a tag or a feed was chosen."""
+
+        def __init__(self, kind: str, value: str) -> None:
+            super().__init__()
+            self.kind = kind  # "view", "tag" or "feed"
+            self.value = value
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.feed_errors: dict[str, str] = {}
+
+    def show_totals(self, totals: SidebarTotals) -> None:
+        """Rebuild the options, keeping the highlighted entry where it was."""
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        options: list[Option | None] = [
+            Option(count_line("All", totals.total), id="view:all"),
+            Option(count_line("Unread", totals.unread), id="view:unread"),
+            Option(count_line("Bookmarks", totals.bookmarked), id="view:bookmarks"),
+        ]
+        if totals.tags:
+            options.append(None)
+            options.extend(
+                Option(count_line(f"#{tag}", count), id=f"tag:{tag}")
+                for tag, count in sorted(totals.tags.items())
+            )
+        self.feed_errors = {feed.name: feed.last_error or "" for feed in totals.feeds if feed.last_status == "error"}
+        if totals.feeds:
+            options.append(None)
+            for feed in totals.feeds:
+                label = count_line(feed.name, feed.unread)
+                if feed.last_status == "error":
+                    label = Content.assemble((ERROR_MARK + " ", "bold red"), label)
+                options.append(Option(label, id=f"feed:{feed.name}"))
+        self.set_options(options)
+        ids = [option.id for option in self.options]
+        if highlighted in ids:
+            self.highlighted = ids.index(highlighted)
+        elif self.option_count:
+            self.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            kind, _, value = event.option.id.partition(":")
+            self.post_message(self.Chosen(kind, value))
+
+
+def count_line(label: str, count: int) -> Content:
+    """`label` then its count, dimmed; both as data."""
+    return Content.assemble(label, (f"  {count:,}".replace(",", " "), "dim"))
