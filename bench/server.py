@@ -90,8 +90,8 @@ def _etag_matches(header: str, etag: str) -> bool:
     """Weak comparison, as RFC 9110 prescribes for If-None-Match."""
     if header.strip() == "*":
         return True
-    tags = (t.strip().removeprefix("W/") for t in header.split(","))
-    return etag in tags
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return etag in tags or etag[:-1] + '-gz"' in tags
 
 
 def _not_modified(handler: BaseHTTPRequestHandler, f: CachedFile) -> bool:
@@ -136,26 +136,27 @@ def make_handler(
                 self._plain(HTTPStatus.NOT_FOUND, b"not found\n", send_body)
                 return
             path, f = found
+            use_gzip = f.gzipped is not None and "gzip" in self.headers.get("Accept-Encoding", "")
+            # A strong ETag names one representation, so the gzipped one gets its own.
+            etag = f.etag[:-1] + '-gz"' if use_gzip else f.etag
             if validators and _not_modified(self, f):
                 self.send_response(HTTPStatus.NOT_MODIFIED)
-                self.send_header("ETag", f.etag)
+                self.send_header("ETag", etag)
                 self.send_header("Last-Modified", f.last_modified)
                 self.end_headers()
                 return
-            body = f.body
-            use_gzip = f.gzipped is not None and "gzip" in self.headers.get("Accept-Encoding", "")
+            body = f.gzipped if use_gzip and f.gzipped is not None else f.body
             self.send_response(HTTPStatus.OK)
             self.send_header(
                 "Content-Type", CONTENT_TYPES.get(path.suffix, "application/octet-stream")
             )
             if use_gzip:
-                body = f.gzipped  # type: ignore[assignment]
                 self.send_header("Content-Encoding", "gzip")
             if f.gzipped is not None:
                 self.send_header("Vary", "Accept-Encoding")
             self.send_header("Content-Length", str(len(body)))
             if validators:
-                self.send_header("ETag", f.etag)
+                self.send_header("ETag", etag)
                 self.send_header("Last-Modified", f.last_modified)
                 self.send_header("Cache-Control", "no-cache")
             else:

@@ -20,16 +20,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui_reader.models import ArticleQuery, Cursor, FeedConfig, ParsedEntry  # noqa: E402
-from tui_reader.store import Store  # noqa: E402
+from tui_reader.models import ArticleQuery, Cursor, FeedConfig, ParsedEntry
+from tui_reader.store import Store
 
 TAGS = ["tech", "fr", "science", "eco", "politique", "sport", "culture", "jeux", "dev", "ia"]
-WORDS = (
+_WORDS_TEXT = (
     "économie gouvernement réseau sécurité données intelligence artificielle téléphone "
     "entreprise marché santé climat énergie voiture électrique logiciel libre navigateur "
     "serveur fuite vulnérabilité élection européenne réforme budget Paris Lyon Marseille "
     "TikTok Apple Google Microsoft Mistral OpenAI batterie fusée satellite vaccin école"
-).split()
+)
+WORDS = _WORDS_TEXT.split()
 FEEDS = 200
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
 
@@ -50,8 +51,11 @@ def build(path: Path, articles: int) -> Store:
     rng = random.Random(42)
     store = Store.open(path)
     feeds = [
-        FeedConfig(f"Feed {i:03d} {rng.choice(WORDS)}", f"https://f{i}.example/rss",
-                   tuple(rng.sample(TAGS, rng.randint(1, 3))))
+        FeedConfig(
+            f"Feed {i:03d} {rng.choice(WORDS)}",
+            f"https://f{i}.example/rss",
+            tuple(rng.sample(TAGS, rng.randint(1, 3))),
+        )
         for i in range(FEEDS)
     ]
     store.sync_feeds(feeds)
@@ -119,24 +123,45 @@ def main() -> None:
             page = store.headlines(query, limit=1000)
             if page:
                 cur = Cursor(page[-1].published, page[-1].id)
-                timed(f"headlines after 1000 rows: {name}",
-                      lambda q=query, c=cur: store.headlines(q, after=c))
-                timed(f"headlines_before: {name}",
-                      lambda q=query, c=cur: store.headlines_before(q, before=c))
+                timed(
+                    f"headlines after 1000 rows: {name}",
+                    lambda q=query, c=cur: store.headlines(q, after=c),
+                )
+                timed(
+                    f"headlines_before: {name}",
+                    lambda q=query, c=cur: store.headlines_before(q, before=c),
+                )
             total = store.count(query)
-            timed(f"headline_page_at middle ({total // 2}): {name}",
-                  lambda q=query, t=total: store.headline_page_at(q, t // 2, 100))
-            timed(f"headline_page_at end: {name}",
-                  lambda q=query, t=total: store.headline_page_at(q, max(0, t - 100), 100))
+            timed(
+                f"headline_page_at middle ({total // 2}): {name}",
+                lambda q=query, t=total: store.headline_page_at(q, t // 2, 100),
+            )
+            timed(
+                f"headline_page_at end: {name}",
+                lambda q=query, t=total: store.headline_page_at(q, max(0, t - 100), 100),
+            )
+            timed(
+                f"headline_page_at end, total given: {name}",
+                lambda q=query, t=total: store.headline_page_at(q, max(0, t - 100), 100, total=t),
+            )
             timed(f"count: {name}", lambda q=query: store.count(q))
         print("-- search pages (limit 100)")
-        for text in ("économie", "economie", "intelligence artificielle", '"voiture électrique"',
-                     "tik", "satellite vaccin école", "zzzz nothing"):
+        for text in (
+            "économie",
+            "economie",
+            "intelligence artificielle",
+            '"voiture électrique"',
+            "tik",
+            "satellite vaccin école",
+            "zzzz nothing",
+        ):
             query = ArticleQuery(text=text)
             timed(f"search {text!r}", lambda q=query: store.headlines(q))
             timed(f"search count {text!r}", lambda q=query: store.count(q))
-        timed("search 'économie' + unread + tag", lambda: store.headlines(
-            ArticleQuery(text="économie", unread=True, tags=("tech",))))
+        timed(
+            "search 'économie' + unread + tag",
+            lambda: store.headlines(ArticleQuery(text="économie", unread=True, tags=("tech",))),
+        )
         print("-- sidebar and state")
         timed("tag_counts(all)", lambda: store.tag_counts(ArticleQuery()))
         timed("tag_counts(unread)", lambda: store.tag_counts(ArticleQuery(unread=True)))
@@ -144,16 +169,25 @@ def main() -> None:
         first = store.headlines(ArticleQuery(), limit=1)[0]
         timed("get_article", lambda: store.get_article(first.id))
         timed("set_bookmarked", lambda: store.set_bookmarked(first.id, True))
-        timed("next_unread", lambda: store.next_unread(ArticleQuery(), Cursor(first.published,
-                                                                             first.id)))
+        timed(
+            "next_unread",
+            lambda: store.next_unread(ArticleQuery(), Cursor(first.published, first.id)),
+        )
         print("-- refresh")
         feeds = store.feed_states()
         rng = random.Random(7)
         started = time.perf_counter()
         for url in list(feeds)[:FEEDS]:
             entries = [
-                ParsedEntry(f"{url}#new{n}", _text(rng, 8), f"{url}/new{n}", "", NOW.isoformat(),
-                            _text(rng, 40), _text(rng, 200))
+                ParsedEntry(
+                    f"{url}#new{n}",
+                    _text(rng, 8),
+                    f"{url}/new{n}",
+                    "",
+                    NOW.isoformat(),
+                    _text(rng, 40),
+                    _text(rng, 200),
+                )
                 for n in range(50)
             ]
             store.upsert_entries(url, entries, now=NOW.isoformat())
@@ -161,17 +195,33 @@ def main() -> None:
         started = time.perf_counter()
         for url in list(feeds)[:FEEDS]:
             entries = [
-                ParsedEntry(f"{url}#new{n}", "changed " + str(n), f"{url}/new{n}", "",
-                            NOW.isoformat(), "", "")
+                ParsedEntry(
+                    f"{url}#new{n}",
+                    "changed " + str(n),
+                    f"{url}/new{n}",
+                    "",
+                    NOW.isoformat(),
+                    "",
+                    "",
+                )
                 for n in range(25)
             ]
             store.upsert_entries(url, entries, now=NOW.isoformat())
-        print(f"upsert 200 feeds x 25 changed items: {(time.perf_counter() - started) * 1000:.0f} ms")
+        print(
+            f"upsert 200 feeds x 25 changed items: {(time.perf_counter() - started) * 1000:.0f} ms"
+        )
         started = time.perf_counter()
         for url in list(feeds)[:FEEDS]:
             entries = [
-                ParsedEntry(f"{url}#new{n}", "changed " + str(n), f"{url}/new{n}", "",
-                            NOW.isoformat(), "", "")
+                ParsedEntry(
+                    f"{url}#new{n}",
+                    "changed " + str(n),
+                    f"{url}/new{n}",
+                    "",
+                    NOW.isoformat(),
+                    "",
+                    "",
+                )
                 for n in range(25)
             ]
             store.upsert_entries(url, entries, now=NOW.isoformat())

@@ -13,7 +13,7 @@ import zlib
 
 import brotli
 import pytest
-from hostile_server import HostileServer, read_request, reset
+from hostile_server import Handler, HostileServer, read_request, reset
 from pytest_httpserver import HTTPServer
 
 from tui_reader import __version__
@@ -262,8 +262,8 @@ async def _drip_headers(reader: asyncio.StreamReader, writer: asyncio.StreamWrit
     [_drip, _hang_before_headers, _hang_after_headers, _drip_headers],
     ids=["drip-body", "hang-before-headers", "hang-after-headers", "drip-headers"],
 )
-async def test_total_deadline(handler: object) -> None:
-    async with HostileServer(handler) as server, Fetcher(timeout=SHORT) as fetcher:  # type: ignore[arg-type]
+async def test_total_deadline(handler: Handler) -> None:
+    async with HostileServer(handler) as server, Fetcher(timeout=SHORT) as fetcher:
         started = time.monotonic()
         result = await fetcher.fetch(server.url())
         elapsed = time.monotonic() - started
@@ -499,8 +499,8 @@ async def _malformed_location(reader: asyncio.StreamReader, writer: asyncio.Stre
         "malformed-location",
     ],
 )
-async def test_broken_server_gives_one_line_error(handler: object, fragment: str) -> None:
-    async with HostileServer(handler) as server, Fetcher(timeout=5) as fetcher:  # type: ignore[arg-type]
+async def test_broken_server_gives_one_line_error(handler: Handler, fragment: str) -> None:
+    async with HostileServer(handler) as server, Fetcher(timeout=5) as fetcher:
         started = time.monotonic()
         result = await fetcher.fetch(server.url())
     assert time.monotonic() - started < 3

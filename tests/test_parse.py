@@ -471,7 +471,8 @@ def big_rss(items: int = 200) -> bytes:
         f"<item><title>Titre {i}</title><link>https://example.fr/a/{i}</link>"
         f"<guid>https://example.fr/a/{i}</guid><pubDate>Mon, 02 Nov 2026 10:00:00 +0100</pubDate>"
         f"<description>R&#233;sum&#233; {i}</description>"
-        f"<content:encoded><![CDATA[{paragraph * 12}<script>x()</script>]]></content:encoded></item>"
+        f"<content:encoded><![CDATA[{paragraph * 12}<script>x()</script>]]>"
+        "</content:encoded></item>"
         for i in range(items)
     )
     return rss(entries).encode()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -21,7 +20,7 @@ from typing import Any
 from tui_reader import __version__
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
 from tui_reader.models import Article, ArticleQuery, Config, Cursor, FeedResult
-from tui_reader.paths import default_config_path, resolve_config_path, resolve_data_dir
+from tui_reader.paths import config_write_path, resolve_config_path, resolve_data_dir
 from tui_reader.refresh import FeedFetcher, RefreshSummary, refresh_all
 from tui_reader.store import Store, StoreError
 
@@ -413,7 +412,7 @@ def print_article(article: Article) -> None:
 
 def writable_config_path(context: Context) -> Path:
     """Where `import` writes: the config in use, or the platform path for the embedded one."""
-    return context.config_path if context.config_path is not None else default_config_path()
+    return context.config_path if context.config_path is not None else config_write_path(None)
 
 
 def cmd_import(context: Context, args: argparse.Namespace) -> int:
@@ -446,10 +445,7 @@ def cmd_export(context: Context, args: argparse.Namespace) -> int:
 
 def cmd_config_init(args: argparse.Namespace) -> int:
     """`config-init`: write the commented starter config; never overwrite."""
-    path = Path(args.config) if args.config else None
-    if path is None:
-        env = os.environ.get("TUI_READER_CONFIG")
-        path = Path(env) if env else default_config_path()
+    path = config_write_path(args.config)
     try:
         write_starter_config(path)
     except FileExistsError:

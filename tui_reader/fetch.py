@@ -11,6 +11,7 @@ import contextlib
 import email.utils
 import http
 import math
+import re
 import socket
 import ssl
 import time
@@ -217,6 +218,7 @@ class Fetcher:
                         last_modified=response.headers.get("last-modified"),
                     )
             # Only a Retry-After we decided to honour gets here; the response is closed.
+            assert retry_in is not None
             retried = True
             await asyncio.sleep(retry_in)
 
@@ -461,8 +463,11 @@ def _describe_http_error(exc: httpx.HTTPError) -> str:
     text = _exception_text(exc)
     if isinstance(exc, httpx.ConnectError):
         for cause in causes:
+            if isinstance(cause, ssl.SSLCertVerificationError) and cause.verify_message:
+                return f"TLS certificate not accepted: {cause.verify_message}"
             if isinstance(cause, ssl.SSLError):
-                return f"TLS error: {getattr(cause, 'reason', None) or _exception_text(cause)}"
+                reason = cause.reason.replace("_", " ").lower() if cause.reason else ""
+                return f"TLS error: {reason or _exception_text(cause)}"
             if isinstance(cause, socket.gaierror):
                 return f"could not resolve host {_request_host(exc)}"
             if isinstance(cause, ConnectionRefusedError):
@@ -481,9 +486,9 @@ def _describe_http_error(exc: httpx.HTTPError) -> str:
         if "incomplete chunked read" in lowered:
             return "connection closed in the middle of a chunked body"
         if "without sending complete message body" in lowered:
-            return (
-                f"connection closed before the whole body arrived ({text.split(':')[-1].strip()})"
-            )
+            counts = re.search(r"received \d+ bytes, expected \d+", text)
+            detail = f" ({counts.group()})" if counts else ""
+            return f"connection closed before the whole body arrived{detail}"
         if "buffer too long" in lowered or "exceeded" in lowered:
             return "invalid HTTP response: headers too large"
         return f"invalid HTTP response: {text}"
@@ -506,8 +511,9 @@ def _request_host(exc: httpx.HTTPError) -> str:
 
 
 def _exception_text(exc: BaseException) -> str:
-    """`str(exc)`, or its class name when the message is empty."""
-    return str(exc).strip() or type(exc).__name__
+    """`str(exc)`, or its class name when the message is empty; h11's bytearray reprs unwrapped."""
+    text = re.sub(r"bytearray\(b(['\"])(.*?)\1\)", r"'\2'", str(exc).strip())
+    return text or type(exc).__name__
 
 
 def _one_line(message: str) -> str:

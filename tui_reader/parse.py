@@ -395,17 +395,19 @@ def _absolute_base(*candidates: Any) -> str:
     return ""
 
 
-def _feedparser_entry(entry: Mapping[str, Any], feed_base: str, fetched: datetime) -> ParsedEntry:
-    summary_detail = entry.get("summary_detail") or {}
+def _feedparser_entry(entry: dict[str, Any], feed_base: str, fetched: datetime) -> ParsedEntry:
+    """Map one feedparser entry (read with dict.get: FeedParserDict's own get warns and is slow)."""
+    get = dict.get
+    summary_detail = get(entry, "summary_detail") or {}
     entry_base = _absolute_base(summary_detail.get("base"), feed_base)
-    raw_link = entry.get("link") or ""
-    if entry.get("guidislink") and raw_link == entry.get("id") and not safe_link(raw_link):
+    raw_link = get(entry, "link") or ""
+    if get(entry, "guidislink") and raw_link == get(entry, "id") and not safe_link(raw_link):
         raw_link = ""  # an RSS <guid> taken for a permalink, but it is no URL
     link = safe_link(raw_link, entry_base)
 
-    raw_summary = entry.get("summary") or ""
+    raw_summary = get(entry, "summary") or ""
     summary_type = summary_detail.get("type", "text/html")
-    contents = [c for c in entry.get("content") or () if isinstance(c.get("value"), str)]
+    contents = [c for c in get(entry, "content") or () if isinstance(c.get("value"), str)]
     longest = max(contents, key=lambda c: len(c["value"]), default=None)
     raw_body = longest["value"] if longest else ""
     body = ""
@@ -418,22 +420,22 @@ def _feedparser_entry(entry: Mapping[str, Any], feed_base: str, fetched: datetim
     if summary == body:  # the feed gave the same text twice: keep it once, as the body
         summary = ""
 
-    title_detail = entry.get("title_detail") or {}
-    title = _single_line(entry.get("title"), title_detail.get("type", "text/plain"))
+    title_detail = get(entry, "title_detail") or {}
+    title = _single_line(get(entry, "title"), title_detail.get("type", "text/plain"))
     if not title:
         title = _derived_title(raw_summary, raw_body)
-    author = _single_line(entry.get("author"))
+    author = _single_line(get(entry, "author"))
 
     published = _published(
         (
-            _from_struct(entry.get("published_parsed")),
-            _from_struct(entry.get("updated_parsed")),
-            _parse_date_text(entry.get("published")),
-            _parse_date_text(entry.get("updated")),
+            _from_struct(get(entry, "published_parsed")),
+            _from_struct(get(entry, "updated_parsed")),
+            _parse_date_text(get(entry, "published")),
+            _parse_date_text(get(entry, "updated")),
         ),
         fetched,
     )
-    guid = _guid(entry.get("id"), link, title, raw_summary + raw_body, published)
+    guid = _guid(get(entry, "id"), link, title, raw_summary + raw_body, published)
     return ParsedEntry(guid, title, link, author, published, summary, body)
 
 

@@ -29,6 +29,7 @@ from tui_reader.query import fts_match_expression
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
+_FEW_MATCHES = 2000  # search matches below which seeking rows beats walking the list
 _MAX_PARAMS = 500  # ids per statement; well under SQLITE_MAX_VARIABLE_NUMBER everywhere
 
 
@@ -124,6 +125,8 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
     content = 'articles', content_rowid = 'id',
     tokenize = "unicode61 remove_diacritics 2"
 );
+-- Merge index segments less eagerly than the default (4): refreshes index faster.
+INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 8);
 CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts(rowid, title, summary, body, full_text)
     VALUES (new.id, new.title, new.summary, new.body, new.full_text);
@@ -178,7 +181,10 @@ def _describe(path: Path, exc: BaseException) -> str:
     msg = str(exc).strip() or type(exc).__name__
     low = msg.lower()
     if name == "SQLITE_NOTADB" or "not a database" in low:
-        return f"{path}: database is corrupt (file is not a database); move it aside or restore a backup"
+        return (
+            f"{path}: database is corrupt (file is not a database); "
+            "move it aside or restore a backup"
+        )
     if name.startswith("SQLITE_CORRUPT") or "malformed" in low:
         return f"{path}: database is corrupt ({msg}); move it aside or restore a backup"
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in low:
@@ -223,15 +229,8 @@ def _fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _folded(text: str) -> str:
-    """Cached `_fold` for feed names (few, repeated on every row of a feed filter)."""
+    """Cached `_fold` for feed names (few, folded again on every filtered query)."""
     return _fold(text)
-
-
-def _name_contains(name: str | None, needle: str | None) -> int:
-    """SQL function: does `name` contain `needle`, ignoring case and accents."""
-    if name is None or needle is None:
-        return 0
-    return int(needle in _folded(name))
 
 
 def _iso(moment: datetime) -> str:
@@ -273,8 +272,23 @@ _ORDER_DESC = "ORDER BY a.published DESC, a.id DESC"
 _ORDER_ASC = "ORDER BY a.published ASC, a.id ASC"
 
 
-def _where(query: ArticleQuery) -> tuple[str, list[Any]]:
-    """The WHERE clause (never empty) and its parameters for `query`."""
+def _feed_ids(conn: sqlite3.Connection, query: ArticleQuery) -> list[int] | None:
+    """Ids of the feeds allowed by `query.feed` / `query.feed_contains`; None: no such filter."""
+    if query.feed is None and not query.feed_contains:
+        return None
+    needle = _fold(query.feed_contains) if query.feed_contains else None
+    ids: list[int] = []
+    for feed_id, name in conn.execute("SELECT id, name FROM feeds"):
+        if query.feed is not None and name.casefold() != query.feed.casefold():
+            continue
+        if needle is not None and needle not in _folded(name):
+            continue
+        ids.append(feed_id)
+    return ids
+
+
+def _where(conn: sqlite3.Connection, query: ArticleQuery) -> tuple[str, list[Any]]:
+    """The WHERE clause (never empty) over `articles a` and its parameters for `query`."""
     clauses: list[str] = []
     params: list[Any] = []
     tags = list({t.casefold(): t for t in query.tags}.values())
@@ -290,12 +304,15 @@ def _where(query: ArticleQuery) -> tuple[str, list[Any]]:
             f"({_marks(len(query.exclude_tags))}))"
         )
         params += list(query.exclude_tags)
-    if query.feed is not None:
-        clauses.append("a.feed_id IN (SELECT id FROM feeds WHERE name = ? COLLATE NOCASE)")
-        params.append(query.feed)
-    if query.feed_contains:
-        clauses.append("a.feed_id IN (SELECT id FROM feeds WHERE tr_name_contains(name, ?))")
-        params.append(_fold(query.feed_contains))
+    # Feed names are matched in Python (Unicode case and accents, no LIKE metacharacters);
+    # a literal id lets SQLite walk the per-feed index instead of the whole list.
+    feed_ids = _feed_ids(conn, query)
+    if feed_ids is not None:
+        if len(feed_ids) == 1:
+            clauses.append("a.feed_id = ?")
+        else:
+            clauses.append(f"a.feed_id IN ({_marks(len(feed_ids))})")
+        params += feed_ids
     if query.unread:
         clauses.append("a.read = 0")
     if query.bookmarked:
@@ -303,7 +320,16 @@ def _where(query: ArticleQuery) -> tuple[str, list[Any]]:
     if query.text:
         match = fts_match_expression(query.text)
         if match is not None:
-            clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            # Few matches: seek each one. Many: test membership while walking the list index
+            # in order (`+a.id` forbids the seek plan), instead of seeking tens of thousands
+            # of rows and sorting them (35 ms → 3 ms at 50,000 articles).
+            matches = conn.execute(
+                "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
+            ).fetchone()[0]
+            column = "a.id" if matches <= _FEW_MATCHES else "+a.id"
+            clauses.append(
+                f"{column} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+            )
             params.append(match)
     if query.newer_than is not None:
         clauses.append("a.published >= ?")
@@ -394,7 +420,6 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.create_function("tr_name_contains", 2, _name_contains, deterministic=True)
         except BaseException:
             conn.close()
             raise
@@ -453,7 +478,9 @@ class Store:
                     "ON CONFLICT (url) DO UPDATE SET name = excluded.name, active = 1",
                     (feed.url, feed.name),
                 )
-                feed_id = tx.execute("SELECT id FROM feeds WHERE url = ?", (feed.url,)).fetchone()[0]
+                feed_id = tx.execute("SELECT id FROM feeds WHERE url = ?", (feed.url,)).fetchone()[
+                    0
+                ]
                 tx.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
                 tx.executemany(
                     "INSERT OR IGNORE INTO feed_tags (feed_id, tag, position) VALUES (?, ?, ?)",
@@ -575,7 +602,9 @@ class Store:
     @_guarded
     def last_refresh(self) -> datetime | None:
         """When any active feed was last fetched, or None if never."""
-        row = self._conn().execute("SELECT MAX(last_refresh) FROM feeds WHERE active = 1").fetchone()
+        row = (
+            self._conn().execute("SELECT MAX(last_refresh) FROM feeds WHERE active = 1").fetchone()
+        )
         if row is None or not row[0]:
             return None
         try:
@@ -660,9 +689,11 @@ class Store:
     @_guarded
     def mark_all_read(self, query: ArticleQuery) -> list[int]:
         """Mark every unread article matching `query` read; return their ids (for undo)."""
-        where, params = _where(replace(query, unread=True))
         with self._write() as tx:
-            ids = [row[0] for row in tx.execute(f"SELECT a.id FROM articles a WHERE {where}", params)]
+            where, params = _where(tx, replace(query, unread=True))
+            ids = [
+                row[0] for row in tx.execute(f"SELECT a.id FROM articles a WHERE {where}", params)
+            ]
             for chunk in _chunks(ids):
                 tx.execute(
                     f"UPDATE articles SET read = 1 WHERE id IN ({_marks(len(chunk))})", list(chunk)
@@ -736,11 +767,11 @@ class Store:
         self, query: ArticleQuery, *, after: Cursor | None = None, limit: int = 100
     ) -> list[Article]:
         """A page of headlines, newest first, starting after `after` (summary/body not loaded)."""
-        where, params = _where(query)
+        conn = self._conn()
+        where, params = _where(conn, query)
         if after is not None:
             where += " AND (a.published, a.id) < (?, ?)"
             params += [after.published, after.id]
-        conn = self._conn()
         rows = conn.execute(
             f"SELECT {_HEADLINE_COLUMNS} {_FROM} WHERE {where} {_ORDER_DESC} LIMIT ?",
             [*params, max(0, limit)],
@@ -752,10 +783,10 @@ class Store:
         self, query: ArticleQuery, *, before: Cursor, limit: int = 100
     ) -> list[Article]:
         """The page just above `before` in list order, returned newest first."""
-        where, params = _where(query)
+        conn = self._conn()
+        where, params = _where(conn, query)
         where += " AND (a.published, a.id) > (?, ?)"
         params += [before.published, before.id]
-        conn = self._conn()
         rows = conn.execute(
             f"SELECT {_HEADLINE_COLUMNS} {_FROM} WHERE {where} {_ORDER_ASC} LIMIT ?",
             [*params, max(0, limit)],
@@ -764,16 +795,32 @@ class Store:
         return self._articles(conn, rows)
 
     @_guarded
-    def headline_page_at(self, query: ArticleQuery, offset: int, limit: int) -> list[Article]:
-        """`limit` headlines starting at row `offset` of the list (for a virtual list)."""
-        where, params = _where(query)
+    def headline_page_at(
+        self, query: ArticleQuery, offset: int, limit: int, *, total: int | None = None
+    ) -> list[Article]:
+        """`limit` headlines starting at row `offset` of the list (for a virtual list).
+
+        `total`, the row count the caller already holds, lets the store walk from the
+        nearer end of the list when jumping towards the bottom.
+        """
         conn = self._conn()
+        where, params = _where(conn, query)
+        offset, limit = max(0, offset), max(0, limit)
+        order = _ORDER_DESC
+        if total is not None and offset > total // 2:
+            # Rows [offset, offset + limit) counted from the top are, from the bottom,
+            # rows [total - offset - limit, total - offset).
+            order = _ORDER_ASC
+            start = total - offset - limit
+            offset, limit = max(0, start), limit + min(0, start)
+            if limit <= 0:
+                return []
         # Skip rows in the covering index first, then load only the page's rows.
         ids = [
             row[0]
             for row in conn.execute(
-                f"SELECT a.id FROM articles a WHERE {where} {_ORDER_DESC} LIMIT ? OFFSET ?",
-                [*params, max(0, limit), max(0, offset)],
+                f"SELECT a.id FROM articles a WHERE {where} {order} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
             )
         ]
         if not ids:
@@ -787,10 +834,10 @@ class Store:
     @_guarded
     def count(self, query: ArticleQuery) -> int:
         """How many articles match `query`."""
-        where, params = _where(query)
-        return int(
-            self._conn().execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0]
-        )
+        conn = self._conn()
+        where, params = _where(conn, query)
+        row = conn.execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()
+        return int(row[0])
 
     def unread_count(self, query: ArticleQuery) -> int:
         """How many unread articles match `query`."""
@@ -800,16 +847,20 @@ class Store:
     def get_article(self, article_id: int) -> Article | None:
         """One article with its summary, body and full text; None if it does not exist."""
         conn = self._conn()
-        rows = conn.execute(f"SELECT {_FULL_COLUMNS} {_FROM} WHERE a.id = ?", (article_id,)).fetchall()
+        rows = conn.execute(
+            f"SELECT {_FULL_COLUMNS} {_FROM} WHERE a.id = ?", (article_id,)
+        ).fetchall()
         articles = self._articles(conn, rows)
         return articles[0] if articles else None
 
     @_guarded
     def tag_counts(self, query: ArticleQuery) -> dict[str, int]:
         """For every known tag: how many articles match `query` and carry that tag."""
-        where, params = _where(query)
         conn = self._conn()
-        counts = {tag: 0 for (tag,) in conn.execute("SELECT DISTINCT tag FROM feed_tags ORDER BY tag")}
+        where, params = _where(conn, query)
+        counts = {
+            tag: 0 for (tag,) in conn.execute("SELECT DISTINCT tag FROM feed_tags ORDER BY tag")
+        }
         rows = conn.execute(
             "SELECT t.tag, SUM(c.n) FROM "
             f"(SELECT a.feed_id AS feed_id, COUNT(*) AS n FROM articles a WHERE {where} "
