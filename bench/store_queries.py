@@ -145,6 +145,8 @@ def main() -> None:
                 lambda q=query, t=total: store.headline_page_at(q, max(0, t - 100), 100, total=t),
             )
             timed(f"count: {name}", lambda q=query: store.count(q))
+            if page:
+                timed(f"position of row 1000: {name}", lambda q=query, c=cur: store.position(q, c))
         print("-- search pages (limit 100)")
         for text in (
             "économie",

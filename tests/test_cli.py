@@ -33,8 +33,13 @@ def write_config(path: Path, feeds: list[tuple[str, str, list[str]]], **settings
     lines = ["[settings]", "timeout = 3", "refresh_interval = 0"]
     lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
     for name, url, tags in feeds:
-        lines += ["", "[[feeds]]", f"name = {json.dumps(name)}", f"url = {json.dumps(url)}",
-                  f"tags = {json.dumps(tags)}"]
+        lines += [
+            "",
+            "[[feeds]]",
+            f"name = {json.dumps(name)}",
+            f"url = {json.dumps(url)}",
+            f"tags = {json.dumps(tags)}",
+        ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -102,7 +107,17 @@ def test_headlines_filters_and_json_shape(served: HTTPServer, capsys) -> None:
     assert code == 0
     items = json.loads(out)
     assert len(items) == 8
-    assert set(items[0]) == {"id", "feed", "title", "link", "author", "published", "tags", "read", "bookmarked"}
+    assert set(items[0]) == {
+        "id",
+        "feed",
+        "title",
+        "link",
+        "author",
+        "published",
+        "tags",
+        "read",
+        "bookmarked",
+    }
     published = [item["published"] for item in items]
     assert published == sorted(published, reverse=True)
     assert all(item["published"].endswith("+00:00") for item in items)
@@ -124,7 +139,9 @@ def test_headlines_filters_and_json_shape(served: HTTPServer, capsys) -> None:
 
     first = items[0]["id"]
     assert run(capsys, "mark-read", str(first))[0] == 0
-    assert first not in [item["id"] for item in json.loads(run(capsys, "headlines", "--json", "--unread")[1])]
+    assert first not in [
+        item["id"] for item in json.loads(run(capsys, "headlines", "--json", "--unread")[1])
+    ]
     assert len(json.loads(run(capsys, "headlines", "--json", "--search", "is:unread")[1])) == 7
 
 
@@ -175,7 +192,9 @@ def test_bookmarks_survive_purge_and_feed_removal(served: HTTPServer, env: Path,
     for item in items:
         run(capsys, "mark-read", str(item["id"]))
     # keep_days = 1 purges every read item dated November 2026 except the bookmark.
-    write_config(env / "config.toml", [("Tech", served.url_for("/tech.xml"), ["tech"])], keep_days=1)
+    write_config(
+        env / "config.toml", [("Tech", served.url_for("/tech.xml"), ["tech"])], keep_days=1
+    )
     run(capsys, "refresh")
     with Store.open(env / "data" / "tui-reader.db") as store:
         assert store.count(ArticleQuery(bookmarked=True)) == 1
@@ -202,10 +221,14 @@ def test_conditional_get_answers_304(env: Path, httpserver: HTTPServer, capsys) 
 
 def test_demo_works_offline(tmp_path: Path, capsys) -> None:
     data = tmp_path / "demo-data"
-    code, out, _ = run(capsys, "--demo", "--data-dir", str(data), "headlines", "--json", "--limit", "100")
+    code, out, _ = run(
+        capsys, "--demo", "--data-dir", str(data), "headlines", "--json", "--limit", "100"
+    )
     assert code == 0
     items = json.loads(out)
-    assert any(item["title"].startswith("Face à son interdiction aux USA, TikTok") for item in items)
+    assert any(
+        item["title"].startswith("Face à son interdiction aux USA, TikTok") for item in items
+    )
     assert {"tech", "fr"} <= {tag for item in items for tag in item["tags"]}
     tiktok = next(item for item in items if "TikTok" in item["title"])
     code, out, _ = run(capsys, "--demo", "--data-dir", str(data), "show", str(tiktok["id"]))
@@ -216,7 +239,8 @@ def test_demo_works_offline(tmp_path: Path, capsys) -> None:
 
 def test_bad_config_exits_2_with_file_line_key(env: Path, capsys) -> None:
     (env / "config.toml").write_text(
-        '[settings]\nconcurrency = 500\n\n[[feeds]]\nname = "X"\nurl = "ftp://x"\n', encoding="utf-8"
+        '[settings]\nconcurrency = 500\n\n[[feeds]]\nname = "X"\nurl = "ftp://x"\n',
+        encoding="utf-8",
     )
     code, _, err = run(capsys, "check-config")
     assert code == 2
@@ -239,7 +263,9 @@ def test_check_config_ok_and_config_init_never_overwrites(env: Path, capsys) -> 
 
 
 def test_import_and_export(env: Path, capsys) -> None:
-    (env / "config.toml").write_text("# my feeds\n[settings]\nconcurrency = 4  # be gentle\n", encoding="utf-8")
+    (env / "config.toml").write_text(
+        "# my feeds\n[settings]\nconcurrency = 4  # be gentle\n", encoding="utf-8"
+    )
     urls = env / "urls"
     urls.write_text(
         'https://korben.info/feed tech "~Korben"\nhttps://next.ink/feed/ tech securite\n'
@@ -283,6 +309,9 @@ def test_python_m_and_console_script(env: Path) -> None:
 def test_usage_errors_exit_2(env: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tui_reader", "headlines", "--limit", "zero"],
-        capture_output=True, text=True, check=False, env=os.environ,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
     )
     assert result.returncode == 2

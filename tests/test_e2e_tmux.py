@@ -43,11 +43,23 @@ def test_demo_open_tiktok_and_bookmark_it(tmp_path: Path) -> None:
     data_dir = tmp_path / "demo-data"
     session = f"tui-reader-{uuid.uuid4().hex[:8]}"
     command = f"{SCRIPT} --demo --data-dir {data_dir}"
-    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-e", "TERM=xterm-256color", command)
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "-e",
+        "TERM=xterm-256color",
+        command,
+    )
     try:
         wait_for(session, "Fuite de données")
         tmux("send-keys", "-t", session, "/")
-        wait_for(session, "Search")
+        wait_for(session, "Search syntax")
         tmux("send-keys", "-t", session, "-l", "tiktok")
         tmux("send-keys", "-t", session, "Enter")
         wait_for(session, "search: tiktok")
@@ -67,7 +79,9 @@ def test_demo_open_tiktok_and_bookmark_it(tmp_path: Path) -> None:
 
     result = subprocess.run(
         [str(SCRIPT), "--demo", "--data-dir", str(data_dir), "bookmarks", "--json"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     bookmarks = json.loads(result.stdout)
     assert [b["title"] for b in bookmarks] == [

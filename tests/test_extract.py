@@ -81,6 +81,15 @@ def test_control_characters_and_escape_sequences_are_stripped(article_md: str) -
     assert "red and" in _visible(article_md)
 
 
+def test_control_characters_from_entities_do_not_break_extraction() -> None:
+    page = ARTICLE.replace(
+        "<footer>", "<script>x()</script>&#27;[2J &#0; &#x9b; tail<style>a{}</style>\x00<footer>"
+    )
+    md = extract_markdown(page, PAGE_URL)
+    assert md is not None
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", md)
+
+
 def test_unsafe_links_lose_their_target_but_keep_their_text(article_md: str) -> None:
     lowered = article_md.lower()
     for scheme in ("javascript:", "data:", "file:"):
@@ -240,6 +249,8 @@ LONG_FR = " ".join(
         pytest.param(LONG_EN + " And then...", "", id="three-dots"),
         pytest.param(LONG_EN + " […]", "", id="bracketed-ellipsis"),
         pytest.param(LONG_EN + " [...]", "", id="bracketed-dots"),
+        pytest.param(LONG_EN + " [&#8230;]", "", id="entity-ellipsis"),
+        pytest.param(LONG_FR + " (…)", "", id="parenthesised-ellipsis"),
         pytest.param(LONG_FR + " Lire la suite", "", id="lire-la-suite"),
         pytest.param(LONG_FR + " Lire l’article", "", id="lire-l-article-curly"),
         pytest.param(LONG_FR + " Lire l'article complet →", "", id="lire-l-article-straight"),

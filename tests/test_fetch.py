@@ -13,7 +13,7 @@ import zlib
 
 import brotli
 import pytest
-from hostile_server import Handler, HostileServer, read_request, reset
+from tests.hostile_server import Handler, HostileServer, read_request, reset
 from pytest_httpserver import HTTPServer
 
 from tui_reader import __version__

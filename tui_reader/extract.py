@@ -1,6 +1,6 @@
 """HTML → Markdown: the main text of an article page, and what to do with it.
 
-`extract_markdown` runs trafilatura on a tree whose links were made safe first: targets
+`extract_markdown` runs trafilatura on the page, then makes the links it kept safe: targets
 resolved against the page (and its `<base href>`), tracking parameters dropped, anything but
 http(s) unlinked. The result passes `text.clean_text` like every other piece of feed text.
 `is_summary_only` tells a feed's teaser from a whole article, and `reading_time_minutes`
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from html import unescape
 
 import lxml.html
 import trafilatura
@@ -41,6 +42,8 @@ _NOISE_TAGS = (
     "track", "video",
 )  # fmt: skip
 
+_DROP_TAG = "tui-reader-drop"
+
 # A Markdown link or image whose opening bracket is not escaped: `[text](target)` or
 # `[text](<target>)`. Even runs of backslashes before it are literal backslashes.
 _MD_LINK_RE = re.compile(
@@ -65,11 +68,13 @@ _ANGLE_UNESCAPE_RE = re.compile(r"\\([\\<>])")
 
 def _strip_noise(tree: lxml.html.HtmlElement) -> None:
     """Delete elements that never hold article text (their tails stay: they are not theirs)."""
-    etree.strip_elements(tree, *_NOISE_TAGS, with_tail=False)
-    # JSON-LD stays: trafilatura reads it to recognise forum threads and rescue bodies
-    scripts = [s for s in tree.iter("script") if s.get("type") != "application/ld+json"]
-    for script in scripts:
-        script.drop_tree()
+    # JSON-LD stays: trafilatura reads it to recognise forum threads and rescue bodies.
+    # Other scripts are renamed and stripped by lxml in C: drop_tree() would join text in
+    # Python, which lxml refuses when the page decoded an entity such as &#27; into it.
+    for script in tree.iter("script"):
+        if script.get("type") != "application/ld+json":
+            script.tag = _DROP_TAG
+    etree.strip_elements(tree, _DROP_TAG, *_NOISE_TAGS, with_tail=False)
 
 
 def _fix_links(markdown: str, base: str) -> str:
@@ -182,6 +187,8 @@ def _visible_text(text: str) -> str:
     if _TAG_HINT_RE.search(text):
         with contextlib.suppress(ValueError, etree.LxmlError):
             text = lxml.html.fromstring(f"<div>{text}</div>").text_content()
+    elif "&" in text:
+        text = unescape(text)  # "[&#8230;]" in an excerpt without tags
     text = _MD_TARGET_RE.sub(r"\1", text)
     return " ".join(text.split())
 

@@ -247,7 +247,7 @@ class Fetcher:
 
 
 class _Decoder(Protocol):
-    """Incremental decoder yielding output in pieces of at most _DECODE_CHUNK bytes."""
+    """Incremental decoder yielding output in bounded pieces (about _DECODE_CHUNK bytes)."""
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         """Decode `data`, yielding output pieces."""
@@ -316,6 +316,7 @@ class _BrotliDecoder:
             raise _FetchError(f"could not decode the brotli response ({exc})") from None
 
     def _process(self, data: bytes) -> bytes:
+        """One decompression step, with a bounded output buffer when brotli supports it."""
         if self._bounded:
             try:
                 return self._obj.process(data, output_buffer_limit=_DECODE_CHUNK)

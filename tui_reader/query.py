@@ -26,6 +26,7 @@ _AGE = re.compile(
 )
 _UNIT_HOURS = {"h": 1, "d": 24, "w": 24 * 7, "m": 24 * 30, "y": 24 * 365}
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or digit: something FTS5 will index
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EMPTY = ArticleQuery()
 
 
@@ -129,6 +130,8 @@ def fts_match_expression(text: str) -> str | None:
     Words are ANDed; a "quoted phrase" stays a phrase; the last bare word is a prefix match.
     """
     parts: list[tuple[str, bool]] = []
+    # FTS5 reads a NUL as the end of the query ("unterminated string"): drop controls.
+    text = _CONTROL.sub(" ", text)
     for sigil, value, quoted in _tokens(text):
         word = sigil + value if not quoted else value
         if _WORD_CHAR.search(word):

@@ -839,6 +839,17 @@ class Store:
         row = conn.execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()
         return int(row[0])
 
+    @_guarded
+    def position(self, query: ArticleQuery, cursor: Cursor) -> int:
+        """The row index `cursor` has (or would have) in the list of `query`."""
+        conn = self._conn()
+        where, params = _where(conn, query)
+        row = conn.execute(
+            f"SELECT COUNT(*) FROM articles a WHERE {where} AND (a.published, a.id) > (?, ?)",
+            [*params, cursor.published, cursor.id],
+        ).fetchone()
+        return int(row[0])
+
     def unread_count(self, query: ArticleQuery) -> int:
         """How many unread articles match `query`."""
         return self.count(replace(query, unread=True))

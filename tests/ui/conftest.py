@@ -84,7 +84,9 @@ AppFactory = Callable[..., ReaderApp]
 def make_app(store: Store) -> AppFactory:
     """Build the app the way `cli.main` does, with a fixed clock."""
 
-    def make(config: Config | None = None, app_store: Store | None = None, **kwargs: object) -> ReaderApp:
+    def make(
+        config: Config | None = None, app_store: Store | None = None, **kwargs: object
+    ) -> ReaderApp:
         kwargs.setdefault("clock", lambda: FIXED_NOW)
         return ReaderApp(config or sample_config(), app_store or store, **kwargs)  # type: ignore[arg-type]
 

@@ -61,7 +61,9 @@ async def test_j_k_and_arrows_move_the_cursor(make_app: AppFactory) -> None:
         assert headlines.cursor == 1
 
 
-async def test_enter_opens_marks_read_and_escape_goes_back(make_app: AppFactory, store: Store) -> None:
+async def test_enter_opens_marks_read_and_escape_goes_back(
+    make_app: AppFactory, store: Store
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -200,7 +202,9 @@ async def test_m_toggles_read_and_A_marks_all_with_undo(make_app: AppFactory, st
         assert store.count(ArticleQuery(unread=True)) == 45
 
 
-async def test_bookmark_persists_across_restart(make_app: AppFactory, store: Store, db_path: Path) -> None:
+async def test_bookmark_persists_across_restart(
+    make_app: AppFactory, store: Store, db_path: Path
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -394,8 +398,13 @@ async def test_keys_remapped_from_config(make_app: AppFactory, store: Store) -> 
 
 async def test_sidebar_shows_feed_error_mark(make_app: AppFactory, store: Store) -> None:
     store.record_fetch(
-        sample_config().feeds[0].url, status="error", etag=None, last_modified=None,
-        body_hash=None, error="HTTP 404 Not Found", when="2026-11-28T11:00:00+00:00",
+        sample_config().feeds[0].url,
+        status="error",
+        etag=None,
+        last_modified=None,
+        body_hash=None,
+        error="HTTP 404 Not Found",
+        when="2026-11-28T11:00:00+00:00",
     )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -62,14 +62,19 @@ def test_feed_error_mark(snap_compare, make_app: AppFactory, store: Store) -> No
     url = store.feed_states()
     numerama = next(state for state in url.values() if state.name.startswith("Numerama"))
     store.record_fetch(
-        numerama.url, status="error", etag=None, last_modified=None, body_hash=None,
-        error="HTTP 503 Service Unavailable (retry after 120 s)", when="2026-11-28T11:00:00+00:00",
+        numerama.url,
+        status="error",
+        etag=None,
+        last_modified=None,
+        body_hash=None,
+        error="HTTP 503 Service Unavailable (retry after 120 s)",
+        when="2026-11-28T11:00:00+00:00",
     )
     assert store.count(ArticleQuery()) == 45
 
     async def run_before(pilot) -> None:
         await settle(pilot)
-        await pilot.press("tab")  # the sidebar
+        await pilot.press("shift+tab")  # the sidebar
         for _ in range(20):
             await pilot.press("down")
             option = pilot.app.focused.highlighted_option

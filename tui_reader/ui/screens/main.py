@@ -146,7 +146,7 @@ class MainScreen(Screen[None]):
         if keep is not None and total:
             cursor = min(store.position(query, Cursor(keep.published, keep.id)), total - 1)
         page_offset = cursor - cursor % PAGE_SIZE
-        first_page = store.headline_page_at(query, page_offset, PAGE_SIZE)
+        first_page = store.headline_page_at(query, page_offset, PAGE_SIZE, total=total)
         everything = ArticleQuery()
         totals = SidebarTotals(
             total=store.count(everything),
@@ -167,7 +167,7 @@ class MainScreen(Screen[None]):
         self.totals = data.totals
         self.headlines.empty_text = "No articles match" if data.filter != Filter() else "No articles yet: press R to refresh"
         self.headlines.set_source(
-            partial(self.app.store.headline_page_at, data.query),
+            partial(self.app.store.headline_page_at, data.query, total=data.total),
             data.total,
             cursor=data.cursor,
             first_page=data.first_page,

@@ -195,28 +195,28 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         return self._render_row(article, index == self.cursor, width, base)
 
     def _render_row(self, article: Article, is_cursor: bool, width: int, base: Style) -> Strip:
-        weight = self.get_component_rich_style(
-            "headline-list--read" if article.read else "headline-list--unread"
-        )
-        meta = self.get_component_rich_style("headline-list--meta")
-        mark_style = self.get_component_rich_style("headline-list--bookmark")
-        row = base + weight
+        component = self.get_component_rich_style
+        cursor = component("headline-list--cursor") if is_cursor else Style()
+
+        def style(*extra: Style) -> Style:
+            # The cursor goes on top so its colours win over the per-column ones.
+            return Style.chain(base, *extra, cursor)
+
+        title = style(component("headline-list--read" if article.read else "headline-list--unread"))
+        meta = style(component("headline-list--meta"))
+        plain = style()
         segments = [
-            Segment(" "),
-            Segment("●" if not article.read else " ", row),
-            Segment("★" if article.bookmarked else " ", base + mark_style),
-            Segment(" "),
-            Segment(short_date(article.published), base + meta),
-            Segment("  "),
-            Segment(fit(article.feed, FEED_WIDTH), base + meta),
-            Segment("  "),
-            Segment(article.title or "(untitled)", row),
+            Segment(" ", plain),
+            Segment("●" if not article.read else " ", title),
+            Segment("★" if article.bookmarked else " ", style(component("headline-list--bookmark"))),
+            Segment(" ", plain),
+            Segment(short_date(article.published), meta),
+            Segment("  ", plain),
+            Segment(fit(article.feed, FEED_WIDTH), meta),
+            Segment("  ", plain),
+            Segment(article.title or "(untitled)", title),
         ]
-        strip = Strip(segments).crop_extend(0, width, base)
-        if is_cursor:
-            cursor_style = self.get_component_rich_style("headline-list--cursor")
-            strip = strip.apply_style(cursor_style)
-        return strip
+        return Strip(segments).crop_extend(0, width, plain)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self._total)

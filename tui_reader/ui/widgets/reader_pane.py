@@ -18,7 +18,7 @@ class ReaderPane(VerticalScroll, can_focus=True, inherit_bindings=False):
     DEFAULT_CSS = """
     ReaderPane {
         padding: 0 1;
-        & > #article-header { padding: 1 1 0 1; }
+        & > #article-header { padding: 1 0 1 0; }
         & > #article-body { padding: 0; }
     }
     """
@@ -57,11 +57,10 @@ def article_header(article: Article, note: str) -> Content:
         part for part in (article.feed, article.author, article.published[:16].replace("T", " ")) if part
     )
     marks = "★ bookmarked" if article.bookmarked else ""
-    lines = [
-        Content.styled(article.title or "(untitled)", "bold"),
-        Content.styled(byline, "dim"),
-        Content.styled(" · ".join(part for part in (note, marks) if part), "italic"),
-    ]
+    lines = [Content.styled(article.title or "(untitled)", "bold"), Content.styled(byline, "dim")]
+    status = " · ".join(part for part in (note, marks) if part)
+    if status:
+        lines.append(Content.styled(status, "italic"))
     if article.link:
         lines.append(Content.styled(article.link, "underline dim"))
     return Content("\n").join(lines)
