@@ -829,3 +829,19 @@ def test_position_is_the_row_index(big: Store) -> None:
         assert big.position(query, Cursor(article.published, article.id)) == index
         page = big.headline_page_at(query, index, 1)
         assert ids(page) == [article.id]
+
+
+def test_item_without_date_keeps_its_first_seen_time(tmp_path: Path) -> None:
+    """Refresh passes its fetch time as both the parser's stand-in date and `now`."""
+    from tui_reader.models import FeedConfig, ParsedEntry
+
+    with Store.open(tmp_path / "db.sqlite") as store:
+        feed = FeedConfig(name="F", url="https://example.org/feed")
+        store.sync_feeds([feed])
+        first = "2026-11-01T10:00:00+00:00"
+        entry = ParsedEntry("g", "T", "", "", first, "", "")
+        store.upsert_entries(feed.url, [entry], now=first)
+        later = "2026-11-20T10:00:00+00:00"
+        store.upsert_entries(feed.url, [ParsedEntry("g", "T", "", "", later, "", "")], now=later)
+        (article,) = store.headlines(ArticleQuery())
+        assert article.published == first

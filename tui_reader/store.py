@@ -624,13 +624,18 @@ class Store:
         Entries purged earlier are not brought back.
         """
         rows: dict[str, dict[str, Any]] = {}
+        fetch_time = _normalize_published(now)
         for entry in entries:
+            published = _normalize_published(entry.published)
             rows[entry.guid] = {
                 "guid": entry.guid,
                 "title": entry.title,
                 "link": entry.link,
                 "author": entry.author,
-                "published": _normalize_published(entry.published),
+                # The parser stands the fetch time in for a missing date; treating it as
+                # "no date" keeps such items at their first-seen time instead of jumping
+                # back to the top of the list on every refresh.
+                "published": None if published == fetch_time else published,
                 "summary": entry.summary,
                 "body": entry.body,
                 "now": now,
