@@ -12,6 +12,11 @@ One thread per connection (ThreadingHTTPServer, HTTP/1.1 keep-alive) with a deep
 backlog, so 200+ clients at once are served in parallel; files are read once and kept in memory
 until their mtime or size changes. `--port 0` picks a free port; the first line on stdout is
 always `serving DIR at URL`, for scripts that wait for it.
+
+`--listeners N` serves the same files on N ports (PORT, PORT+1, … or N free ports with
+`--port 0`), one line per extra port: `also at URL`. Real feeds come from many sites, and
+clients limit connections per origin (scheme, host, port), so a corpus spread over several
+ports behaves like one spread over several sites, without leaving 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -204,29 +209,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--gzip", action="store_true", help="gzip bodies for clients that accept it"
     )
+    parser.add_argument(
+        "--listeners", type=int, default=1, help="serve on this many ports (default 1)"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
     if not args.dir.is_dir():
         parser.error(f"{args.dir}: not a directory; create it with bench/corpus.py")
     if args.latency_ms < 0:
         parser.error("--latency-ms must be >= 0")
+    if not 1 <= args.listeners <= 256:
+        parser.error("--listeners must be between 1 and 256")
 
     cache = CorpusCache(args.dir, compress=args.gzip)
     handler = make_handler(
         cache, args.latency_ms / 1000, validators=not args.no_validators, verbose=args.verbose
     )
+    servers: list[CorpusServer] = []
     try:
-        server = CorpusServer((args.host, args.port), handler)
+        for index in range(args.listeners):
+            port = args.port + index if args.port else 0
+            servers.append(CorpusServer((args.host, port), handler))
     except OSError as exc:
-        print(
-            f"server.py: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr
-        )
+        print(f"server.py: cannot listen on {args.host}: {exc.strerror}", file=sys.stderr)
+        for server in servers:
+            server.server_close()
         return 1
-    with server:
+    for index, server in enumerate(servers):
         host, port = server.server_address[:2]
-        print(f"serving {args.dir} at http://{host}:{port}/", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
+        prefix = f"serving {args.dir} at" if index == 0 else "also at"
+        print(f"{prefix} http://{host}:{port}/", flush=True)
+    for server in servers[1:]:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    with contextlib.suppress(KeyboardInterrupt):
+        servers[0].serve_forever()
+    for server in servers:
+        server.server_close()
     return 0
 
 

@@ -31,6 +31,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def write_config(path: Path, feeds: list[tuple[str, str, list[str]]], **settings: object) -> Path:
     lines = ["[settings]", "timeout = 3", "refresh_interval = 0"]
+    # The items link to example.org: never fetch their pages (tests stay on 127.0.0.1).
+    settings.setdefault("full_articles", "never")
     lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
     for name, url, tags in feeds:
         lines += [

@@ -188,7 +188,7 @@ def test_falls_back_to_recall_when_precision_finds_nothing(
         calls.append(bool(kwargs.get("favor_precision")))
         return real_extract(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(extract.trafilatura, "extract", spy)
+    monkeypatch.setattr(trafilatura, "extract", spy)
     md = extract_markdown(page, PAGE_URL)
     assert calls == [True, False]
     assert md is not None
@@ -203,7 +203,7 @@ def test_precision_result_is_used_without_a_retry(monkeypatch: pytest.MonkeyPatc
         calls.append(bool(kwargs.get("favor_precision")))
         return real_extract(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(extract.trafilatura, "extract", spy)
+    monkeypatch.setattr(trafilatura, "extract", spy)
     assert extract_markdown(ARTICLE, PAGE_URL)
     assert calls == [True]
 

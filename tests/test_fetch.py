@@ -13,9 +13,9 @@ import zlib
 
 import brotli
 import pytest
-from tests.hostile_server import Handler, HostileServer, read_request, reset
 from pytest_httpserver import HTTPServer
 
+from tests.hostile_server import Handler, HostileServer, read_request, reset
 from tui_reader import __version__
 from tui_reader.fetch import DEFAULT_USER_AGENT, FEED_ACCEPT, Fetcher
 from tui_reader.models import FetchResult

@@ -329,6 +329,24 @@ def test_unsafe_links_removed(href: str) -> None:
     assert e.summary == "texte"
 
 
+def test_tracking_parameters_dropped_from_item_links() -> None:
+    doc = rss(
+        "<item><title>T</title><guid>g</guid>"
+        "<link>https://example.fr/a?utm_source=rss&amp;id=3&amp;fbclid=x#xtor=RSS-3</link></item>"
+    )
+    (e,) = parse(doc).entries
+    assert e.link == "https://example.fr/a?id=3"
+    feed = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "J",
+            "items": [{"id": "1", "url": "https://example.fr/b?utm_medium=feed&id=3"}],
+        }
+    )
+    (j,) = parse(feed, content_type="application/feed+json").entries
+    assert j.link == "https://example.fr/b?id=3"
+
+
 def test_huge_title_is_capped() -> None:
     (e,) = parse(rss(item("x" * 200_000))).entries
     assert len(e.title) == 1_000

@@ -845,3 +845,34 @@ def test_item_without_date_keeps_its_first_seen_time(tmp_path: Path) -> None:
         store.upsert_entries(feed.url, [ParsedEntry("g", "T", "", "", later, "", "")], now=later)
         (article,) = store.headlines(ArticleQuery())
         assert article.published == first
+
+
+def test_full_text_candidates_newest_first_without_attempts(store: Store) -> None:
+    fill(store)
+    store.upsert_entries(SPORT.url, [entry("s2", hours_ago=0.5, link="")], now=NOW_ISO)
+    rows = store.full_text_candidates(100)
+    titles = {a.id: a.title for a in all_headlines(store)}
+    assert [titles[row[0]] for row in rows][:3] == [
+        "TikTok interdit aux États-Unis",
+        "L'économie française ralentit",
+        "Victoire à Lyon",
+    ]
+    assert all(row[2] for row in rows)  # the item without a link is no candidate
+    done, failed = rows[0][0], rows[1][0]
+    store.set_full_text(done, "# Texte", None)
+    store.set_full_text(failed, None, "HTTP 404 Not Found")
+    left = [row[0] for row in store.full_text_candidates(100)]
+    assert done not in left and failed not in left and len(left) == len(rows) - 2
+    assert len(store.full_text_candidates(2)) == 2
+    only = store.full_text_candidates(100, feed_urls=[MONDE.url, "https://unknown.example/"])
+    assert {row[1] for row in only} == {MONDE.url}
+    assert [row[3:] for row in only] == [("", "Le projet de loi de finances")]  # m1 failed
+    assert store.full_text_candidates(100, feed_urls=[]) == []
+
+
+def test_recent_texts_per_feed(store: Store) -> None:
+    fill(store)
+    texts = store.recent_texts([NUMERAMA.url, MONDE.url, "https://unknown.example/"], 2)
+    assert set(texts) == {NUMERAMA.url, MONDE.url}
+    assert texts[NUMERAMA.url] == [("", ""), ("La puce M9 arrive", "")]
+    assert len(texts[MONDE.url]) == 2

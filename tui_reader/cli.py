@@ -15,14 +15,16 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tui_reader import __version__
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
 from tui_reader.models import Article, ArticleQuery, Config, Cursor, FeedResult
 from tui_reader.paths import config_write_path, resolve_config_path, resolve_data_dir
-from tui_reader.refresh import FeedFetcher, RefreshSummary, refresh_all
 from tui_reader.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from tui_reader.refresh import FeedFetcher, RefreshSummary
 
 DATABASE_NAME = "tui-reader.db"
 
@@ -69,9 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="A fast, keyboard-first terminal news reader. Without a subcommand, "
         "launches the reader.",
     )
-    parser.add_argument("--config", metavar="PATH", help="config file (default: $TUI_READER_CONFIG, then the platform config dir)")
-    parser.add_argument("--data-dir", metavar="DIR", help="data directory (default: $TUI_READER_DATA_DIR, then the platform data dir)")
-    parser.add_argument("--demo", action="store_true", help="use bundled sample feeds and a throw-away data dir (offline)")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: $TUI_READER_CONFIG, then the platform config dir)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data directory (default: $TUI_READER_DATA_DIR, then the platform data dir)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use bundled sample feeds and a throw-away data dir (offline)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on unexpected errors")
     parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
@@ -82,12 +96,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("headlines", help="list articles, newest first")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--tag", action="append", default=[], metavar="T", help="only items with this tag (repeat: all of them)")
+    p.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="T",
+        help="only items with this tag (repeat: all of them)",
+    )
     p.add_argument("--feed", metavar="NAME", help="only this feed")
     p.add_argument("--unread", action="store_true", help="only unread items")
     p.add_argument("--bookmarked", action="store_true", help="only bookmarked items")
-    p.add_argument("--search", metavar="Q", help="search: words, +tag, -tag, =feed, @7d, is:unread, is:bookmarked")
-    p.add_argument("--limit", type=positive_int, default=50, metavar="N", help="at most N items (default 50)")
+    p.add_argument(
+        "--search",
+        metavar="Q",
+        help="search: words, +tag, -tag, =feed, @7d, is:unread, is:bookmarked",
+    )
+    p.add_argument(
+        "--limit", type=positive_int, default=50, metavar="N", help="at most N items (default 50)"
+    )
 
     p = sub.add_parser("show", help="print one article")
     p.add_argument("id", type=positive_int, metavar="ID")
@@ -151,7 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         message = " ".join(f"{type(error).__name__}: {error}".split())
-        print(f"tui-reader: unexpected error: {message} (run with --debug for details)", file=sys.stderr)
+        print(
+            f"tui-reader: unexpected error: {message} (run with --debug for details)",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -175,7 +204,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, cleanup: Exit
     if args.data_dir:
         data_dir = Path(args.data_dir)
     elif args.demo:
-        data_dir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="tui-reader-demo-")))
+        data_dir = Path(
+            cleanup.enter_context(tempfile.TemporaryDirectory(prefix="tui-reader-demo-"))
+        )
     else:
         data_dir = resolve_data_dir(None)
     context = Context(config=config, config_path=config_path, data_dir=data_dir, demo=args.demo)
@@ -213,6 +244,8 @@ async def run_refresh(
     on_result: Callable[[FeedResult, int, int], None] | None = None,
 ) -> RefreshSummary:
     """Refresh every feed (or one by name) with the context's fetcher."""
+    from tui_reader.refresh import refresh_all  # feedparser and friends: only when refreshing
+
     feeds = context.config.feeds
     if feed_name is not None:
         feeds = tuple(feed for feed in feeds if feed.name == feed_name)
@@ -230,6 +263,7 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
         summary = asyncio.run(run_refresh(context, store, feed_name=args.feed))
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False))
+        fetch_full_texts_after_refresh(context, store, summary, report=False)
         return 0
     for result in summary.results:
         if result.status == "error":
@@ -243,18 +277,56 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
         f"{len(summary.results)} feeds, {summary.new_items} new items, {failed} failed "
         f"in {summary.elapsed_s:.1f} s"
     )
+    fetch_full_texts_after_refresh(context, store, summary, report=True)
     return 0
 
 
-def refresh_with_progress_bar(context: Context, store: Store, feed_name: str | None) -> RefreshSummary:
+def fetch_full_texts_after_refresh(
+    context: Context, store: Store, summary: RefreshSummary, *, report: bool
+) -> None:
+    """Fetch full articles for the refreshed feeds' items that want them (`full_articles`).
+
+    Runs once the refresh is printed, so it never delays it; at most 30 pages a run,
+    newest first. Skipped in the demo, which works offline.
+    """
+    if context.demo:
+        return
+    from tui_reader.fulltext import PageFetcher, feeds_with_setting, fill_full_texts
+
+    refreshed = {result.url for result in summary.results if result.status != "error"}
+    feeds = [feed for feed in context.config.feeds if feed.url in refreshed]
+    if not feeds or not feeds_with_setting(context.config, feeds):
+        return
+    sys.stdout.flush()
+
+    async def fill() -> tuple[int, int]:
+        async with context.make_fetcher() as fetcher:
+            page_fetcher = cast("PageFetcher", fetcher)
+            results = await fill_full_texts(
+                context.config, store, page_fetcher, limit=30, feeds=feeds
+            )
+        return sum(result.ok for result in results), len(results)
+
+    fetched, tried = asyncio.run(fill())
+    if report and tried:
+        print(f"full articles: {fetched} fetched, {tried - fetched} failed")
+
+
+def refresh_with_progress_bar(
+    context: Context, store: Store, feed_name: str | None
+) -> RefreshSummary:
     """Refresh with a progress bar on stderr (only used when stderr is a terminal)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     console = Console(stderr=True)
     with Progress(
-        TextColumn("Refreshing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        console=console, transient=True,
+        TextColumn("Refreshing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("", total=None)
 
@@ -346,8 +418,22 @@ def get_article_or_fail(store: Store, article_id: int) -> Article:
 def cmd_show(context: Context, store: Store, args: argparse.Namespace) -> int:
     """`show ID`: the article rendered for the terminal; feed text is data, never markup."""
     article = get_article_or_fail(store, args.id)
-    if args.full:
-        raise UsageError("`show --full` is not available yet: full-article fetching is coming")
+    if args.full and article.full_text is None:
+        from tui_reader.fulltext import PageFetcher, fetch_full_text
+
+        async def fetch() -> str | None:
+            async with context.make_fetcher() as fetcher:
+                result = await fetch_full_text(cast("PageFetcher", fetcher), store, article.id)
+            return result.error
+
+        error = asyncio.run(fetch())
+        article = get_article_or_fail(store, args.id)
+        if article.full_text is None:
+            reason = error or article.full_text_error or "unknown error"
+            print(
+                f"tui-reader: showing the feed's text: full article unavailable ({reason})",
+                file=sys.stderr,
+            )
     print_article(article)
     return 0
 
@@ -397,14 +483,23 @@ def print_article(article: Article) -> None:
     from rich.markdown import Markdown
     from rich.text import Text
 
+    from tui_reader.extract import reading_time_minutes
+
+    text = article.full_text or article.body or article.summary
     console = Console(highlight=False)
     console.print(Text(article.title or "(untitled)", style="bold"))
-    byline = " · ".join(part for part in (article.feed, article.author, article.published) if part)
+    reading = f"{reading_time_minutes(text)} min read" if text else ""
+    byline = " · ".join(
+        part for part in (article.feed, article.author, article.published, reading) if part
+    )
     console.print(Text(byline, style="dim"))
     if article.link:
         console.print(Text(article.link, style="underline"))
+    if article.full_text is None and article.full_text_error:
+        note = f"Feed text shown; full article unavailable: {article.full_text_error}"
+        console.print(Text(note, style="dim italic"))
     console.print()
-    console.print(Markdown(article.full_text or article.body or article.summary or "(no text)"))
+    console.print(Markdown(text or "(no text)"))
 
 
 # --- config and subscriptions ----------------------------------------------------------
@@ -449,7 +544,9 @@ def cmd_config_init(args: argparse.Namespace) -> int:
     try:
         write_starter_config(path)
     except FileExistsError:
-        raise UsageError(f"{path}: already exists; not overwritten (edit it, or remove it first)") from None
+        raise UsageError(
+            f"{path}: already exists; not overwritten (edit it, or remove it first)"
+        ) from None
     print(f"wrote {path}")
     return 0
 

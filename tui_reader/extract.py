@@ -15,9 +15,7 @@ import re
 from html import unescape
 
 import lxml.html
-import trafilatura
 from lxml import etree
-from trafilatura.utils import load_html
 
 from tui_reader.links import clean_link
 from tui_reader.text import clean_text, safe_link
@@ -100,6 +98,7 @@ def _fix_links(markdown: str, base: str) -> str:
 
 def _run_trafilatura(tree: lxml.html.HtmlElement, *, precision: bool) -> str | None:
     """trafilatura's Markdown for the tree, links and tables kept, or None."""
+    import trafilatura  # imported on first use: it costs ~0.2 s, which start-up should not pay
     return trafilatura.extract(
         tree,
         url=None,  # links are resolved afterwards, against the page's own base
@@ -116,6 +115,7 @@ def _run_trafilatura(tree: lxml.html.HtmlElement, *, precision: bool) -> str | N
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:
     """The page as an lxml tree (trafilatura's loader: it copes with encodings), or None."""
+    from trafilatura.utils import load_html
     try:
         return load_html(html)
     except (ValueError, TypeError, etree.LxmlError):

@@ -130,13 +130,13 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
-            async with self._host_slot(httpx.URL(url).host), self._slots:
+            async with self._host_slot(_origin(url)), self._slots:
                 return await self._fetch_in_time(url, headers, trail)
         except Exception as exc:  # the last resort: no exception ever leaves fetch()
             return _error(url, f"unexpected error: {_exception_text(exc)}", trail[-1])
 
     def _host_slot(self, host: str) -> asyncio.Semaphore:
-        """The semaphore limiting simultaneous fetches to `host` (created on first use)."""
+        """The semaphore limiting simultaneous fetches to one origin (created on first use)."""
         key = host.lower()
         slot = self._host_slots.get(key)
         if slot is None:
@@ -393,6 +393,12 @@ def _url_problem(url: str) -> str | None:
     if not parsed.host:
         return "invalid URL: no host"
     return None
+
+
+def _origin(url: str) -> str:
+    """`host:port` of `url`: connections are limited per origin, as browsers do."""
+    parsed = httpx.URL(url)
+    return f"{parsed.host}:{parsed.port or (443 if parsed.scheme == 'https' else 80)}"
 
 
 def _redirect_target(response: httpx.Response) -> httpx.URL:

@@ -24,6 +24,7 @@ from typing import Any
 
 import feedparser
 
+from tui_reader.links import clean_link
 from tui_reader.models import ParsedEntry, ParsedFeed
 from tui_reader.text import clean_text, html_to_markdown, html_to_text, safe_link
 
@@ -403,7 +404,7 @@ def _feedparser_entry(entry: dict[str, Any], feed_base: str, fetched: datetime) 
     raw_link = get(entry, "link") or ""
     if get(entry, "guidislink") and raw_link == get(entry, "id") and not safe_link(raw_link):
         raw_link = ""  # an RSS <guid> taken for a permalink, but it is no URL
-    link = safe_link(raw_link, entry_base)
+    link = clean_link(safe_link(raw_link, entry_base))
 
     raw_summary = get(entry, "summary") or ""
     summary_type = summary_detail.get("type", "text/html")
@@ -498,7 +499,9 @@ def _text_field(item: Mapping[str, Any], key: str) -> str:
 
 
 def _json_entry(item: Mapping[str, Any], feed_base: str, fetched: datetime) -> ParsedEntry:
-    link = safe_link(_text_field(item, "url") or _text_field(item, "external_url"), feed_base)
+    link = clean_link(
+        safe_link(_text_field(item, "url") or _text_field(item, "external_url"), feed_base)
+    )
     base = link or feed_base
     content_html = _text_field(item, "content_html")
     content_text = _text_field(item, "content_text")

@@ -109,7 +109,9 @@ class Refresher:
         states: dict[str, FeedState] = await loop.run_in_executor(
             self._writer, self.store.feed_states
         )
-        tasks = [asyncio.create_task(self._refresh_one(feed, states.get(feed.url))) for feed in feeds]
+        tasks = [
+            asyncio.create_task(self._refresh_one(feed, states.get(feed.url))) for feed in feeds
+        ]
         try:
             for next_done in asyncio.as_completed(tasks):
                 yield await next_done

@@ -714,6 +714,58 @@ class Store:
                 (text, error, article_id),
             )
 
+    # -- full texts: what is left to fetch
+
+    def _feed_ids_for_urls(self, conn: sqlite3.Connection, urls: Sequence[str]) -> list[int]:
+        """Ids of the stored feeds among `urls` (unknown URLs are skipped)."""
+        wanted = set(urls)
+        return [fid for fid, url in conn.execute("SELECT id, url FROM feeds") if url in wanted]
+
+    @_guarded
+    def full_text_candidates(
+        self, limit: int, *, feed_urls: Sequence[str] | None = None
+    ) -> list[tuple[int, str, str, str, str]]:
+        """Articles with a link and no full-text attempt yet, newest first.
+
+        Rows are `(id, feed_url, link, summary, body)`; `feed_urls` limits them to those feeds.
+        Whether an article deserves its full text is the caller's call (see `fulltext`).
+        """
+        conn = self._conn()
+        where = "a.full_text IS NULL AND a.full_text_error IS NULL AND a.link != ''"
+        if feed_urls is not None:
+            ids = self._feed_ids_for_urls(conn, feed_urls)
+            if not ids:
+                return []
+            # Integers from our own table, inlined: no parameter limit to worry about.
+            where += f" AND a.feed_id IN ({', '.join(str(fid) for fid in ids)})"
+        rows = conn.execute(
+            f"SELECT a.id, f.url, a.link, a.summary, a.body {_FROM} WHERE {where} "
+            f"{_ORDER_DESC} LIMIT ?",
+            (max(0, limit),),
+        ).fetchall()
+        return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+    @_guarded
+    def recent_texts(
+        self, feed_urls: Sequence[str], per_feed: int = 10
+    ) -> dict[str, list[tuple[str, str]]]:
+        """`(summary, body)` of the `per_feed` newest articles of each feed, by feed URL."""
+        conn = self._conn()
+        out: dict[str, list[tuple[str, str]]] = {}
+        for url in dict.fromkeys(feed_urls):
+            row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row is None:
+                continue
+            out[url] = [
+                (summary, body)
+                for summary, body in conn.execute(
+                    "SELECT summary, body FROM articles WHERE feed_id = ? "
+                    "ORDER BY published DESC, id DESC LIMIT ?",
+                    (row[0], max(0, per_feed)),
+                )
+            ]
+        return out
+
     @_guarded
     def purge(self, keep_days: int, *, now: datetime) -> int:
         """Delete read, unbookmarked articles older than `keep_days`; return how many.

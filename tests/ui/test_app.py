@@ -413,3 +413,71 @@ async def test_sidebar_shows_feed_error_mark(make_app: AppFactory, store: Store)
         prompts = [str(option.prompt) for option in sidebar.options]
         assert any(p.startswith("⚠ Numerama") for p in prompts)
         assert sidebar.feed_errors["Numerama (démo)"] == "HTTP 404 Not Found"
+
+
+async def test_refresh_from_a_local_server_keeps_keys_working(
+    make_app: AppFactory, store: Store, httpserver
+) -> None:
+    """R refreshes every feed through real HTTP while j keeps moving; the cursor stays put."""
+    import threading
+
+    from tests.feeds import numbered_items, rss
+
+    release = threading.Event()
+
+    def slow_feed(request):
+        from werkzeug import Response
+
+        release.wait(5)
+        return Response(
+            rss("Local", numbered_items(4, "Local", day=29)), content_type="application/rss+xml"
+        )
+
+    httpserver.expect_request("/slow.xml").respond_with_handler(slow_feed)
+    httpserver.expect_request("/gone.xml").respond_with_data("no", status=410)
+    local = (
+        FeedConfig(name="Local", url=httpserver.url_for("/slow.xml"), tags=("tech",)),
+        FeedConfig(name="Gone", url=httpserver.url_for("/gone.xml"), tags=()),
+    )
+    config = sample_config(extra=local, timeout=10)
+    store.sync_feeds(config.feeds)
+    from tui_reader.demo.fetcher import DemoFetcher
+    from tui_reader.fetch import Fetcher
+
+    class Mixed:
+        """Demo feeds from package data, the local feeds over HTTP."""
+
+        async def __aenter__(self):
+            self.demo = DemoFetcher()
+            self.http = await Fetcher(timeout=10).__aenter__()
+            return self
+
+        async def __aexit__(self, *exc):
+            await self.http.__aexit__(*exc)
+
+        async def fetch(self, url, **kwargs):
+            if url.startswith("https://demo."):
+                return await self.demo.fetch(url, **kwargs)
+            return await self.http.fetch(url, **kwargs)
+
+    app = make_app(config=config, make_fetcher=Mixed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = main_screen(app)
+        headlines = screen.query_one(HeadlineList)
+        await pilot.press("j", "j")
+        reading = headlines.current
+        await pilot.press("R")
+        await pilot.pause()
+        assert screen.refreshing
+        await pilot.press("j", "k")  # keys answer while the slow feed holds the refresh
+        assert headlines.cursor == 2 and screen.refreshing
+        release.set()
+        await settle(pilot)
+        assert not screen.refreshing
+        assert headlines.total == 45 + 4
+        assert headlines.current is not None and headlines.current.id == reading.id
+        sidebar = screen.query_one("#sidebar")
+        assert "Gone" in sidebar.feed_errors and "410" in sidebar.feed_errors["Gone"]
+        assert store.count(ArticleQuery(feed="Local")) == 4

@@ -8,6 +8,20 @@ from tui_reader.models import ArticleQuery
 from tui_reader.store import Store
 
 
+async def wait_for_palette(pilot, hits: int) -> None:
+    """Poll until the palette lists `hits` results and is no longer busy (it searches async)."""
+    from textual.command import CommandList, CommandPalette
+
+    for _ in range(100):
+        await pilot.pause(0.05)
+        palette = pilot.app.screen
+        if isinstance(palette, CommandPalette):
+            found = palette.query_one(CommandList).option_count
+            if found == hits and not palette._show_busy:
+                break
+    await pilot.pause(0.2)
+
+
 async def ready(pilot) -> None:
     await settle(pilot)
 
@@ -53,7 +67,7 @@ def test_command_palette(snap_compare, make_app: AppFactory) -> None:
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"feed")
-        await pilot.pause(0.5)
+        await wait_for_palette(pilot, hits=7)
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 

@@ -28,13 +28,20 @@ class DemoFetcher:
         return None
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = "",
     ) -> FetchResult:
-        """Return the bundled bytes for a demo URL."""
+        """Return the bundled bytes for a demo URL (article pages are errors: no network)."""
         filename = self._files.get(url)
         if filename is None:
             return FetchResult(url, "error", error="not a demo feed (the demo works offline)")
-        content_type = "application/atom+xml" if filename.endswith(".atom") else "application/rss+xml"
+        content_type = (
+            "application/atom+xml" if filename.endswith(".atom") else "application/rss+xml"
+        )
         return FetchResult(
             url, "ok", body=demo_feed_bytes(filename), final_url=url, content_type=content_type
         )

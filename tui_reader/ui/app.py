@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from tui_reader.models import Config
-from tui_reader.refresh import FeedFetcher
 from tui_reader.store import Store
 from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.screens.main import MainScreen
 
-FetcherFactory = Callable[[], AbstractAsyncContextManager[FeedFetcher]]
+if TYPE_CHECKING:
+    from tui_reader.refresh import FeedFetcher
+
+FetcherFactory = Callable[[], "AbstractAsyncContextManager[FeedFetcher]"]
 
 
 def default_fetcher_factory(config: Config) -> FetcherFactory:

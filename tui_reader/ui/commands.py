@@ -71,7 +71,9 @@ class ReaderCommands(Provider):
             for feed in main.totals.feeds:
                 yield (
                     f"Go to feed: {feed.name}",
-                    lambda name=feed.name: main.set_filter(replace(main.filter, feed=name, view="all")),
+                    lambda name=feed.name: main.set_filter(
+                        replace(main.filter, feed=name, view="all")
+                    ),
                     f"{feed.unread} unread",
                 )
             for tag in sorted(main.totals.tags):

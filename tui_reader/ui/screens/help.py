@@ -38,7 +38,5 @@ class HelpScreen(ModalScreen[None]):
             shown = ", ".join(
                 self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")
             )
-            rows.append(
-                Content.assemble((shown.ljust(18), "bold"), action.description)
-            )
+            rows.append(Content.assemble((shown.ljust(18), "bold"), action.description))
         return Content("\n").join(rows)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
@@ -25,8 +24,6 @@ from textual.worker import get_current_worker
 
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
 from tui_reader.query import parse_search
-from tui_reader.refresh import refresh_all
-from tui_reader.text import safe_link
 from tui_reader.ui.bindings import action_bindings
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.search import SearchScreen
@@ -65,12 +62,16 @@ class Filter:
     def describe(self) -> Content:
         """The always-visible filter line, built from data (never markup)."""
         parts: list[Content] = [
-            Content.styled({"all": "All", "unread": "Unread", "bookmarks": "Bookmarks"}[self.view], "bold")
+            Content.styled(
+                {"all": "All", "unread": "Unread", "bookmarks": "Bookmarks"}[self.view], "bold"
+            )
         ]
         if self.feed:
             parts.append(Content.assemble(("feed: ", "dim"), self.feed))
         if self.tags:
-            parts.append(Content.assemble(("tags: ", "dim"), " + ".join(f"#{t}" for t in self.tags)))
+            parts.append(
+                Content.assemble(("tags: ", "dim"), " + ".join(f"#{t}" for t in self.tags))
+            )
         if self.search:
             parts.append(Content.assemble(("search: ", "dim"), self.search))
         return Content(" · ").join(parts)
@@ -131,6 +132,13 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
 
+    def on_descendant_focus(self) -> None:
+        # Narrow terminals give the article most of the screen while it has focus.
+        self.set_class(self.reader.has_focus, "-reading")
+
+    def on_descendant_blur(self) -> None:
+        self.set_class(self.reader.has_focus, "-reading")
+
     # --- loading the list ------------------------------------------------------------
 
     def reload(self, *, keep: Article | None = None, filter: Filter | None = None) -> None:
@@ -165,7 +173,11 @@ class MainScreen(Screen[None]):
         self.filter = data.filter
         self.query_now = data.query
         self.totals = data.totals
-        self.headlines.empty_text = "No articles match" if data.filter != Filter() else "No articles yet: press R to refresh"
+        self.headlines.empty_text = (
+            "No articles match"
+            if data.filter != Filter()
+            else "No articles yet: press R to refresh"
+        )
         self.headlines.set_source(
             partial(self.app.store.headline_page_at, data.query, total=data.total),
             data.total,
@@ -441,6 +453,8 @@ class MainScreen(Screen[None]):
             self.open_url(article.link)
 
     def action_copy_link(self) -> None:
+        from tui_reader.text import safe_link
+
         article = self.current_article()
         if article is None or not safe_link(article.link):
             self.notify("This article has no link.", markup=False, severity="warning")
@@ -450,6 +464,8 @@ class MainScreen(Screen[None]):
 
     def open_url(self, url: str) -> None:
         """Open http(s) links only; a console browser runs with the app suspended."""
+        from tui_reader.text import safe_link
+
         link = safe_link(url)
         if not link:
             self.notify("Not opening a link that is not http(s).", markup=False, severity="warning")
@@ -496,6 +512,8 @@ class MainScreen(Screen[None]):
             self.set_status(f"Refreshing {done}/{total} feeds · {new_items} new")
 
         self.set_status(f"Refreshing 0/{len(feeds)} feeds")
+        from tui_reader.refresh import refresh_all  # feedparser: loaded when first needed
+
         try:
             async with self.app.make_fetcher() as fetcher:
                 summary = await refresh_all(
@@ -505,23 +523,31 @@ class MainScreen(Screen[None]):
             self.refreshing = False
             self.set_status("")
         self.reload(keep=self.headlines.current)
-        self.notify(refresh_message(summary.results), markup=False,
-                    severity="warning" if summary.errors else "information")
+        self.notify(
+            refresh_message(summary.results),
+            markup=False,
+            severity="warning" if summary.errors else "information",
+        )
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
 
 
 def article_text(article: Article) -> tuple[str, str]:
-    """The Markdown to show and the note saying which text it is."""
+    """The Markdown to show and the header note: which text it is and how long it reads."""
+    from tui_reader.extract import reading_time_minutes  # lxml: not needed before first open
+
     if article.full_text:
-        return article.full_text, "full article"
-    if article.body:
-        return article.body, ""
-    note = "summary only"
-    if article.full_text_error:
-        note += f" (full text failed: {article.full_text_error})"
-    return article.summary or "*(no text)*", note
+        text, source = article.full_text, "full article"
+    elif article.body:
+        text, source = article.body, ""
+    else:
+        text = article.summary or "*(no text)*"
+        source = "summary only: press f for the full article"
+        if article.full_text_error:
+            source = f"summary only (full article failed: {article.full_text_error})"
+    minutes = reading_time_minutes(text)
+    return text, " · ".join(part for part in (f"{minutes} min read", source) if part)
 
 
 def refresh_message(results: tuple[FeedResult, ...] | list[FeedResult]) -> str:
@@ -534,5 +560,3 @@ def refresh_message(results: tuple[FeedResult, ...] | list[FeedResult]) -> str:
         more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
         line += f", {len(failed)} failed: {names}{more}"
     return line
-
-

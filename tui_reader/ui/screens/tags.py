@@ -21,7 +21,10 @@ TagCounter = Callable[[tuple[str, ...]], Mapping[str, int]]
 class TagPicker(ModalScreen[None]):
     """Toggling a tag applies the filter at once (through `on_change`); Esc closes."""
 
-    BINDINGS = [Binding("escape,q,t", "close", "Close", id="close_tags")]
+    BINDINGS = [
+        Binding("escape,q,t", "close", "Close", id="close_tags"),
+        Binding("T", "clear", "Clear all", id="clear_picked_tags"),
+    ]
 
     def __init__(
         self,
@@ -63,8 +66,8 @@ class TagPicker(ModalScreen[None]):
                 Selection(tag_label(tag, counts.get(tag, 0)), tag, tag in selected)
                 for tag in self.tags
             )
-            if highlighted is not None and highlighted < tag_list.option_count:
-                tag_list.highlighted = highlighted
+            if tag_list.option_count:
+                tag_list.highlighted = min(highlighted or 0, tag_list.option_count - 1)
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         event.stop()
@@ -77,6 +80,9 @@ class TagPicker(ModalScreen[None]):
         self.selected = selected
         self.on_change(selected)
         self.load_counts(selected)
+
+    def action_clear(self) -> None:
+        self.query_one("#tag-list", SelectionList).deselect_all()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -187,7 +187,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         if self._total == 0:
             if y == 0:
                 text = f" {self.empty_text}"
-                return Strip([Segment(text, base + self.get_component_rich_style("headline-list--meta"))]).crop_extend(0, width, base)
+                return Strip(
+                    [Segment(text, base + self.get_component_rich_style("headline-list--meta"))]
+                ).crop_extend(0, width, base)
             return Strip.blank(width, base)
         article = self.article_at(index)
         if article is None:
@@ -208,7 +210,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         segments = [
             Segment(" ", plain),
             Segment("●" if not article.read else " ", title),
-            Segment("★" if article.bookmarked else " ", style(component("headline-list--bookmark"))),
+            Segment(
+                "★" if article.bookmarked else " ", style(component("headline-list--bookmark"))
+            ),
             Segment(" ", plain),
             Segment(short_date(article.published), meta),
             Segment("  ", plain),

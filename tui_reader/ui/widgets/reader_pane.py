@@ -54,7 +54,9 @@ class ReaderPane(VerticalScroll, can_focus=True, inherit_bindings=False):
 def article_header(article: Article, note: str) -> Content:
     """Title, byline and link as Content built from data: nothing here is parsed as markup."""
     byline = " · ".join(
-        part for part in (article.feed, article.author, article.published[:16].replace("T", " ")) if part
+        part
+        for part in (article.feed, article.author, article.published[:16].replace("T", " "))
+        if part
     )
     marks = "★ bookmarked" if article.bookmarked else ""
     lines = [Content.styled(article.title or "(untitled)", "bold"), Content.styled(byline, "dim")]

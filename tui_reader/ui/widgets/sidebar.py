@@ -59,7 +59,9 @@ class Sidebar(OptionList):
                 Option(count_line(f"#{tag}", count), id=f"tag:{tag}")
                 for tag, count in sorted(totals.tags.items())
             )
-        self.feed_errors = {feed.name: feed.last_error or "" for feed in totals.feeds if feed.last_status == "error"}
+        self.feed_errors = {
+            feed.name: feed.last_error or "" for feed in totals.feeds if feed.last_status == "error"
+        }
         if totals.feeds:
             options.append(None)
             for feed in totals.feeds:

@@ -1,0 +1,323 @@
+"""Full articles: fetch an item's page, extract its main text, store it (or why it failed).
+
+`wants_full_text` and `effective_setting` decide, from `full_articles` ("auto", "always",
+"never", globally or per feed), which items deserve their page. `fetch_full_text` fetches
+one article's page with the feeds' `Fetcher` (same timeout, size cap, redirect and scheme
+rules), extracts it off the event loop and stores the Markdown, or a one-line reason while
+the feed's own text stays. `fill_full_texts` does that, a few at a time and newest first,
+for the items a refresh brought in. Failures are values: no exception leaves this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Protocol
+
+from tui_reader.extract import extract_markdown, is_summary_only
+from tui_reader.fetch import PAGE_ACCEPT
+from tui_reader.models import Config, FeedConfig, FetchResult
+
+# parse.py registers the "UTF-8, else Windows-1252 byte by byte" codec error handler.
+from tui_reader.parse import _FALLBACK_HANDLER, _codec_name
+from tui_reader.store import Store
+
+__all__ = [
+    "ALL_SHORT_MIN_ITEMS",
+    "ALL_SHORT_RATIO",
+    "FullTextResult",
+    "PageFetcher",
+    "decode_page",
+    "effective_setting",
+    "feed_is_all_short",
+    "feeds_with_setting",
+    "fetch_full_text",
+    "fill_full_texts",
+    "wants_full_text",
+]
+
+#: A feed is "all short" when at least this many of its newest items were looked at …
+ALL_SHORT_MIN_ITEMS = 3
+#: … and at least this share of them are summaries.
+ALL_SHORT_RATIO = 0.8
+_RECENT_PER_FEED = 10  # newest items per feed the "all short" rule looks at
+_SCAN_FACTOR = 10  # candidates read per wanted one, since "auto" skips whole articles
+_MAX_ERROR_CHARS = 200
+
+
+class PageFetcher(Protocol):
+    """Anything that fetches a URL the way `fetch.Fetcher` does (the demo has its own)."""
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = ...,
+    ) -> FetchResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FullTextResult:
+    """What fetching one article's full text did; `error` is one line when `ok` is False."""
+
+    article_id: int
+    ok: bool
+    error: str | None = None
+    text: str | None = None
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def wants_full_text(setting: str, summary: str, body: str, *, feed_all_short: bool = False) -> bool:
+    """Whether an item with this feed text should get its page under `setting`."""
+    if setting == "never":
+        return False
+    if setting == "always":
+        return True
+    return feed_all_short or is_summary_only(summary, body)
+
+
+def effective_setting(config: Config, feed_url: str) -> str:
+    """The feed's own `full_articles` when it has one, else the global setting."""
+    for feed in config.feeds:
+        if feed.url == feed_url and feed.full_articles is not None:
+            return feed.full_articles
+    return config.settings.full_articles
+
+
+def feed_is_all_short(texts: Sequence[tuple[str, str]]) -> bool:
+    """The feed-level rule: enough recent items, nearly all of them summaries."""
+    if len(texts) < ALL_SHORT_MIN_ITEMS:
+        return False
+    short = sum(is_summary_only(summary, body) for summary, body in texts)
+    return short >= ALL_SHORT_RATIO * len(texts)
+
+
+# --------------------------------------------------------------------------- decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_HEADER_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
+_META_CHARSET_RE = re.compile(
+    rb"""<meta\b[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I
+)
+_META_SCAN_BYTES = 8192
+# Browsers read these labels as Windows-1252 (WHATWG Encoding): ’ “ ” € œ live there.
+_CP1252_LIKE = frozenset({"latin_1", "iso8859_1", "cp1252", "ascii", "iso8859_15"})
+
+
+def decode_page(body: bytes, content_type: str) -> str:
+    """An HTML page's text: BOM, else Content-Type charset, else `<meta charset>`, else UTF-8.
+
+    Bytes that are not valid in UTF-8 are read as Windows-1252, as are latin-1 labels.
+    """
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(encoding, errors="replace")
+    codec = None
+    header = _HEADER_CHARSET_RE.search(content_type or "")
+    if header:
+        codec = _codec_name(header.group(1))
+    if codec is None:
+        meta = _META_CHARSET_RE.search(body[:_META_SCAN_BYTES])
+        if meta:
+            codec = _codec_name(meta.group(1).decode("ascii"))
+            if codec is not None and codec.startswith(("utf_16", "utf_32")):
+                codec = "utf_8"  # a page that can declare it in ASCII is not UTF-16
+    if codec in _CP1252_LIKE:
+        return body.decode("cp1252", errors=_FALLBACK_HANDLER)
+    if codec is not None and not codec.startswith("utf_8"):
+        try:
+            return body.decode(codec, errors="replace")
+        except (LookupError, ValueError):
+            pass
+    return body.decode("utf-8", errors=_FALLBACK_HANDLER)
+
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_SNIFF_TYPES = ("", "application/octet-stream", "binary/octet-stream", "text/plain")
+_HTML_SNIFF_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
+
+
+def _html_problem(content_type: str, body: bytes) -> str | None:
+    """Why this response is not an HTML page, or None when it is one."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media in _HTML_TYPES:
+        return None
+    # Some servers label HTML generically; look at the start of the body then.
+    if media in _SNIFF_TYPES and _HTML_SNIFF_RE.search(body[:1024].lstrip()):
+        return None
+    return f"not an HTML page ({media or 'no content type'})"
+
+
+def _one_line(message: str) -> str:
+    """Whitespace and control characters collapsed, length capped."""
+    line = " ".join("".join(ch if ch.isprintable() else " " for ch in message).split())
+    if len(line) > _MAX_ERROR_CHARS:
+        line = line[: _MAX_ERROR_CHARS - 1].rstrip() + "…"
+    return line or "unknown error"
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+# Character references to C0 controls and DEL (`&#27;` is ESC): trafilatura loses a whole
+# page that decodes one into its tree, and they are stripped from stored text anyway. Tab,
+# LF and CR stay; &#128;-&#159; stay too, since HTML reads them as Windows-1252 (&#150; is –).
+_CONTROL_REF_RE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01]|127)(?![0-9])"
+    r"|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])(?![0-9a-fA-F]));?"
+)
+
+
+def _page_to_markdown(body: bytes, content_type: str, url: str) -> str | None:
+    """Decode and extract in one call, so the whole CPU-bound part runs in the executor."""
+    html = decode_page(body, content_type)
+    if "&#" in html:
+        html = _CONTROL_REF_RE.sub("", html)
+    return extract_markdown(html, url)
+
+
+async def fetch_full_text(
+    fetcher: PageFetcher,
+    store: Store,
+    article_id: int,
+    *,
+    executor: Executor | None = None,
+) -> FullTextResult:
+    """Fetch, extract and store one article's full text; on failure store the reason.
+
+    The feed's summary and body are never touched. When the article already holds a full
+    text and fetching it again fails, the stored text is kept and only the result says why.
+    Store work and extraction run off the event loop; no exception escapes.
+    """
+    try:
+        article = await asyncio.to_thread(store.get_article, article_id)
+    except Exception as exc:
+        return FullTextResult(article_id, False, _one_line(f"cannot read the article: {exc}"))
+    if article is None:
+        return FullTextResult(article_id, False, f"no article with id {article_id}")
+
+    async def fail(reason: str) -> FullTextResult:
+        reason = _one_line(reason)
+        if article.full_text is None:
+            try:
+                await asyncio.to_thread(store.set_full_text, article_id, None, reason)
+            except Exception as exc:
+                reason = _one_line(f"{reason}; and could not store it: {exc}")
+        return FullTextResult(article_id, False, reason)
+
+    if not article.link:
+        return await fail("the article has no link to fetch")
+    try:
+        page = await fetcher.fetch(article.link, accept=PAGE_ACCEPT)
+    except Exception as exc:  # a fetcher that breaks its promise still ends in a value
+        return await fail(f"unexpected error: {type(exc).__name__}: {exc}")
+    if page.status != "ok" or page.body is None:
+        return await fail(page.error or "the page could not be fetched")
+    problem = _html_problem(page.content_type, page.body)
+    if problem is not None:
+        return await fail(problem)
+    loop = asyncio.get_running_loop()
+    try:
+        text = await loop.run_in_executor(
+            executor,
+            _page_to_markdown,
+            page.body,
+            page.content_type,
+            page.final_url or article.link,
+        )
+    except Exception as exc:
+        return await fail(f"could not extract the page: {type(exc).__name__}: {exc}")
+    if not text:
+        return await fail("nothing to extract from the page")
+    try:
+        await asyncio.to_thread(store.set_full_text, article_id, text, None)
+    except Exception as exc:
+        return FullTextResult(article_id, False, _one_line(f"could not store it: {exc}"))
+    return FullTextResult(article_id, True, None, text)
+
+
+# --------------------------------------------------------------------------- filling
+
+
+def _pick_candidates(
+    config: Config, store: Store, feeds: Sequence[FeedConfig], limit: int
+) -> list[int]:
+    """Ids of the newest articles (at most `limit`) whose feed's setting asks for them."""
+    settings = {feed.url: effective_setting(config, feed.url) for feed in feeds}
+    urls = [url for url, setting in settings.items() if setting != "never"]
+    if not urls or limit <= 0:
+        return []
+    rows = store.full_text_candidates(limit * _SCAN_FACTOR, feed_urls=urls)
+    undecided: list[tuple[int, str]] = []  # (row index, feed) left to the feed-level rule
+    wanted: dict[int, bool] = {}
+    for index, (_, url, _, summary, body) in enumerate(rows):
+        if wants_full_text(settings[url], summary, body):
+            wanted[index] = True
+        elif settings[url] == "auto":
+            undecided.append((index, url))
+    if undecided:
+        samples = store.recent_texts([url for _, url in undecided], _RECENT_PER_FEED)
+        all_short = {url: feed_is_all_short(texts) for url, texts in samples.items()}
+        for index, url in undecided:
+            if all_short.get(url, False):
+                wanted[index] = True
+    return [row[0] for index, row in enumerate(rows) if wanted.get(index)][:limit]
+
+
+async def fill_full_texts(
+    config: Config,
+    store: Store,
+    fetcher: PageFetcher,
+    *,
+    limit: int = 30,
+    concurrency: int = 3,
+    on_result: Callable[[FullTextResult], None] | None = None,
+    feeds: Sequence[FeedConfig] | None = None,
+    executor: Executor | None = None,
+) -> list[FullTextResult]:
+    """Fetch the full text of up to `limit` articles that want it, newest first.
+
+    Candidates have a link and no full text or error yet, in `feeds` (default: every
+    configured feed) whose effective `full_articles` asks for them: "always", or "auto"
+    for summary-only items and for every item of a feed whose items are all short.
+    At most `concurrency` pages are fetched at once. Results come in completion order.
+    """
+    targets = tuple(config.feeds if feeds is None else feeds)
+    try:
+        ids = await asyncio.to_thread(_pick_candidates, config, store, targets, limit)
+    except Exception:
+        return []  # nothing to report per article; the next refresh tries again
+    if not ids:
+        return []
+    slots = asyncio.Semaphore(max(1, concurrency))
+    results: list[FullTextResult] = []
+
+    async def one(article_id: int) -> None:
+        async with slots:
+            result = await fetch_full_text(fetcher, store, article_id, executor=executor)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+
+    await asyncio.gather(*(one(article_id) for article_id in ids))
+    return results
+
+
+def feeds_with_setting(config: Config, feeds: Sequence[FeedConfig] | None = None) -> bool:
+    """True when any of `feeds` (default: all) may get full texts automatically."""
+    targets = config.feeds if feeds is None else feeds
+    return any(effective_setting(config, feed.url) != "never" for feed in targets)
