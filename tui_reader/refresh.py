@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import multiprocessing
+import os
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -61,6 +64,29 @@ class RefreshSummary:
             "new_items": self.new_items,
             "elapsed_s": round(self.elapsed_s, 3),
         }
+
+
+# From this many feeds on, parsing runs in worker processes: feedparser is pure Python and
+# holds the GIL, so threads cannot parse two feeds at once (nor keep the UI responsive while
+# they parse). Below it, starting the workers (≈ 0.1 s) costs more than it saves.
+PROCESS_POOL_MIN_FEEDS = 8
+
+
+def parse_process_pool(feed_count: int) -> ProcessPoolExecutor | None:
+    """A pool of parser processes for a refresh of `feed_count` feeds, or None for threads.
+
+    The workers come from a forkserver, never a plain fork: the caller has threads (the
+    store writer, Textual's) and forking a threaded process can copy a held lock.
+    """
+    cpus = os.cpu_count() or 1
+    if feed_count < PROCESS_POOL_MIN_FEEDS or cpus < 2:
+        return None
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["tui_reader.parse"])
+        return ProcessPoolExecutor(max_workers=min(cpus, 8, feed_count), mp_context=context)
+    except (OSError, ValueError, ImportError):  # no forkserver here: threads still work
+        return None
 
 
 def utc_now_iso() -> str:
@@ -181,17 +207,18 @@ class Refresher:
             return FeedResult(feed.name, feed.url, "not_modified", 0, None)
 
         loop = asyncio.get_running_loop()
+        job = partial(
+            parse_feed,
+            fetched.body,
+            url=fetched.final_url or feed.url,
+            content_type=fetched.content_type,
+            fetched_at=now,
+        )
         try:
-            parsed: ParsedFeed = await loop.run_in_executor(
-                self.parse_executor,
-                partial(
-                    parse_feed,
-                    fetched.body,
-                    url=fetched.final_url or feed.url,
-                    content_type=fetched.content_type,
-                    fetched_at=now,
-                ),
-            )
+            try:
+                parsed: ParsedFeed = await loop.run_in_executor(self.parse_executor, job)
+            except BrokenProcessPool:  # a worker died (killed, out of memory): parse here
+                parsed = await loop.run_in_executor(None, job)
         except ParseError as error:
             message = one_line(str(error))
             await self._write(
@@ -237,9 +264,16 @@ async def refresh_all(
     parse_executor: Executor | None = None,
     on_result: Callable[[FeedResult, int, int], None] | None = None,
 ) -> RefreshSummary:
-    """Refresh `feeds` (default: every configured feed), then purge old read items."""
+    """Refresh `feeds` (default: every configured feed), then purge old read items.
+
+    Without a `parse_executor`, many feeds are parsed in a process pool (see
+    `parse_process_pool`) and a handful in the loop's default thread pool.
+    """
     started = time.perf_counter()
     targets = tuple(config.feeds if feeds is None else feeds)
+    own_pool = parse_process_pool(len(targets)) if parse_executor is None else None
+    if own_pool is not None:
+        parse_executor = own_pool
     refresher = Refresher(store, fetcher, parse_executor=parse_executor)
     results: list[FeedResult] = []
     try:
@@ -251,6 +285,8 @@ async def refresh_all(
             await refresher._write(store.purge, config.settings.keep_days, now=datetime.now(UTC))
     finally:
         refresher.close()
+        if own_pool is not None:
+            own_pool.shutdown(wait=True, cancel_futures=True)
     order = {feed.url: index for index, feed in enumerate(targets)}
     results.sort(key=lambda result: order.get(result.url, 0))
     return RefreshSummary(tuple(results), time.perf_counter() - started)

@@ -145,6 +145,8 @@ def write_config(
         "refresh_interval": 0,
         "concurrency": 64,
         "keep_days": 0,
+        # Full-article pages live on the items' own (made-up) hosts: never leave the loopback.
+        "full_articles": "never",
     }
     values.update(settings)
     lines = ["[settings]"] + [f"{key} = {json.dumps(value)}" for key, value in values.items()]

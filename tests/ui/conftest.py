@@ -91,3 +91,23 @@ def make_app(store: Store) -> AppFactory:
         return ReaderApp(config or sample_config(), app_store or store, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+class MixedFetcher:
+    """Demo feeds from package data, every other URL over real HTTP (the local test server)."""
+
+    async def __aenter__(self) -> MixedFetcher:
+        from tui_reader.demo.fetcher import DemoFetcher
+        from tui_reader.fetch import Fetcher
+
+        self.demo = DemoFetcher()
+        self.http = await Fetcher(timeout=10).__aenter__()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.http.__aexit__(*exc_info)
+
+    async def fetch(self, url: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        if url.startswith("https://demo."):
+            return await self.demo.fetch(url, **kwargs)  # type: ignore[arg-type]
+        return await self.http.fetch(url, **kwargs)  # type: ignore[arg-type]

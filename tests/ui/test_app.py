@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, SelectionList, Static
 
-from tests.ui.conftest import AppFactory, sample_config
+from tests.ui.conftest import AppFactory, MixedFetcher, sample_config
 from tui_reader.actions import ACTIONS
 from tui_reader.models import ArticleQuery, FeedConfig
 from tui_reader.store import Store
@@ -441,26 +441,7 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
     )
     config = sample_config(extra=local, timeout=10)
     store.sync_feeds(config.feeds)
-    from tui_reader.demo.fetcher import DemoFetcher
-    from tui_reader.fetch import Fetcher
-
-    class Mixed:
-        """Demo feeds from package data, the local feeds over HTTP."""
-
-        async def __aenter__(self):
-            self.demo = DemoFetcher()
-            self.http = await Fetcher(timeout=10).__aenter__()
-            return self
-
-        async def __aexit__(self, *exc):
-            await self.http.__aexit__(*exc)
-
-        async def fetch(self, url, **kwargs):
-            if url.startswith("https://demo."):
-                return await self.demo.fetch(url, **kwargs)
-            return await self.http.fetch(url, **kwargs)
-
-    app = make_app(config=config, make_fetcher=Mixed)
+    app = make_app(config=config, make_fetcher=MixedFetcher)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -481,3 +462,46 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
         sidebar = screen.query_one("#sidebar")
         assert "Gone" in sidebar.feed_errors and "410" in sidebar.feed_errors["Gone"]
         assert store.count(ArticleQuery(feed="Local")) == 4
+
+
+async def test_f_fetches_the_full_article(make_app: AppFactory, store: Store, httpserver) -> None:
+    """A summary-only item: f fetches its page from a local server and the pane shows it."""
+    from tests.feeds import rss
+    from tui_reader.parse import parse_feed
+
+    page = (
+        "<html><head><title>Page</title></head><body><nav>Menu Accueil</nav><article>"
+        "<h1>Le titre complet</h1>"
+        + "".join(f"<p>Paragraphe {n} du texte intégral de l’article, assez long pour "
+                  "être retenu par l’extracteur comme contenu principal.</p>" for n in range(12))
+        + "</article><footer>Pied de page</footer></body></html>"
+    )
+    httpserver.expect_request("/article").respond_with_data(page, content_type="text/html; charset=utf-8")
+    feed_url = httpserver.url_for("/short.xml")
+    link = httpserver.url_for("/article") + "?utm_source=rss&id=7"
+    body = rss("Short", [{"title": "Un résumé", "link": link, "guid": "s1",
+                          "pubDate": "Sun, 29 Nov 2026 08:00:00 +0000",
+                          "description": "Le début seulement… Lire la suite"}])
+    config = sample_config(extra=(FeedConfig(name="Short", url=feed_url, tags=("fr",)),))
+    store.sync_feeds(config.feeds)
+    store.upsert_entries(feed_url, parse_feed(body, url=feed_url).entries, now="2026-11-29T09:00:00+00:00")
+    app = make_app(config=config, make_fetcher=MixedFetcher)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        headlines = screen.query_one(HeadlineList)
+        assert headlines.current is not None and headlines.current.title == "Un résumé"
+        assert "utm_source" not in headlines.current.link
+        await pilot.press("enter")
+        await settle(pilot)
+        header = text_of(screen.query_one("#article-header", Static))
+        assert "summary only" in header
+        await pilot.press("f")
+        await settle(pilot)
+        await settle(pilot)
+        reader = screen.query_one(ReaderPane)
+        assert reader.article is not None and reader.article.full_text
+        assert "Paragraphe 11 du texte intégral" in reader.article.full_text
+        assert "full article" in text_of(screen.query_one("#article-header", Static))
+        stored = store.get_article(reader.article.id)
+        assert stored is not None and stored.full_text == reader.article.full_text

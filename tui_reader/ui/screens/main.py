@@ -445,6 +445,57 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
 
+    # --- full articles -----------------------------------------------------------------
+
+    def action_fetch_full(self) -> None:
+        article = self.current_article()
+        if article is None:
+            return
+        if not article.link:
+            self.notify("This article has no link to fetch.", markup=False, severity="warning")
+            return
+        if self.reader.article is not None and self.reader.article.id == article.id:
+            self.reader.update_note(self.reader.article, "fetching the full article…")
+        self.set_status(f"Fetching the full article: {article.title}")
+        self.fetch_full(article.id)
+
+    @work(group="fulltext", exit_on_error=False)
+    async def fetch_full(self, article_id: int) -> None:
+        from tui_reader.fulltext import fetch_full_text
+
+        try:
+            async with self.app.make_fetcher() as fetcher:
+                result = await fetch_full_text(fetcher, self.app.store, article_id)
+        finally:
+            self.set_status("")
+        if result.ok:
+            self.notify("Full article fetched.", markup=False, timeout=2)
+        else:
+            self.notify(
+                f"Full article failed: {result.error}; showing the feed's text.",
+                markup=False,
+                severity="warning",
+            )
+        self.full_text_arrived(article_id)
+
+    def full_text_arrived(self, article_id: int) -> None:
+        """Re-show the article if it is the one on screen (its text or note changed)."""
+        if self.reader.article is not None and self.reader.article.id == article_id:
+            self.load_article(article_id)
+
+    @work(group="auto-fulltext", exclusive=True, exit_on_error=False)
+    async def fill_full_texts(self) -> None:
+        """After a refresh: full text for summary-only items, newest first, a few at a time."""
+        from tui_reader.fulltext import fill_full_texts
+
+        async with self.app.make_fetcher() as fetcher:
+            await fill_full_texts(
+                self.app.config,
+                self.app.store,
+                fetcher,
+                on_result=lambda result: self.full_text_arrived(result.article_id),
+            )
+
     # --- actions: links --------------------------------------------------------------
 
     def action_open_link(self) -> None:
@@ -523,6 +574,8 @@ class MainScreen(Screen[None]):
             self.refreshing = False
             self.set_status("")
         self.reload(keep=self.headlines.current)
+        if summary.new_items and not self.app.demo:
+            self.fill_full_texts()
         self.notify(
             refresh_message(summary.results),
             markup=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
@@ -48,15 +49,16 @@ class Sidebar(OptionList):
     def show_totals(self, totals: SidebarTotals) -> None:
         """Rebuild the options, keeping the highlighted entry where it was."""
         highlighted = self.highlighted_option.id if self.highlighted_option else None
+        width = max(0, self.scrollable_content_region.width - 2)
         options: list[Option | None] = [
-            Option(count_line("All", totals.total), id="view:all"),
-            Option(count_line("Unread", totals.unread), id="view:unread"),
-            Option(count_line("Bookmarks", totals.bookmarked), id="view:bookmarks"),
+            Option(count_line("All", totals.total, width), id="view:all"),
+            Option(count_line("Unread", totals.unread, width), id="view:unread"),
+            Option(count_line("Bookmarks", totals.bookmarked, width), id="view:bookmarks"),
         ]
         if totals.tags:
             options.append(None)
             options.extend(
-                Option(count_line(f"#{tag}", count), id=f"tag:{tag}")
+                Option(count_line(f"#{tag}", count, width), id=f"tag:{tag}")
                 for tag, count in sorted(totals.tags.items())
             )
         self.feed_errors = {
@@ -65,9 +67,12 @@ class Sidebar(OptionList):
         if totals.feeds:
             options.append(None)
             for feed in totals.feeds:
-                label = count_line(feed.name, feed.unread)
                 if feed.last_status == "error":
-                    label = Content.assemble((ERROR_MARK + " ", "bold red"), label)
+                    label = Content.assemble(
+                        (ERROR_MARK + " ", "bold red"), count_line(feed.name, feed.unread, width - 2)
+                    )
+                else:
+                    label = count_line(feed.name, feed.unread, width)
                 options.append(Option(label, id=f"feed:{feed.name}"))
         self.set_options(options)
         ids = [option.id for option in self.options]
@@ -83,6 +88,11 @@ class Sidebar(OptionList):
             self.post_message(self.Chosen(kind, value))
 
 
-def count_line(label: str, count: int) -> Content:
-    """`label` then its count, dimmed; both as data."""
-    return Content.assemble(label, (f"  {count:,}".replace(",", " "), "dim"))
+def count_line(label: str, count: int, width: int = 0) -> Content:
+    """`label` then its count, dimmed and right-aligned to `width` cells; both as data."""
+    number = f"{count:,}".replace(",", " ")
+    room = width - len(number) - 1
+    if room > 1 and cell_len(label) > room:
+        label = set_cell_size(label, room - 1) + "…"
+    gap = max(1, width - cell_len(label) - len(number)) if width else 2
+    return Content.assemble(label, " " * gap, (number, "dim"))
