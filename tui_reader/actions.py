@@ -35,6 +35,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("refresh_all", "R", "Refresh all"),
     Action("toggle_read", "m", "Toggle read", show=False),
     Action("mark_all_read", "A", "Mark all read", show=False),
+    Action("undo", "u", "Undo mark all read", show=False),
     Action("bookmark", "b", "Bookmark"),
     Action("show_bookmarks", "B", "Bookmarks", show=False),
     Action("tag_filter", "t", "Tags"),

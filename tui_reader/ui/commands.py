@@ -66,7 +66,6 @@ class ReaderCommands(Provider):
             if action.id == "command_palette":
                 continue
             yield action.description, partial_action(main, action.id), f"Action: {action.id}"
-        yield "Undo mark all read", partial_action(main, "undo"), "Action: undo"
         if main.totals is not None:
             for feed in main.totals.feeds:
                 yield (

@@ -24,7 +24,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Static(Content.styled("Keys", "bold"), id="help-title")
+            yield Static(
+                Content.assemble(
+                    ("Keys", "bold"),
+                    ("  (remap any action in the config's [keys] table: action = \"key\")", "dim"),
+                ),
+                id="help-title",
+            )
             yield Static(self.binding_table(), id="help-table")
             yield Static(Content(SEARCH_HELP), id="help-search")
             yield Static(Content.styled("Press Esc to close.", "dim"))

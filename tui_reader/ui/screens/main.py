@@ -93,7 +93,7 @@ class ListData:
 class MainScreen(Screen[None]):
     """The reader."""
 
-    BINDINGS = [*action_bindings(), ("u", "undo", "Undo")]
+    BINDINGS = action_bindings()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#headlines"
 
