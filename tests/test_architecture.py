@@ -13,6 +13,7 @@ CORE_MODULES = [
     "tui_reader.demo.fetcher",
     "tui_reader.extract",
     "tui_reader.fetch",
+    "tui_reader.fulltext",
     "tui_reader.links",
     "tui_reader.models",
     "tui_reader.opml",

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from tui_reader.models import Config, FeedConfig, FeedResult, FetchResult, ParsedFeed
 from tui_reader.parse import ParseError, parse_feed
-from tui_reader.store import FeedState, Store
+from tui_reader.store import FeedState, Store, StoreError
 
 
 class FeedFetcher(Protocol):
@@ -148,7 +148,9 @@ class Refresher:
     async def _refresh_one(self, feed: FeedConfig, state: FeedState | None) -> FeedResult:
         try:
             return await self._fetch_parse_store(feed, state)
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, StoreError):
+            # A database that cannot be written (full disk, read-only, locked) is not this
+            # feed's failure: it ends the refresh with one line naming the file (exit 1).
             raise
         except Exception as error:  # a feed's failure must never escape its feed
             message = one_line(f"{type(error).__name__}: {error}")

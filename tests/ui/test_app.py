@@ -472,19 +472,35 @@ async def test_f_fetches_the_full_article(make_app: AppFactory, store: Store, ht
     page = (
         "<html><head><title>Page</title></head><body><nav>Menu Accueil</nav><article>"
         "<h1>Le titre complet</h1>"
-        + "".join(f"<p>Paragraphe {n} du texte intégral de l’article, assez long pour "
-                  "être retenu par l’extracteur comme contenu principal.</p>" for n in range(12))
+        + "".join(
+            f"<p>Paragraphe {n} du texte intégral de l’article, assez long pour "
+            "être retenu par l’extracteur comme contenu principal.</p>"
+            for n in range(12)
+        )
         + "</article><footer>Pied de page</footer></body></html>"
     )
-    httpserver.expect_request("/article").respond_with_data(page, content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/article").respond_with_data(
+        page, content_type="text/html; charset=utf-8"
+    )
     feed_url = httpserver.url_for("/short.xml")
     link = httpserver.url_for("/article") + "?utm_source=rss&id=7"
-    body = rss("Short", [{"title": "Un résumé", "link": link, "guid": "s1",
-                          "pubDate": "Sun, 29 Nov 2026 08:00:00 +0000",
-                          "description": "Le début seulement… Lire la suite"}])
+    body = rss(
+        "Short",
+        [
+            {
+                "title": "Un résumé",
+                "link": link,
+                "guid": "s1",
+                "pubDate": "Sun, 29 Nov 2026 08:00:00 +0000",
+                "description": "Le début seulement… Lire la suite",
+            }
+        ],
+    )
     config = sample_config(extra=(FeedConfig(name="Short", url=feed_url, tags=("fr",)),))
     store.sync_feeds(config.feeds)
-    store.upsert_entries(feed_url, parse_feed(body, url=feed_url).entries, now="2026-11-29T09:00:00+00:00")
+    store.upsert_entries(
+        feed_url, parse_feed(body, url=feed_url).entries, now="2026-11-29T09:00:00+00:00"
+    )
     app = make_app(config=config, make_fetcher=MixedFetcher)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -38,7 +38,9 @@ class DemoFetcher:
         """Return the bundled bytes for a demo URL (article pages are errors: no network)."""
         filename = self._files.get(url)
         if filename is None:
-            return FetchResult(url, "error", error="the demo works offline: nothing is fetched from the web")
+            return FetchResult(
+                url, "error", error="the demo works offline: nothing is fetched from the web"
+            )
         content_type = (
             "application/atom+xml" if filename.endswith(".atom") else "application/rss+xml"
         )

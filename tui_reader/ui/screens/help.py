@@ -27,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Content.assemble(
                     ("Keys", "bold"),
-                    ("  (remap any action in the config's [keys] table: action = \"key\")", "dim"),
+                    ('  (remap any action in the config\'s [keys] table: action = "key")', "dim"),
                 ),
                 id="help-title",
             )

@@ -45,11 +45,15 @@ class Sidebar(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.feed_errors: dict[str, str] = {}
+        self.totals: SidebarTotals | None = None
+        self._drawn_width = -1
 
     def show_totals(self, totals: SidebarTotals) -> None:
         """Rebuild the options, keeping the highlighted entry where it was."""
+        self.totals = totals
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         width = max(0, self.scrollable_content_region.width - 2)
+        self._drawn_width = width
         options: list[Option | None] = [
             Option(count_line("All", totals.total, width), id="view:all"),
             Option(count_line("Unread", totals.unread, width), id="view:unread"),
@@ -69,7 +73,8 @@ class Sidebar(OptionList):
             for feed in totals.feeds:
                 if feed.last_status == "error":
                     label = Content.assemble(
-                        (ERROR_MARK + " ", "bold red"), count_line(feed.name, feed.unread, width - 2)
+                        (ERROR_MARK + " ", "bold red"),
+                        count_line(feed.name, feed.unread, width - 2),
                     )
                 else:
                     label = count_line(feed.name, feed.unread, width)
@@ -80,6 +85,12 @@ class Sidebar(OptionList):
             self.highlighted = ids.index(highlighted)
         elif self.option_count:
             self.highlighted = 0
+
+    def on_resize(self) -> None:
+        # Counts are right-aligned to the width: redraw when it changes (e.g. panes stacking).
+        width = max(0, self.scrollable_content_region.width - 2)
+        if self.totals is not None and width != self._drawn_width:
+            self.show_totals(self.totals)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

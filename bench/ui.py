@@ -1,0 +1,394 @@
+"""The TUI at scale: ReaderApp over 50,000 articles, headless (Textual's `App.run_test()`).
+
+    .venv/bin/python bench/ui.py [--articles 50000] [--repeats 5] [--profile]
+
+Builds (once, cached under bench/out/ui-db-N/) a database of N articles over 200 feeds with
+realistic French titles through `Store.upsert_entries`, plus one 10 KB and one 100 KB article.
+Then, in a fresh process so the build does not count in its memory, it measures:
+
+  launch       construction to the first painted headline, ReaderApp vs a minimal Textual app
+               (an App with one Static), alternated, median of --repeats
+  j            one `j` press (key handled and screen repainted), near the end of the list
+  pagedown     one `pagedown` press there
+  tag filter   `MainScreen.set_filter` with a tag, until its workers are done and painted
+  search       the same with a full-text search
+  open 10 KB   open an article (its load worker and the Markdown render) until painted
+  open 100 KB  the same for 100 KB
+  peak memory  ru_maxrss of the measuring process
+
+`--profile` writes cProfile listings of the launch and of the key presses to
+bench/out/ui-profile.txt. Writes bench/out/ui.md and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import json
+import pstats
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+FEEDS = 200
+SIZE = (160, 50)
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+# --- building the database ----------------------------------------------------------------------
+
+
+def _long_markdown(writer: object, chars: int) -> str:
+    parts: list[str] = []
+    total = 0
+    n = 0
+    while total < chars:
+        n += 1
+        if n % 6 == 0:
+            block = f"## {writer.title()}"  # type: ignore[attr-defined]
+        elif n % 9 == 0:
+            block = "\n".join(f"- {writer.sentence(4, 10)}" for _ in range(4))  # type: ignore[attr-defined]
+        else:
+            block = " ".join(writer.sentence() for _ in range(4))  # type: ignore[attr-defined]
+            block += " [Lire aussi](https://www.numerama.com/tech/article.html)."
+        parts.append(block)
+        total += len(block) + 2
+    return "\n\n".join(parts)[:chars]
+
+
+def build(db_dir: Path, articles: int) -> dict[str, int]:
+    """Create the database; return the ids of the 10 KB and 100 KB articles."""
+    from corpus import SECTIONS, SITES, _Writer
+
+    from tui_reader.models import FeedConfig, ParsedEntry
+    from tui_reader.store import Store
+
+    rng = random.Random(7)
+    writer = _Writer(rng)
+    feeds = []
+    for i in range(FEEDS):
+        site, domain = SITES[i % len(SITES)]
+        section, tags = SECTIONS[rng.randrange(len(SECTIONS))]
+        feeds.append(
+            FeedConfig(name=f"{site} · {section} {i:03d}", url=f"http://127.0.0.1:9/feed-{i:03d}.xml",
+                       tags=tuple(tags))
+        )  # fmt: skip
+    (db_dir / "config.toml").write_text(config_toml(feeds), encoding="utf-8")
+    store = Store.open(db_dir / "tui-reader.db")
+    store.sync_feeds(feeds)
+    per_feed = articles // FEEDS
+    now = NOW.isoformat(timespec="seconds")
+    for i, feed in enumerate(feeds):
+        entries = []
+        for j in range(per_feed):
+            published = NOW - timedelta(minutes=rng.randrange(60 * 24 * 120))
+            title = writer.title()
+            summary = " ".join(writer.sentence() for _ in range(2))
+            body = " ".join(writer.sentence() for _ in range(rng.randrange(3, 12)))
+            if i == 0 and j == 0:
+                title, body = "Article de 10 Ko", _long_markdown(writer, 10_000)
+            elif i == 0 and j == 1:
+                title, body = "Article de 100 Ko", _long_markdown(writer, 100_000)
+            entries.append(
+                ParsedEntry(
+                    guid=f"{feed.url}#{j}", title=title,
+                    link=f"https://www.example.fr/{i}/{j}.html", author="Rédaction",
+                    published=published.isoformat(timespec="seconds"), summary=summary, body=body,
+                )
+            )  # fmt: skip
+        store.upsert_entries(feed.url, entries, now=now)
+    conn = store._conn()
+    ids = {
+        title: row_id
+        for title, row_id in conn.execute(
+            "SELECT title, id FROM articles WHERE title IN ('Article de 10 Ko', 'Article de 100 Ko')"
+        )
+    }
+    store.close()
+    return {"10 KB": ids["Article de 10 Ko"], "100 KB": ids["Article de 100 Ko"]}
+
+
+def config_toml(feeds: list[object]) -> str:
+    """A config for these feeds; no automatic refresh (nothing to reach)."""
+    lines = ["[settings]", "refresh_interval = 0", 'full_articles = "never"', ""]
+    for feed in feeds:
+        tags = ", ".join(json.dumps(t) for t in feed.tags)  # type: ignore[attr-defined]
+        lines += [
+            "[[feeds]]",
+            f"name = {json.dumps(feed.name, ensure_ascii=False)}",  # type: ignore[attr-defined]
+            f"url = {json.dumps(feed.url)}",  # type: ignore[attr-defined]
+            f"tags = [{tags}]",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+
+async def launch_minimal() -> float:
+    """Construction to first paint of an App with one Static."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Minimal(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("Bonjour")
+
+    started = time.perf_counter()
+    app = Minimal()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        return time.perf_counter() - started
+
+
+async def press_minimal(presses: int) -> list[float]:
+    """The harness's own cost: a key press in the minimal app, timed like the reader's keys."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Minimal(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("Bonjour")
+
+    app = Minimal()
+    times = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(presses):
+            started = time.perf_counter()
+            await pilot.press("j")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            times.append(time.perf_counter() - started)
+    return times
+
+
+async def launch_reader(db_dir: Path, profile: cProfile.Profile | None = None) -> float:
+    """Construction to the first painted headline of ReaderApp over the database."""
+    from tui_reader.config import load_config
+    from tui_reader.store import Store
+    from tui_reader.ui.app import ReaderApp
+
+    if profile:
+        profile.enable()
+    started = time.perf_counter()
+    config = load_config(db_dir / "config.toml")
+    store = Store.open(db_dir / "tui-reader.db")
+    store.sync_feeds(config.feeds)
+    app = ReaderApp(config, store, background_refresh=False)
+    async with app.run_test(size=SIZE) as pilot:
+        while not _headlines(app).total:
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        elapsed = time.perf_counter() - started
+    if profile:
+        profile.disable()
+    store.close()
+    return elapsed
+
+
+def _headlines(app: object):  # type: ignore[no-untyped-def]
+    from tui_reader.ui.widgets.headline_list import HeadlineList
+
+    screen = app.screen  # type: ignore[attr-defined]
+    found = screen.query(HeadlineList)
+    return found.first() if found else _Empty()
+
+
+class _Empty:
+    total = 0
+
+
+async def interact(db_dir: Path, ids: dict[str, int], presses: int, profile: cProfile.Profile | None) -> dict[str, list[float]]:
+    """Key presses, filters and article opening in one app session."""
+    from tui_reader.config import load_config
+    from tui_reader.store import Store
+    from tui_reader.ui.app import ReaderApp
+    from tui_reader.ui.screens.main import Filter
+
+    config = load_config(db_dir / "config.toml")
+    store = Store.open(db_dir / "tui-reader.db")
+    app = ReaderApp(config, store, background_refresh=False)
+    times: dict[str, list[float]] = {}
+
+    async def timed(name: str, coro_factory) -> None:  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        await coro_factory()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        times.setdefault(name, []).append(time.perf_counter() - started)
+
+    async with app.run_test(size=SIZE) as pilot:
+        while not _headlines(app).total:
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        screen = app.screen
+        headlines = _headlines(app)
+        headlines.focus()
+        total = headlines.total
+        # j at the top of the list, then near the end (the far pages come from SQLite).
+        for _ in range(5):
+            await timed("j (top)", lambda: pilot.press("j"))
+        headlines.cursor = total - presses - 5
+        await pilot.pause()
+        if profile:
+            profile.enable()
+        for _ in range(presses):
+            await timed("j (end)", lambda: pilot.press("j"))
+        if profile:
+            profile.disable()
+        headlines.cursor = total - 40
+        await pilot.pause()
+        for _ in range(presses):
+            await timed("pagedown (end)", lambda: pilot.press("pagedown"))
+        for _ in range(3):
+            await timed("tag filter", _async(lambda: screen.set_filter(Filter(tags=("securite",)))))
+            await timed("search", _async(lambda: screen.set_filter(Filter(search="sécurité réseau"))))
+            await timed("clear filter", _async(lambda: screen.set_filter(Filter())))
+        for label, article_id in ids.items():
+            for _ in range(3):
+                article = store.get_article(article_id)
+                await timed(f"open {label}", _async(lambda a=article: screen.open_article(a)))
+                await timed("back", lambda: pilot.press("escape"))
+    store.close()
+    return times
+
+
+def _async(func):  # type: ignore[no-untyped-def]
+    async def run() -> None:
+        func()
+
+    return lambda: run()
+
+
+def measure(db_dir: Path, repeats: int, presses: int, want_profile: bool) -> dict[str, object]:
+    """Everything, in this process; returns the figures as JSON-able data."""
+    ids = json.loads((db_dir / "ids.json").read_text(encoding="utf-8"))
+    launches: dict[str, list[float]] = {"minimal": [], "reader": []}
+    launch_profile = cProfile.Profile() if want_profile else None
+    asyncio.run(launch_minimal())  # warm-up: imports and Textual's first-run costs
+    for repeat in range(repeats):
+        launches["minimal"].append(asyncio.run(launch_minimal()))
+        profile = launch_profile if repeat == repeats - 1 else None
+        launches["reader"].append(asyncio.run(launch_reader(db_dir, profile)))
+    key_profile = cProfile.Profile() if want_profile else None
+    times = asyncio.run(interact(db_dir, ids, presses, key_profile))
+    times["j in the minimal app (harness cost)"] = asyncio.run(press_minimal(presses))
+    if want_profile:
+        text = io.StringIO()
+        for title, prof in (("launch (last repeat)", launch_profile), ("j presses at the end", key_profile)):
+            text.write(f"==== {title}\n")
+            pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(35)
+            text.write("\n")
+            pstats.Stats(prof, stream=text).sort_stats("tottime").print_stats(20)
+        (OUT / "ui-profile.txt").write_text(text.getvalue(), encoding="utf-8")
+    return {
+        "launch": launches,
+        "times": times,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def ms(values: list[float]) -> str:
+    return (
+        f"{statistics.median(values) * 1000:.1f} ms "
+        f"(max {max(values) * 1000:.1f}, n={len(values)})"
+    )
+
+
+def report(data: dict[str, object], articles: int) -> str:
+    launch = data["launch"]  # type: ignore[index]
+    times: dict[str, list[float]] = data["times"]  # type: ignore[assignment]
+    reader, minimal = statistics.median(launch["reader"]), statistics.median(launch["minimal"])  # type: ignore[index]
+    rows = [
+        ("launch to first headline", "≤ 1.5× minimal app",
+         f"{reader * 1000:.0f} ms vs {minimal * 1000:.0f} ms = {reader / minimal:.2f}×",
+         reader / minimal <= 1.5),
+    ]  # fmt: skip
+    for name, limit, target in (
+        ("j (top)", 0.016, "≤ 16 ms"),
+        ("j (end)", 0.016, "≤ 16 ms"),
+        ("pagedown (end)", 0.016, "≤ 16 ms"),
+        ("tag filter", None, "—"),
+        ("search", None, "—"),
+        ("open 10 KB", 0.110, "≤ 110 ms"),
+        ("open 100 KB", None, "never blocks a key"),
+        ("j in the minimal app (harness cost)", None, "—"),
+    ):
+        values = times.get(name, [])
+        if not values:
+            continue
+        ok = None if limit is None else statistics.median(values) <= limit
+        rows.append((name, target, ms(values), ok))
+    rss = data["maxrss_mb"]  # type: ignore[index]
+    lines = [
+        "## The TUI at scale",
+        "",
+        f"ReaderApp over {articles:,} articles in {FEEDS} feeds, headless `run_test()` at "
+        f"{SIZE[0]}×{SIZE[1]}; a key's time runs until it is handled and the screen repainted "
+        "(`pilot.press` + `wait_for_complete` + `pilot.pause`).",
+        "",
+        "| measure | target | reached | |",
+        "|---|---|---|---|",
+    ]
+    for name, target, value, ok in rows:
+        verdict = "" if ok is None else ("met" if ok else "**missed**")
+        lines.append(f"| {name} | {target} | {value} | {verdict} |")
+    lines += ["", f"Peak memory of the measuring process: {rss:.0f} MB.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=50_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--presses", type=int, default=30)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--out", type=Path, default=OUT / "ui.md")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: child mode
+    args = parser.parse_args(argv)
+
+    if args.measure is not None:
+        print(json.dumps(measure(args.measure, args.repeats, args.presses, args.profile)))
+        return 0
+
+    db_dir = OUT / f"ui-db-{args.articles}"
+    if not (db_dir / "ids.json").exists():
+        db_dir.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        ids = build(db_dir, args.articles)
+        (db_dir / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
+        print(f"built {db_dir} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    cmd = [sys.executable, __file__, "--measure", str(db_dir), "--repeats", str(args.repeats),
+           "--presses", str(args.presses)] + (["--profile"] if args.profile else [])  # fmt: skip
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        print(result.stderr, file=sys.stderr)
+        return 1
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    text = report(data, args.articles)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
