@@ -521,3 +521,20 @@ async def test_f_fetches_the_full_article(make_app: AppFactory, store: Store, ht
         assert "full article" in text_of(screen.query_one("#article-header", Static))
         stored = store.get_article(reader.article.id)
         assert stored is not None and stored.full_text == reader.article.full_text
+
+
+async def test_n_crosses_to_the_next_feed_with_unread(make_app: AppFactory, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        korben = ArticleQuery(feed="Korben (démo)")
+        store.mark_all_read(korben)
+        screen.set_filter(screen.filter.__class__(feed="Korben (démo)"))
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.filter.feed == "Next (démo)"
+        reader = screen.query_one(ReaderPane)
+        assert reader.article is not None and reader.article.feed == "Next (démo)"
+        assert screen.query_one(HeadlineList).current.id == reader.article.id

@@ -303,28 +303,44 @@ class MainScreen(Screen[None]):
             self.reader.scroll_page_up(animate=False)
 
     def action_next_unread(self) -> None:
-        self.jump_unread(forward=True)
+        self.jump_unread(self.headlines.current, forward=True)
 
     def action_previous_unread(self) -> None:
-        self.jump_unread(forward=False)
+        self.jump_unread(self.headlines.current, forward=False)
 
     @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
-    def jump_unread(self, forward: bool) -> None:
+    def jump_unread(self, current: Article | None, forward: bool) -> None:
         store = self.app.store
         query = self.query_now
-        current = self.headlines.current
         after = Cursor(current.published, current.id) if current else None
         if forward:
             found = store.next_unread(query, after)
         else:
             found = store.previous_unread(query, after) if after else None
-        if found is None:
-            self.app.call_from_thread(
-                self.notify, "No more unread articles here.", markup=False, timeout=3
-            )
+        if found is not None:
+            index = store.position(query, Cursor(found.published, found.id))
+            self.app.call_from_thread(self._jump_to, index, found)
             return
-        index = store.position(query, Cursor(found.published, found.id))
-        self.app.call_from_thread(self._jump_to, index, found)
+        if forward and self.filter.feed is not None:
+            # Like newsboat: past a feed's last unread item, go on to the next feed with some.
+            names = [feed.name for feed in store.feed_counts() if feed.unread]
+            names += [self.filter.feed] if self.filter.feed not in names else []
+            names.sort(key=str.casefold)
+            start = names.index(self.filter.feed)
+            for name in names[start + 1 :] + names[:start]:
+                target = replace(self.filter, feed=name)
+                found = store.next_unread(target.query(self.app.now()), None)
+                if found is not None:
+                    self.app.call_from_thread(self._jump_to_feed, target, found)
+                    return
+        self.app.call_from_thread(
+            self.notify, "No more unread articles here.", markup=False, timeout=3
+        )
+
+    def _jump_to_feed(self, target: Filter, article: Article) -> None:
+        self.reload(filter=target, keep=article)
+        self.open_article(article)
+        self.reader.focus()
 
     def _jump_to(self, index: int, article: Article) -> None:
         self.headlines.cursor = index
