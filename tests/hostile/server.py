@@ -91,6 +91,8 @@ class RawServer:
             await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
+        except asyncio.CancelledError:
+            pass  # stop() cancels hanging handlers; asyncio would log a cancelled callback task
         finally:
             self._tasks.discard(task)
             writer.close()

@@ -538,3 +538,30 @@ async def test_n_crosses_to_the_next_feed_with_unread(make_app: AppFactory, stor
         reader = screen.query_one(ReaderPane)
         assert reader.article is not None and reader.article.feed == "Next (démo)"
         assert screen.query_one(HeadlineList).current.id == reader.article.id
+
+
+async def test_a_locked_database_does_not_crash_the_reader(
+    make_app: AppFactory, db_path: Path
+) -> None:
+    """Another process holding the write lock: b reports it in one line and the app runs on."""
+    import sqlite3
+
+    impatient = Store.open(db_path, busy_timeout=0.2)
+    app = make_app(app_store=impatient)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        blocker = sqlite3.connect(db_path, timeout=0.1)
+        blocker.execute("BEGIN EXCLUSIVE")
+        try:
+            await pilot.press("b")
+            await pilot.pause()
+            assert app.is_running
+            messages = [n.message for n in app._notifications]
+            assert any(str(db_path) in m for m in messages)
+        finally:
+            blocker.rollback()
+            blocker.close()
+        first = main_screen(app).query_one(HeadlineList).current
+        await pilot.press("b")
+        assert app.store.get_article(first.id).bookmarked
+    impatient.close()

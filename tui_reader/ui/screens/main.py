@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
@@ -24,6 +25,7 @@ from textual.worker import get_current_worker
 
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
 from tui_reader.query import parse_search
+from tui_reader.store import StoreError
 from tui_reader.ui.bindings import action_bindings
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.search import SearchScreen
@@ -355,7 +357,8 @@ class MainScreen(Screen[None]):
             return
         bookmarked = not self._fresh(article).bookmarked
         # Written before the key returns: a bookmark must survive a crash a moment later.
-        self.app.store.set_bookmarked(article.id, bookmarked)
+        if not self.write_state(self.app.store.set_bookmarked, article.id, bookmarked):
+            return
         self._patch(article, bookmarked=bookmarked)
         self.notify("Bookmarked" if bookmarked else "Bookmark removed", markup=False, timeout=2)
         self.refresh_totals()
@@ -365,9 +368,19 @@ class MainScreen(Screen[None]):
         if article is None:
             return
         read = not self._fresh(article).read
-        self.app.store.set_read([article.id], read)
+        if not self.write_state(self.app.store.set_read, [article.id], read):
+            return
         self._patch(article, read=read)
         self.refresh_totals()
+
+    def write_state(self, write: Callable[..., None], *args: object) -> bool:
+        """Run a small state write now; a database problem becomes a one-line notification."""
+        try:
+            write(*args)
+        except StoreError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return False
+        return True
 
     def _fresh(self, article: Article) -> Article:
         """The latest known state of `article` (the list row may be newer than the pane's copy)."""
@@ -417,8 +430,10 @@ class MainScreen(Screen[None]):
         if not self.undo_read:
             self.notify("Nothing to undo.", markup=False, timeout=2)
             return
-        ids, self.undo_read = self.undo_read, []
-        self.app.store.set_read(ids, False)
+        ids = self.undo_read
+        if not self.write_state(self.app.store.set_read, ids, False):
+            return
+        self.undo_read = []
         self.notify(f"{len(ids)} articles marked unread again.", markup=False, timeout=3)
         self.reload(keep=self.headlines.current)
 
