@@ -318,7 +318,7 @@ def _from_struct(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime(*value[:6], tzinfo=UTC)
+        return datetime(*value[:6]).replace(tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -506,8 +506,8 @@ def _xml_error_message(error: BaseException) -> str:
 def _json_author(item: Mapping[str, Any]) -> str:
     authors = item.get("authors")
     if isinstance(authors, list):
-        names = [a.get("name") for a in authors if isinstance(a, dict)]
-        names = [n for n in (_single_line(n) for n in names) if n]
+        raw_names = [a.get("name") for a in authors if isinstance(a, dict)]
+        names = [n for n in (_single_line(n) for n in raw_names) if n]
         if names:
             return ", ".join(names)[:MAX_TITLE]
     author = item.get("author")

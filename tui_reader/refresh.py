@@ -18,7 +18,14 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Protocol
 
-from tui_reader.models import Config, FeedConfig, FeedResult, FetchResult, ParsedFeed
+from tui_reader.models import (
+    Config,
+    FeedConfig,
+    FeedResult,
+    FeedStatus,
+    FetchResult,
+    ParsedFeed,
+)
 from tui_reader.parse import ParseError, parse_feed
 from tui_reader.store import FeedState, Store, StoreError
 
@@ -177,10 +184,10 @@ class Refresher:
         )
         now = self.now()
         if fetched.status != "ok" or fetched.body is None:
-            error = one_line(fetched.error) if fetched.error else None
-            status = "error" if fetched.status == "error" or fetched.body is None else "ok"
-            if fetched.status == "not_modified":
-                status, error = "not_modified", None
+            status: FeedStatus = "not_modified"
+            error = None
+            if fetched.status != "not_modified":
+                status, error = "error", one_line(fetched.error or "empty response")
             await self._write(
                 self.store.record_fetch,
                 feed.url,
