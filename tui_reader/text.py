@@ -11,7 +11,7 @@ import html
 import re
 from functools import cache
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 # The native module, not the `convert` wrapper: the wrapper re-validates every option on
 # each call, which costs more than converting a typical feed item.
@@ -57,6 +57,9 @@ def clean_text(s: str, *, single_line: bool = False) -> str:
 _URL_JUNK_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _MAX_URL = 16_384
 _ABSOLUTE_HTTP_RE = re.compile(r"https?://", re.IGNORECASE)
+# Any whitespace left inside (a space, but also NBSP, U+2028, U+3000) is percent-encoded:
+# a link is one unbroken token, in Markdown, in OSC 8 and on a terminal line.
+_URL_SPACE_RE = re.compile(r"\s")
 
 
 def safe_link(url: str, base: str = "", *, allow_mailto: bool = False) -> str:
@@ -85,7 +88,7 @@ def safe_link(url: str, base: str = "", *, allow_mailto: bool = False) -> str:
             return ""
     elif not (allow_mailto and scheme == "mailto" and parts.path):
         return ""
-    return url.replace(" ", "%20")
+    return _URL_SPACE_RE.sub(lambda m: quote(m.group()), url)
 
 
 _MD_URL_SPECIAL_RE = re.compile(r"[ ()<>]")

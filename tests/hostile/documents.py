@@ -104,7 +104,9 @@ def json_feed(items: list[dict[str, Any]], *, version: str = "1.1", **top: Any) 
 
 def char_refs(text: str) -> str:
     """Every character that is not plain printable ASCII as an XML character reference."""
-    return "".join(ch if 0x20 <= ord(ch) < 0x7F and ch not in "<&" else f"&#{ord(ch)};" for ch in text)
+    return "".join(
+        ch if 0x20 <= ord(ch) < 0x7F and ch not in "<&" else f"&#{ord(ch)};" for ch in text
+    )
 
 
 def xml_escape(text: str) -> str:

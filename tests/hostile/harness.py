@@ -66,7 +66,7 @@ NASTY_SEARCHES = [
     "=",
     "@",
     "@999999y",
-    "+\"\"",
+    '+""',
     "=%",
     "is:",
     "\x00",
@@ -136,9 +136,7 @@ def cli(config: Path, data_dir: Path, *args: str) -> CliRun:
     return CliRun(code, out.getvalue(), err.getvalue(), time.perf_counter() - started)
 
 
-def write_config(
-    path: Path, feeds: Sequence[tuple[str, str]], **settings: object
-) -> Path:
+def write_config(path: Path, feeds: Sequence[tuple[str, str]], **settings: object) -> Path:
     """A config with these (name, url) feeds; hostile defaults: short timeout, no purge."""
     values: dict[str, object] = {
         "timeout": TIMEOUT,
@@ -281,7 +279,9 @@ def check_article(article: Article) -> None:
                 check_link(target, allow_mailto=True)
             else:
                 # Markdown like "[x](y)" that is not a link we made: fine only if it is text.
-                assert not target.lower().startswith(("javascript:", "data:", "file:", "vbscript:")), target
+                assert not target.lower().startswith(
+                    ("javascript:", "data:", "file:", "vbscript:")
+                ), target
     published = datetime.fromisoformat(article.published)
     assert published.utcoffset() is not None and published.utcoffset().total_seconds() == 0
     assert published.year <= FETCHED_YEAR_MAX, article.published

@@ -85,7 +85,9 @@ class RawServer:
             self.hits[path] += 1
             handler = self.routes.get(path)
             if handler is None:
-                writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                writer.write(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
             else:
                 await handler(reader, writer, head)
             await writer.drain()

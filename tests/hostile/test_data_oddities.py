@@ -22,7 +22,6 @@ from tests.hostile.harness import (
     cli,
     run_family,
     servers,
-    serve_cases,
     sweep_database,
     write_config,
 )
@@ -78,8 +77,12 @@ def check_dates(articles: list[Article], run: FamilyRun) -> None:
 
 def titles_doc() -> bytes:
     items = [
-        rss_item("", guid="t-1", desc="&lt;p&gt;Only a description, long enough to make a title "
-                 "out of it and then some more words that go past eighty characters.&lt;/p&gt;"),
+        rss_item(
+            "",
+            guid="t-1",
+            desc="&lt;p&gt;Only a description, long enough to make a title "
+            "out of it and then some more words that go past eighty characters.&lt;/p&gt;",
+        ),
         rss_item("", link="https://odd.example/only-link", pub=""),
         rss_item("", guid="t-3", desc=""),
         rss_item("   ", guid="t-4", desc="spaces title"),
@@ -114,7 +117,9 @@ def check_guids(articles: list[Article], run: FamilyRun) -> None:
     titles = sorted(a.title for a in articles)
     assert "dup first" in titles and "dup second" not in titles
     assert sum(t.startswith("no guid same link") for t in titles) == 1
-    assert {"no guid no link 1", "no guid no link 2", "empty guid", "numeric", "long guid"} <= set(titles)
+    assert {"no guid no link 1", "no guid no link 2", "empty guid", "numeric", "long guid"} <= set(
+        titles
+    )
 
 
 RELATIVE = {
@@ -136,7 +141,10 @@ RELATIVE = {
 
 
 def links_doc() -> bytes:
-    items = [rss_item(f"link {n}", link=xml_escape(link), guid=f"l-{n}") for n, link in enumerate(RELATIVE)]
+    items = [
+        rss_item(f"link {n}", link=xml_escape(link), guid=f"l-{n}")
+        for n, link in enumerate(RELATIVE)
+    ]
     return rss(items, link="https://rel.example/blog/").encode()
 
 
@@ -149,8 +157,12 @@ def check_relative(articles: list[Article], run: FamilyRun) -> None:
 def huge_fields() -> bytes:
     big = "Titre énorme " * 16_000  # 200 kB
     items = [
-        rss_item(big, guid="h-1", desc=xml_escape("<p>" + "paragraphe " * 200_000 + "</p>"),
-                 extra=f"<dc:creator>{big}</dc:creator>"),
+        rss_item(
+            big,
+            guid="h-1",
+            desc=xml_escape("<p>" + "paragraphe " * 200_000 + "</p>"),
+            extra=f"<dc:creator>{big}</dc:creator>",
+        ),
         rss_item("x" * 200_000, guid="h-2"),
         rss_item("normal", guid="g" * 200_000, link="https://odd.example/" + "p" * 200_000),
     ]
@@ -175,8 +187,10 @@ SCRIPTS = {
 
 
 def scripts_doc() -> bytes:
-    items = [rss_item(text, guid=f"s-{label}", desc=text,
-                      extra=f"<dc:creator>{text}</dc:creator>") for label, text in SCRIPTS.items()]
+    items = [
+        rss_item(text, guid=f"s-{label}", desc=text, extra=f"<dc:creator>{text}</dc:creator>")
+        for label, text in SCRIPTS.items()
+    ]
     return rss(items).encode()
 
 
@@ -190,20 +204,26 @@ def check_scripts(articles: list[Article], run: FamilyRun) -> None:
 SQL = [
     "'; DROP TABLE articles; --",
     "100% _done_ \\ %%",
-    "O'Brien \"quoted\" `tick`",
+    'O\'Brien "quoted" `tick`',
     "' OR 1=1 --",
     "a%b_c\\d[e]f^g",
     "NEAR(x y) AND OR NOT *",
     "title:hack col:x",
-    "\" unterminated",
+    '" unterminated',
 ]
 
 
 def sql_doc() -> bytes:
     items = [
-        rss_item(xml_escape(text), guid=xml_escape(f"sql {text}"), desc=xml_escape(text),
-                 link=xml_escape(f"https://sql.example/?q={text}".replace(" ", "%20").replace('"', "%22")),
-                 extra=f"<dc:creator>{xml_escape(text)}</dc:creator>")
+        rss_item(
+            xml_escape(text),
+            guid=xml_escape(f"sql {text}"),
+            desc=xml_escape(text),
+            link=xml_escape(
+                f"https://sql.example/?q={text}".replace(" ", "%20").replace('"', "%22")
+            ),
+            extra=f"<dc:creator>{xml_escape(text)}</dc:creator>",
+        )
         for text in SQL
     ]
     return rss(items, title=xml_escape(SQL[0])).encode()
@@ -228,8 +248,16 @@ def json_oddities() -> bytes:
 
 
 CASES = [
-    Case("odd-dates", body=rss([rss_item(f"date {label}", guid=f"d-{label}", pub=value)
-                                for label, value in DATES.items()]).encode(), check=check_dates),
+    Case(
+        "odd-dates",
+        body=rss(
+            [
+                rss_item(f"date {label}", guid=f"d-{label}", pub=value)
+                for label, value in DATES.items()
+            ]
+        ).encode(),
+        check=check_dates,
+    ),
     Case("odd-missing-titles", body=titles_doc(), check=check_titles),
     Case("odd-guids", body=guids_doc(), check=check_guids),
     Case("odd-relative-links", body=links_doc(), check=check_relative),
@@ -272,7 +300,7 @@ def test_sql_metacharacters_search_finds_only_their_item(family: FamilyRun, text
 
 
 def test_like_wildcards_are_not_wildcards(family: FamilyRun) -> None:
-    """"a%b_c" finds the item that holds those words, not every "a…b…c"."""
+    """ "a%b_c" finds the item that holds those words, not every "a…b…c"."""
     found = json.loads(family.cli("headlines", "--json", "--search", "a%b_c").out)
     assert found and all("a%b_c" in item["title"] for item in found)
 
@@ -283,8 +311,13 @@ def test_feed_filter_with_like_metacharacters(family: FamilyRun) -> None:
         result = family.cli("headlines", "--json", f"--search={search}")
         assert result.code == 0, result.err
     assert json.loads(family.cli("headlines", "--json", "--search", "=%").out) == []
-    tagged = json.loads(family.cli("headlines", "--json", "--search", "+100%_tag", "--limit", "9999").out)
-    assert len(tagged) == json.loads(family.cli("headlines", "--json", "--limit", "9999").out).__len__()
+    tagged = json.loads(
+        family.cli("headlines", "--json", "--search", "+100%_tag", "--limit", "9999").out
+    )
+    assert (
+        len(tagged)
+        == json.loads(family.cli("headlines", "--json", "--limit", "9999").out).__len__()
+    )
     assert json.loads(family.cli("headlines", "--json", "--tag", "100%_TAG", "--limit", "1").out)
 
 
@@ -295,12 +328,19 @@ def test_items_updated_in_place_keep_bookmark_and_read_state(tmp_path: Path) -> 
     """A feed that edits its items (same GUIDs) updates them; ids, bookmarks and reads stay."""
     first = rss([rss_item(f"v1 item {n}", guid=f"keep-{n}", desc=f"first {n}") for n in range(4)])
     second = rss(
-        [rss_item(f"v2 item {n}", guid=f"keep-{n}", desc=f"second {n}", pub="Wed, 25 Nov 2026 08:00:00 +0000")
-         for n in range(4)]
+        [
+            rss_item(
+                f"v2 item {n}",
+                guid=f"keep-{n}",
+                desc=f"second {n}",
+                pub="Wed, 25 Nov 2026 08:00:00 +0000",
+            )
+            for n in range(4)
+        ]
         + [rss_item("v2 brand new", guid="keep-new")]
     )
     third = rss([rss_item("v3 only new", guid="keep-later")])  # the old items left the feed
-    with servers(extra_hosts=0) as (http, raw):
+    with servers(extra_hosts=0) as (http, _raw):
         version = {"body": first}
 
         def respond(request):
@@ -309,7 +349,9 @@ def test_items_updated_in_place_keep_bookmark_and_read_state(tmp_path: Path) -> 
             return Response(version["body"].encode(), content_type="application/rss+xml")
 
         http.expect_request("/moving").respond_with_handler(respond)
-        config = write_config(tmp_path / "config.toml", [("moving", f"http://127.0.0.1:{http.port}/moving")])
+        config = write_config(
+            tmp_path / "config.toml", [("moving", f"http://127.0.0.1:{http.port}/moving")]
+        )
         data = tmp_path / "data"
         assert json.loads(cli(config, data, "refresh", "--json").out)["new_items"] == 4
         items = {i["title"]: i for i in json.loads(cli(config, data, "headlines", "--json").out)}

@@ -25,7 +25,9 @@ FRENCH = "L’été à Noël : 5 € « œuvre » — déjà"
 
 def french_rss(encoding: str, *, decl: str | None = None) -> str:
     decl = decl if decl is not None else f'<?xml version="1.0" encoding="{encoding}"?>'
-    return rss([rss_item(FRENCH, guid="fr-1", desc=f"<p>{FRENCH}</p>".replace("<", "&lt;"))], decl=decl)
+    return rss(
+        [rss_item(FRENCH, guid="fr-1", desc=f"<p>{FRENCH}</p>".replace("<", "&lt;"))], decl=decl
+    )
 
 
 def exact_title(expected: str = FRENCH, count: int = 1):
@@ -62,8 +64,13 @@ RDF = (
 )
 ATOM_BASE = atom(
     [
-        atom_entry("Relatif", id="urn:b:1", link="articles/1", content="&lt;a href=&quot;img/x&quot;&gt;lien&lt;/a&gt;",
-                   extra='<link rel="enclosure" href="../audio.mp3"/>'),
+        atom_entry(
+            "Relatif",
+            id="urn:b:1",
+            link="articles/1",
+            content="&lt;a href=&quot;img/x&quot;&gt;lien&lt;/a&gt;",
+            extra='<link rel="enclosure" href="../audio.mp3"/>',
+        ),
     ],
     attrs='xml:base="https://base.example/blog/"',
 )
@@ -81,57 +88,146 @@ def check_atom_base(articles: list[Article], run: FamilyRun) -> None:
 
 CASES = [
     Case("enc-utf8-bom", body=codecs.BOM_UTF8 + french_rss("utf-8").encode(), check=exact_title()),
-    Case("enc-utf16-le-bom", body=codecs.BOM_UTF16_LE + french_rss("utf-16").encode("utf-16-le"),
-         check=exact_title()),
-    Case("enc-utf16-be-bom", body=codecs.BOM_UTF16_BE + french_rss("utf-16").encode("utf-16-be"),
-         check=exact_title()),
+    Case(
+        "enc-utf16-le-bom",
+        body=codecs.BOM_UTF16_LE + french_rss("utf-16").encode("utf-16-le"),
+        check=exact_title(),
+    ),
+    Case(
+        "enc-utf16-be-bom",
+        body=codecs.BOM_UTF16_BE + french_rss("utf-16").encode("utf-16-be"),
+        check=exact_title(),
+    ),
     Case("enc-utf16-no-bom", body=french_rss("utf-16").encode("utf-16-le"), check=exact_title()),
-    Case("enc-utf32-bom", body=codecs.BOM_UTF32_LE + french_rss("utf-32").encode("utf-32-le"),
-         check=exact_title()),
-    Case("enc-latin1-declared", body=french_rss("iso-8859-1").replace("€", "EUR").replace("’", "'")
-         .replace("œ", "oe").replace("—", "-").encode("latin-1"),
-         check=exact_title(FRENCH.replace("€", "EUR").replace("’", "'").replace("œ", "oe").replace("—", "-"))),
-    Case("enc-latin1-means-cp1252", body=french_rss("ISO-8859-1").encode("cp1252"), check=exact_title()),
-    Case("enc-cp1252-declared-utf8", body=french_rss("utf-8").encode("cp1252"), check=exact_title()),
-    Case("enc-cp1252-undeclared", body=french_rss("", decl="").encode("cp1252"), check=exact_title()),
-    Case("enc-mixed-utf8-cp1252", body=french_rss("utf-8").encode("utf-8").replace(b"L\xe2\x80\x99", b"L\x92"),
-         check=exact_title()),
-    Case("enc-charset-header-only", body=french_rss("", decl="").encode("cp1252"),
-         content_type="application/rss+xml; charset=windows-1252", check=exact_title()),
-    Case("enc-header-contradicts-decl", body=french_rss("windows-1252").encode("cp1252"),
-         content_type="text/xml; charset=utf-8", check=exact_title()),
+    Case(
+        "enc-utf32-bom",
+        body=codecs.BOM_UTF32_LE + french_rss("utf-32").encode("utf-32-le"),
+        check=exact_title(),
+    ),
+    Case(
+        "enc-latin1-declared",
+        body=french_rss("iso-8859-1")
+        .replace("€", "EUR")
+        .replace("’", "'")
+        .replace("œ", "oe")
+        .replace("—", "-")
+        .encode("latin-1"),
+        check=exact_title(
+            FRENCH.replace("€", "EUR").replace("’", "'").replace("œ", "oe").replace("—", "-")
+        ),
+    ),
+    Case(
+        "enc-latin1-means-cp1252",
+        body=french_rss("ISO-8859-1").encode("cp1252"),
+        check=exact_title(),
+    ),
+    Case(
+        "enc-cp1252-declared-utf8", body=french_rss("utf-8").encode("cp1252"), check=exact_title()
+    ),
+    Case(
+        "enc-cp1252-undeclared", body=french_rss("", decl="").encode("cp1252"), check=exact_title()
+    ),
+    Case(
+        "enc-mixed-utf8-cp1252",
+        body=french_rss("utf-8").encode("utf-8").replace(b"L\xe2\x80\x99", b"L\x92"),
+        check=exact_title(),
+    ),
+    Case(
+        "enc-charset-header-only",
+        body=french_rss("", decl="").encode("cp1252"),
+        content_type="application/rss+xml; charset=windows-1252",
+        check=exact_title(),
+    ),
+    Case(
+        "enc-header-contradicts-decl",
+        body=french_rss("windows-1252").encode("cp1252"),
+        content_type="text/xml; charset=utf-8",
+        check=exact_title(),
+    ),
     Case("enc-unknown-charset", body=french_rss("x-klingon").encode("utf-8"), check=exact_title()),
-    Case("enc-html-entities", body=rss([rss_item(ENTITIES, guid="e-1", desc=ENTITIES)]).encode(),
-         check=exact_title("été ’…€œ«»©—&nosuch;")),
+    Case(
+        "enc-html-entities",
+        body=rss([rss_item(ENTITIES, guid="e-1", desc=ENTITIES)]).encode(),
+        check=exact_title("été ’…€œ«»©—&nosuch;"),
+    ),
     Case("fmt-rss-091", body=RSS_091.encode(), items=1, check=link_is("https://old.example/1")),
     Case("fmt-rss-092", body=RSS_092.encode(), items=1),
     Case("fmt-rss-10-rdf", body=RDF.encode(), items=1, check=exact_title("Élément RDF")),
-    Case("fmt-atom-xml-base", body=ATOM_BASE.encode(), content_type="application/atom+xml",
-         check=check_atom_base),
-    Case("fmt-json-feed-10", body=json_feed([{"id": "1", "title": FRENCH, "content_text": "x",
-                                              "author": {"name": "Zoé"}}], version="1"),
-         content_type="application/json", check=exact_title()),
-    Case("fmt-json-feed-11", body=json_feed([{"id": "1", "title": FRENCH, "content_html": "<p>x</p>",
-                                              "authors": [{"name": "Zoé"}]}]),
-         content_type="application/feed+json", check=exact_title()),
-    Case("fmt-rss-as-text-html", body=french_rss("utf-8").encode(), content_type="text/html",
-         check=exact_title()),
-    Case("fmt-rss-as-octet-stream", body=french_rss("utf-8").encode(),
-         content_type="application/octet-stream", check=exact_title()),
-    Case("fmt-rss-as-json", body=french_rss("utf-8").encode(), content_type="application/json",
-         check=exact_title()),
-    Case("fmt-json-as-text-plain", body=json_feed([{"id": "1", "title": FRENCH}]),
-         content_type="text/plain", check=exact_title()),
-    Case("fmt-no-content-type", body=french_rss("utf-8").encode(), content_type="", check=exact_title()),
-    Case("fmt-html-page", "error", body=HTML_PAGE.encode(), content_type="text/html",
-         error_has=("html",)),
+    Case(
+        "fmt-atom-xml-base",
+        body=ATOM_BASE.encode(),
+        content_type="application/atom+xml",
+        check=check_atom_base,
+    ),
+    Case(
+        "fmt-json-feed-10",
+        body=json_feed(
+            [{"id": "1", "title": FRENCH, "content_text": "x", "author": {"name": "Zoé"}}],
+            version="1",
+        ),
+        content_type="application/json",
+        check=exact_title(),
+    ),
+    Case(
+        "fmt-json-feed-11",
+        body=json_feed(
+            [{"id": "1", "title": FRENCH, "content_html": "<p>x</p>", "authors": [{"name": "Zoé"}]}]
+        ),
+        content_type="application/feed+json",
+        check=exact_title(),
+    ),
+    Case(
+        "fmt-rss-as-text-html",
+        body=french_rss("utf-8").encode(),
+        content_type="text/html",
+        check=exact_title(),
+    ),
+    Case(
+        "fmt-rss-as-octet-stream",
+        body=french_rss("utf-8").encode(),
+        content_type="application/octet-stream",
+        check=exact_title(),
+    ),
+    Case(
+        "fmt-rss-as-json",
+        body=french_rss("utf-8").encode(),
+        content_type="application/json",
+        check=exact_title(),
+    ),
+    Case(
+        "fmt-json-as-text-plain",
+        body=json_feed([{"id": "1", "title": FRENCH}]),
+        content_type="text/plain",
+        check=exact_title(),
+    ),
+    Case(
+        "fmt-no-content-type",
+        body=french_rss("utf-8").encode(),
+        content_type="",
+        check=exact_title(),
+    ),
+    Case(
+        "fmt-html-page",
+        "error",
+        body=HTML_PAGE.encode(),
+        content_type="text/html",
+        error_has=("html",),
+    ),
     Case("fmt-empty-body", "error", body=b"", error_has=("empty",)),
     Case("fmt-whitespace-body", "error", body=b" \r\n\t" * 100, error_has=("empty",)),
     Case("fmt-bom-only", "error", body=codecs.BOM_UTF8),
-    Case("fmt-json-not-a-feed", "error", body=b'{"hello": "world"}', content_type="application/json"),
+    Case(
+        "fmt-json-not-a-feed", "error", body=b'{"hello": "world"}', content_type="application/json"
+    ),
     Case("fmt-json-array", "error", body=b"[1, 2, 3]", content_type="application/json"),
-    Case("fmt-plain-text", "error", body=b"Just some text, no feed here.", content_type="text/plain"),
-    Case("fmt-opml-not-a-feed", "error", body=b'<?xml version="1.0"?><opml version="2.0"><body/></opml>'),
+    Case(
+        "fmt-plain-text", "error", body=b"Just some text, no feed here.", content_type="text/plain"
+    ),
+    Case(
+        "fmt-opml-not-a-feed",
+        "error",
+        body=b'<?xml version="1.0"?><opml version="2.0"><body/></opml>',
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ bytes and on valid feeds mutated at random.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,27 +26,62 @@ from tui_reader.parse import ParseError, parse_feed
 from tui_reader.query import fts_match_expression, parse_search
 from tui_reader.store import Store
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=int(os.environ.get("HOSTILE_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 MARKDOWN_TARGET = re.compile(r"\]\(([^)\s]*)\)")
 
 SEEDS = [
-    rss([
-        rss_item("Titre &eacute; \x1b[31m", link="/a", guid="1", desc="&lt;p&gt;<b>x</b>&lt;/p&gt;"),
-        rss_item("<![CDATA[cdata \x1b]52;c;eA==\x07]]>", link="javascript:x", guid="2",
-                 desc="&lt;a href='file:///etc'&gt;l&lt;/a&gt;", extra="<dc:creator>moi</dc:creator>"),
-    ]).encode(),
-    atom([atom_entry("&lt;b&gt;t&lt;/b&gt;", id="urn:1", link="rel/1", title_type="html",
-                     content="&lt;img src=x onerror=alert(1)&gt;&#27;[2J")],
-         attrs='xml:base="https://b.example/"').encode(),
-    json_feed([{"id": "1", "title": "j\u001b[1m", "content_html": "<p>\u009b2J</p>",
-                "url": "data:text/html,x", "authors": [{"name": "\u202eevil"}]}]),
+    rss(
+        [
+            rss_item(
+                "Titre &eacute; \x1b[31m", link="/a", guid="1", desc="&lt;p&gt;<b>x</b>&lt;/p&gt;"
+            ),
+            rss_item(
+                "<![CDATA[cdata \x1b]52;c;eA==\x07]]>",
+                link="javascript:x",
+                guid="2",
+                desc="&lt;a href='file:///etc'&gt;l&lt;/a&gt;",
+                extra="<dc:creator>moi</dc:creator>",
+            ),
+        ]
+    ).encode(),
+    atom(
+        [
+            atom_entry(
+                "&lt;b&gt;t&lt;/b&gt;",
+                id="urn:1",
+                link="rel/1",
+                title_type="html",
+                content="&lt;img src=x onerror=alert(1)&gt;&#27;[2J",
+            )
+        ],
+        attrs='xml:base="https://b.example/"',
+    ).encode(),
+    json_feed(
+        [
+            {
+                "id": "1",
+                "title": "j\u001b[1m",
+                "content_html": "<p>\u009b2J</p>",
+                "url": "data:text/html,x",
+                "authors": [{"name": "\u202eevil"}],
+            }
+        ]
+    ),
 ]
 
 
 def check_parsed(body: bytes, content_type: str = "") -> None:
     try:
-        feed = parse_feed(body, url="https://fuzz.example/feed", content_type=content_type,
-                          fetched_at="2026-11-28T12:00:00+00:00")
+        feed = parse_feed(
+            body,
+            url="https://fuzz.example/feed",
+            content_type=content_type,
+            fetched_at="2026-11-28T12:00:00+00:00",
+        )
     except ParseError as error:
         assert "\n" not in str(error) and not FORBIDDEN.search(str(error))
         return
@@ -63,7 +99,10 @@ def check_parsed(body: bytes, content_type: str = "") -> None:
 
 
 @FAST
-@given(st.binary(max_size=4096), st.sampled_from(["", "application/rss+xml", "application/json", "text/html"]))
+@given(
+    st.binary(max_size=4096),
+    st.sampled_from(["", "application/rss+xml", "application/json", "text/html"]),
+)
 def test_parse_random_bytes(body: bytes, content_type: str) -> None:
     check_parsed(body, content_type)
 
@@ -77,12 +116,33 @@ def mutated(draw: st.DrawFn) -> bytes:
         at = draw(st.integers(0, len(data) - 1))
         op = draw(st.sampled_from(["insert", "delete", "replace", "truncate", "duplicate"]))
         if op == "insert":
-            chunk = draw(st.one_of(
-                st.binary(min_size=1, max_size=16),
-                st.sampled_from([b"<", b">", b"&", b"]]>", b"<![CDATA[", b"\x1b[", b"\x1b]8;;", b"\x9b",
-                                 b"\xc2\x9d", b"&#27;", b"&#x9b;", b"</item>", b"<item>", b'"', b"\x00",
-                                 b"\xef\xbb\xbf", b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"&a;"]),
-            ))
+            chunk = draw(
+                st.one_of(
+                    st.binary(min_size=1, max_size=16),
+                    st.sampled_from(
+                        [
+                            b"<",
+                            b">",
+                            b"&",
+                            b"]]>",
+                            b"<![CDATA[",
+                            b"\x1b[",
+                            b"\x1b]8;;",
+                            b"\x9b",
+                            b"\xc2\x9d",
+                            b"&#27;",
+                            b"&#x9b;",
+                            b"</item>",
+                            b"<item>",
+                            b'"',
+                            b"\x00",
+                            b"\xef\xbb\xbf",
+                            b"<!DOCTYPE x [<!ENTITY a 'b'>]>",
+                            b"&a;",
+                        ]
+                    ),
+                )
+            )
             data[at:at] = chunk
         elif op == "delete":
             del data[at : at + draw(st.integers(1, 32))]
@@ -105,8 +165,14 @@ def test_parse_mutated_feeds(body: bytes) -> None:
 @given(st.text(max_size=300), st.text(max_size=300))
 def test_parse_any_text_in_any_field(title: str, description: str) -> None:
     """Unescaped text straight into the XML: whatever it does to the document, nothing leaks."""
-    check_parsed(rss([rss_item(title, guid="g", desc=description, link=title)]).encode("utf-8", "surrogatepass"))
-    check_parsed(json_feed([{"id": title, "title": title, "content_html": description, "url": description}]))
+    check_parsed(
+        rss([rss_item(title, guid="g", desc=description, link=title)]).encode(
+            "utf-8", "surrogatepass"
+        )
+    )
+    check_parsed(
+        json_feed([{"id": title, "title": title, "content_html": description, "url": description}])
+    )
 
 
 @FAST
@@ -125,8 +191,17 @@ def search_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store.sync_feeds([feed])
     entries = [
         ParsedEntry(f"g{n}", title, "", "", "2026-11-24T08:00:00+00:00", title, "")
-        for n, title in enumerate(["l’été à Paris", "100% _done_", "'; DROP TABLE x; --",
-                                   "NEAR(a b)", "日本語", "\"quoted\" text", "a*b^c"])
+        for n, title in enumerate(
+            [
+                "l’été à Paris",
+                "100% _done_",
+                "'; DROP TABLE x; --",
+                "NEAR(a b)",
+                "日本語",
+                '"quoted" text',
+                "a*b^c",
+            ]
+        )
     ]
     store.upsert_entries(feed.url, entries, now="2026-11-24T08:00:00+00:00")
     yield store
@@ -135,7 +210,7 @@ def search_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 SEARCH_ALPHABET = st.one_of(
     st.characters(),
-    st.sampled_from(list("%_\\'\"*^:()[]{}-+=@ ") + ["NEAR", "AND", "OR", "NOT", "is:unread", "@7d"]),
+    st.sampled_from([*"%_\\'\"*^:()[]{}-+=@ ", "NEAR", "AND", "OR", "NOT", "is:unread", "@7d"]),
 )
 
 
@@ -156,15 +231,39 @@ def test_config_problems_never_raise(text: str) -> None:
         assert line.startswith("fuzz.toml:") and "\n" not in line
 
 
-TOML_PIECES = st.sampled_from([
-    "[settings]\n", "[[feeds]]\n", "[keys]\n", "[feeds]\n", "timeout = 0\n", "timeout = 1e400\n",
-    "timeout = nan\n", "concurrency = 65\n", "concurrency = true\n", 'theme = ""\n',
-    'name = "x"\n', 'url = "file:///etc/passwd"\n', 'url = "https://a.example/"\n',
-    'url = "https://a.example"\n', 'tags = ["", "\\u001b"]\n', 'name = "\\u001b[2J"\n',
-    "tags = 3\n", 'bookmark = "b"\n', 'quit = "b"\n', 'nope = "x"\n', "keep_days = -1\n",
-    'full_articles = "sometimes"\n', "settings = 1\n", "feeds = []\n", "= x\n", '"\n',
-    "max_feed_bytes = 1_000_000_000_000\n", "refresh_interval = 1.5\n", "a.b.c = 1\n",
-])
+TOML_PIECES = st.sampled_from(
+    [
+        "[settings]\n",
+        "[[feeds]]\n",
+        "[keys]\n",
+        "[feeds]\n",
+        "timeout = 0\n",
+        "timeout = 1e400\n",
+        "timeout = nan\n",
+        "concurrency = 65\n",
+        "concurrency = true\n",
+        'theme = ""\n',
+        'name = "x"\n',
+        'url = "file:///etc/passwd"\n',
+        'url = "https://a.example/"\n',
+        'url = "https://a.example"\n',
+        'tags = ["", "\\u001b"]\n',
+        'name = "\\u001b[2J"\n',
+        "tags = 3\n",
+        'bookmark = "b"\n',
+        'quit = "b"\n',
+        'nope = "x"\n',
+        "keep_days = -1\n",
+        'full_articles = "sometimes"\n',
+        "settings = 1\n",
+        "feeds = []\n",
+        "= x\n",
+        '"\n',
+        "max_feed_bytes = 1_000_000_000_000\n",
+        "refresh_interval = 1.5\n",
+        "a.b.c = 1\n",
+    ]
+)
 
 
 @FAST
@@ -175,7 +274,9 @@ def test_config_problems_never_raise_on_config_like_text(text: str) -> None:
         assert problem.line >= 1 and "\n" not in str(problem)
 
 
-NAME = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20).filter(str.strip)
+NAME = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20).filter(
+    str.strip
+)
 
 
 @st.composite
@@ -195,8 +296,13 @@ def valid_configs(draw: st.DrawFn) -> tuple[str, Settings, tuple[FeedConfig, ...
         url = f"https://h{index}.example/{draw(st.sampled_from(['', 'feed', 'rss.xml?x=1']))}"
         tags = draw(st.lists(NAME, max_size=4))
         full = draw(st.sampled_from([None, "auto", "always", "never"]))
-        lines += ["", "[[feeds]]", f"name = {json.dumps(name, ensure_ascii=False)}",
-                  f"url = {json.dumps(url)}", f"tags = {json.dumps(tags, ensure_ascii=False)}"]
+        lines += [
+            "",
+            "[[feeds]]",
+            f"name = {json.dumps(name, ensure_ascii=False)}",
+            f"url = {json.dumps(url)}",
+            f"tags = {json.dumps(tags, ensure_ascii=False)}",
+        ]
         if full is not None:
             lines.append(f"full_articles = {json.dumps(full)}")
         unique_tags = tuple(dict.fromkeys(tag.strip() for tag in tags))

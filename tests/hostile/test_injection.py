@@ -182,7 +182,11 @@ def json_escapes() -> bytes:
 
 def json_text_escapes() -> bytes:
     items = [
-        {"id": f"jt-{n}", "title": field_text(label, payload), "content_text": field_text(label, payload)}
+        {
+            "id": f"jt-{n}",
+            "title": field_text(label, payload),
+            "content_text": field_text(label, payload),
+        }
         for n, (label, payload) in enumerate(PAYLOADS.items())
     ]
     return json_feed(items, version="1")
@@ -220,7 +224,9 @@ def eight_bit(encoding: str) -> bytes:
 def utf8_c1() -> bytes:
     """C1 controls written as (valid) UTF-8, which XML 1.0 accepts raw."""
     items = [
-        rss_item(f"before c1 {n} \x9b31m\x9d0;OWNEDTITLE\x07\x85 after", guid=f"u-{n}", desc=f"\x9bc{n}")
+        rss_item(
+            f"before c1 {n} \x9b31m\x9d0;OWNEDTITLE\x07\x85 after", guid=f"u-{n}", desc=f"\x9bc{n}"
+        )
         for n in range(3)
     ]
     return rss(items).encode("utf-8")
@@ -277,8 +283,12 @@ def hostile_links() -> bytes:
         "\u202ehttps://ok.example/",
     ]
     items = [
-        rss_item(f"link {n}", link=link, guid=f"link-{n}",
-                 desc=xml_escape(f'<a href="{link}">before a after</a><img src="{link}" alt="i">'))
+        rss_item(
+            f"link {n}",
+            link=link,
+            guid=f"link-{n}",
+            desc=xml_escape(f'<a href="{link}">before a after</a><img src="{link}" alt="i">'),
+        )
         for n, link in enumerate(links)
     ]
     return rss(items).encode("utf-8")
@@ -296,13 +306,25 @@ CASES = [
     Case("inj-xml-char-refs", body=char_ref_rss(), check=payloads_check()),
     Case("inj-html-entities", body=html_entity_rss(), check=payloads_check(literal=True)),
     Case("inj-cdata", body=cdata_rss(), check=payloads_check(bodies=False)),
-    Case("inj-json-escapes", body=json_escapes(), content_type="application/feed+json",
-         check=payloads_check(bodies=False)),
-    Case("inj-json-text", body=json_text_escapes(), content_type="application/json",
-         check=payloads_check()),
+    Case(
+        "inj-json-escapes",
+        body=json_escapes(),
+        content_type="application/feed+json",
+        check=payloads_check(bodies=False),
+    ),
+    Case(
+        "inj-json-text",
+        body=json_text_escapes(),
+        content_type="application/json",
+        check=payloads_check(),
+    ),
     # HTML titles: the converter keeps control references as text ("&#27;"), harmless.
-    Case("inj-atom-xhtml", body=atom_doc(), content_type="application/atom+xml",
-         check=payloads_check(literal=True)),
+    Case(
+        "inj-atom-xhtml",
+        body=atom_doc(),
+        content_type="application/atom+xml",
+        check=payloads_check(literal=True),
+    ),
     Case("inj-cp1252-c1", body=eight_bit("windows-1252"), check=payloads_check()),
     Case("inj-latin1-c1", body=eight_bit("iso-8859-1"), check=payloads_check()),
     Case("inj-utf8-c1", body=utf8_c1(), check=payloads_check(3)),
@@ -349,13 +371,17 @@ def test_show_in_a_colour_terminal_emits_only_our_own_escapes(
         assert shown.code == 0
         styled += "\x1b[" in shown.out
         visible = rich_visible(shown.out)
-        assert not FORBIDDEN.search(visible.replace("\n", "").replace("\t", "")), repr(visible[:300])
+        assert not FORBIDDEN.search(visible.replace("\n", "").replace("\t", "")), repr(
+            visible[:300]
+        )
     assert styled, "FORCE_COLOR did not give a terminal: the check proved nothing"
     assert os.environ["FORCE_COLOR"] == "1"
 
 
 def test_markup_is_printed_literally(family: FamilyRun) -> None:
-    (item,) = [i for i in json.loads(family.cli("headlines", "--json").out) if i["feed"] == "inj-markup"]
+    (item,) = [
+        i for i in json.loads(family.cli("headlines", "--json").out) if i["feed"] == "inj-markup"
+    ]
     shown = family.cli("show", str(item["id"]))
     assert "[bold red]Pwned[/]" in shown.out and "[@click=app.quit]" in shown.out
     plain = family.cli("headlines", "--feed", "inj-markup")
@@ -363,5 +389,7 @@ def test_markup_is_printed_literally(family: FamilyRun) -> None:
 
 
 def test_payload_words_are_searchable(family: FamilyRun, tmp_path: Path) -> None:
-    found = json.loads(family.cli("headlines", "--json", "--search", "before after", "--limit", "1000").out)
+    found = json.loads(
+        family.cli("headlines", "--json", "--search", "before after", "--limit", "1000").out
+    )
     assert len(found) >= 9 * 8

@@ -143,7 +143,9 @@ async def many_headers(reader, writer, head) -> None:
 
 
 async def bad_chunked(reader, writer, head) -> None:
-    writer.write(response_head(headers={"Transfer-Encoding": "chunked"}) + b"zz\r\nhello\r\n0\r\n\r\n")
+    writer.write(
+        response_head(headers={"Transfer-Encoding": "chunked"}) + b"zz\r\nhello\r\n0\r\n\r\n"
+    )
     await writer.drain()
 
 
@@ -154,7 +156,9 @@ async def truncated_chunked(reader, writer, head) -> None:
 
 
 async def ansi_status(reader, writer, head) -> None:
-    writer.write(b"HTTP/1.1 500 \x1b]52;c;SU5KRUNURUQ=\x07\x1b[2JBroken\r\nContent-Length: 0\r\n\r\n")
+    writer.write(
+        b"HTTP/1.1 500 \x1b]52;c;SU5KRUNURUQ=\x07\x1b[2JBroken\r\nContent-Length: 0\r\n\r\n"
+    )
     await writer.drain()
 
 
@@ -240,29 +244,79 @@ CASES = [
     Case("net-404", "error", body=b"gone", http_status=404, error_has=("404",)),
     Case("net-410", "error", body=b"gone", http_status=410, error_has=("410",)),
     Case("net-500", "error", body=b"oops", http_status=500, error_has=("500",)),
-    Case("net-429-retry-1", "error", body=b"slow down", http_status=429,
-         headers={"Retry-After": "1"}, error_has=("429",), check=hits("/net-429-retry-1", 2)),
-    Case("net-503-retry-hour", "error", body=b"later", http_status=503,
-         headers={"Retry-After": "3600"}, error_has=("503", "retry after"),
-         check=hits("/net-503-retry-hour", 1)),
-    Case("net-429-retry-date", "error", body=b"later", http_status=429,
-         headers={"Retry-After": "Fri, 31 Dec 2099 23:59:59 GMT"}, error_has=("429",),
-         check=hits("/net-429-retry-date", 1)),
-    Case("net-503-no-retry-after", "error", body=b"later", http_status=503,
-         error_has=("503",), check=hits("/net-503-no-retry-after", 1)),
-    Case("net-redirect-loop", "error", **redirect("/net-redirect-loop-b"),  # type: ignore[arg-type]
-         error_has=("too many redirects",)),
-    Case("net-redirect-loop-b", "error", **redirect("/net-redirect-loop"),  # type: ignore[arg-type]
-         error_has=("too many redirects",)),
-    Case("net-redirect-self", "error", **redirect("/net-redirect-self", 301),  # type: ignore[arg-type]
-         error_has=("too many redirects",)),
-    Case("net-redirect-file", "error", **redirect("file:///etc/passwd"),  # type: ignore[arg-type]
-         error_has=("non-http(s)",)),
-    Case("net-redirect-javascript", "error", **redirect("javascript:alert(1)"),  # type: ignore[arg-type]
-         error_has=("non-http(s)",)),
+    Case(
+        "net-429-retry-1",
+        "error",
+        body=b"slow down",
+        http_status=429,
+        headers={"Retry-After": "1"},
+        error_has=("429",),
+        check=hits("/net-429-retry-1", 2),
+    ),
+    Case(
+        "net-503-retry-hour",
+        "error",
+        body=b"later",
+        http_status=503,
+        headers={"Retry-After": "3600"},
+        error_has=("503", "retry after"),
+        check=hits("/net-503-retry-hour", 1),
+    ),
+    Case(
+        "net-429-retry-date",
+        "error",
+        body=b"later",
+        http_status=429,
+        headers={"Retry-After": "Fri, 31 Dec 2099 23:59:59 GMT"},
+        error_has=("429",),
+        check=hits("/net-429-retry-date", 1),
+    ),
+    Case(
+        "net-503-no-retry-after",
+        "error",
+        body=b"later",
+        http_status=503,
+        error_has=("503",),
+        check=hits("/net-503-no-retry-after", 1),
+    ),
+    Case(
+        "net-redirect-loop",
+        "error",
+        **redirect("/net-redirect-loop-b"),  # type: ignore[arg-type]
+        error_has=("too many redirects",),
+    ),
+    Case(
+        "net-redirect-loop-b",
+        "error",
+        **redirect("/net-redirect-loop"),  # type: ignore[arg-type]
+        error_has=("too many redirects",),
+    ),
+    Case(
+        "net-redirect-self",
+        "error",
+        **redirect("/net-redirect-self", 301),  # type: ignore[arg-type]
+        error_has=("too many redirects",),
+    ),
+    Case(
+        "net-redirect-file",
+        "error",
+        **redirect("file:///etc/passwd"),  # type: ignore[arg-type]
+        error_has=("non-http(s)",),
+    ),
+    Case(
+        "net-redirect-javascript",
+        "error",
+        **redirect("javascript:alert(1)"),  # type: ignore[arg-type]
+        error_has=("non-http(s)",),
+    ),
     Case("net-redirect-no-location", "error", http_status=302, body=b"", error_has=("location",)),
-    Case("net-301-followed", "ok", **redirect("/net-moved-target", 301), items=3,  # type: ignore[arg-type]
-         check=relative_links_resolved_against("/net-moved-target")),
+    Case(
+        "net-301-followed",
+        "ok",
+        **redirect("/net-moved-target", 301),
+        items=3,  # type: ignore[arg-type]
+        check=relative_links_resolved_against("/net-moved-target"),
+    ),
     Case("net-moved-target", "ok", body=GOOD, items=3),
     Case("net-304-unasked", "not_modified", body=b"", http_status=304),
     Case("net-refused", "error", raw=None, body=None),  # URL set below: nothing listens
@@ -287,7 +341,9 @@ def family(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FamilyRun]:
         original = harness.serve_cases
 
         def serve(all_cases, http_server, raw_server):
-            feeds = original([c for c in all_cases if c.name != "net-refused"], http_server, raw_server)
+            feeds = original(
+                [c for c in all_cases if c.name != "net-refused"], http_server, raw_server
+            )
             return [*feeds, ("net-refused", f"http://127.0.0.1:{refused_port}/feed")]
 
         harness.serve_cases = serve

@@ -58,7 +58,9 @@ class MovingFeeds:
 
     def _handler(self, name: str):
         def respond(request: Request) -> Response:
-            return Response(feed_body(name, self.generation, self.count), content_type="application/rss+xml")
+            return Response(
+                feed_body(name, self.generation, self.count), content_type="application/rss+xml"
+            )
 
         return respond
 
@@ -68,9 +70,23 @@ def subprocess_env() -> dict[str, str]:
 
 
 def cli_process(config: Path, data: Path, *args: str, **popen: object) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "tui_reader", "--config", str(config), "--data-dir", str(data), *args]
+    command = [
+        sys.executable,
+        "-m",
+        "tui_reader",
+        "--config",
+        str(config),
+        "--data-dir",
+        str(data),
+        *args,
+    ]
     return subprocess.Popen(  # type: ignore[call-overload]
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env(), **popen
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=subprocess_env(),
+        **popen,
     )
 
 
@@ -102,7 +118,7 @@ def one_line_naming(err: str, path: Path, *words: str) -> None:
 
 
 def test_kill_9_during_refresh_loses_nothing(tmp_path: Path) -> None:
-    with servers(extra_hosts=0) as (http, raw):
+    with servers(extra_hosts=0) as (http, _raw):
         moving = MovingFeeds(http, [f"big{n}" for n in range(4)], count=1500)
         config = write_config(tmp_path / "config.toml", moving.feeds, timeout=20)
         data = tmp_path / "data"
@@ -160,15 +176,20 @@ BOOKMARKER = textwrap.dedent(
 
 
 def test_kill_9_during_bookmark_writes_keeps_every_reported_mark(tmp_path: Path) -> None:
-    with servers(extra_hosts=0) as (http, raw):
+    with servers(extra_hosts=0) as (http, _raw):
         moving = MovingFeeds(http, ["marks"], count=400)
         config = write_config(tmp_path / "config.toml", moving.feeds)
         data = tmp_path / "data"
         assert cli(config, data, "refresh", "--json").code == 0
-    ids = [str(i["id"]) for i in json.loads(cli(config, data, "headlines", "--json", "--limit", "1000").out)]
+    ids = [
+        str(i["id"])
+        for i in json.loads(cli(config, data, "headlines", "--json", "--limit", "1000").out)
+    ]
     proc = subprocess.Popen(
         [sys.executable, "-c", BOOKMARKER, str(config), str(data), *ids],
-        stdout=subprocess.PIPE, text=True, env=subprocess_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+        env=subprocess_env(),
     )
     assert proc.stdout is not None
     done: list[int] = []
@@ -192,7 +213,7 @@ def test_kill_9_during_bookmark_writes_keeps_every_reported_mark(tmp_path: Path)
 @pytest.fixture
 def filled(tmp_path: Path) -> Iterator[tuple[Path, Path, Path]]:
     """A config and a data dir with a refreshed database and one bookmark."""
-    with servers(extra_hosts=0) as (http, raw):
+    with servers(extra_hosts=0) as (http, _raw):
         moving = MovingFeeds(http, ["solid"], count=300)
         config = write_config(tmp_path / "config.toml", moving.feeds)
         data = tmp_path / "data"
@@ -232,7 +253,9 @@ def test_corrupt_database_one_line_exit_1_file_untouched(filled, damage: str) ->
         assert result.code == 1, (damage, command, result.out, result.err)
         one_line_naming(result.err, db)
         assert db.read_bytes() == bytes(raw), (damage, command, "the file was changed")
-    assert sorted(p.name for p in data.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [DB_NAME]
+    assert sorted(p.name for p in data.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        DB_NAME
+    ]
 
 
 HOLDER = textwrap.dedent(
@@ -251,7 +274,9 @@ HOLDER = textwrap.dedent(
 def test_database_locked_by_another_process(filled) -> None:
     config, data, db = filled
     before = marks(db)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         procs = [cli_process(config, data, *command) for command in COMMANDS[:3]]
@@ -327,7 +352,7 @@ def _full_disk(limit: int):
 
 def test_full_disk_during_refresh(tmp_path: Path) -> None:
     """No room to write (RLIMIT_FSIZE: every write past the limit fails, as on a full disk)."""
-    with servers(extra_hosts=0) as (http, raw):
+    with servers(extra_hosts=0) as (http, _raw):
         moving = MovingFeeds(http, ["full"], count=200)
         config = write_config(tmp_path / "config.toml", moving.feeds, keep_days=90)
         data = tmp_path / "data"
@@ -339,7 +364,9 @@ def test_full_disk_during_refresh(tmp_path: Path) -> None:
         before = marks(db)
         moving.count = 3000
         moving.generation = 1
-        proc = cli_process(config, data, "refresh", "--json", preexec_fn=_full_disk(db.stat().st_size + 32_768))
+        proc = cli_process(
+            config, data, "refresh", "--json", preexec_fn=_full_disk(db.stat().st_size + 32_768)
+        )
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, (out, err)
     one_line_naming(err, db)
@@ -354,7 +381,7 @@ def test_full_disk_during_refresh(tmp_path: Path) -> None:
 
 def test_long_lived_store_and_cron_refresh_together(tmp_path: Path) -> None:
     """A TUI-like process keeps a Store open and writes marks while `refresh` runs twice."""
-    with servers(extra_hosts=0) as (http, raw):
+    with servers(extra_hosts=0) as (http, _raw):
         moving = MovingFeeds(http, [f"shared{n}" for n in range(3)], count=800)
         config = write_config(tmp_path / "config.toml", moving.feeds, timeout=20)
         data = tmp_path / "data"
@@ -375,7 +402,7 @@ def test_long_lived_store_and_cron_refresh_together(tmp_path: Path) -> None:
                     store.set_read([article_id], True)
                     made.append(article_id)
                     store.headlines(ArticleQuery(unread=True), limit=50)  # a reader, too
-            except BaseException as error:  # noqa: BLE001 - reported below
+            except BaseException as error:  # reported below
                 errors.append(error)
 
         thread = threading.Thread(target=tui)

@@ -43,8 +43,7 @@ QUADRATIC = (
 
 def external(urls: Urls) -> bytes:
     return (
-        XML_DECL
-        + f'<!DOCTYPE rss [<!ENTITY file SYSTEM "file:///etc/passwd">'
+        XML_DECL + f'<!DOCTYPE rss [<!ENTITY file SYSTEM "file:///etc/passwd">'
         f'<!ENTITY net SYSTEM "{urls.probe("entity")}">'
         f'<!ENTITY % param SYSTEM "{urls.probe("param")}"> %param;]>'
         + rss([rss_item("xxe &file; &net;", guid="x-1", desc="&file;")], decl="")
@@ -71,7 +70,9 @@ def xinclude(urls: Urls) -> bytes:
 
 def deep_xml(depth: int) -> bytes:
     nest = "<x>" * depth + "deep" + "</x>" * depth
-    return rss([rss_item("deep xml", guid="dx-1", extra=nest), rss_item("after", guid="dx-2")]).encode()
+    return rss(
+        [rss_item("deep xml", guid="dx-1", extra=nest), rss_item("after", guid="dx-2")]
+    ).encode()
 
 
 def deep_html(depth: int) -> bytes:
@@ -80,7 +81,12 @@ def deep_html(depth: int) -> bytes:
 
 
 def deep_json(depth: int) -> bytes:
-    return b'{"version": "https://jsonfeed.org/version/1.1", "items": [' + b"[" * depth + b"]" * depth + b"]}"
+    return (
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": ['
+        + b"[" * depth
+        + b"]" * depth
+        + b"]}"
+    )
 
 
 GOOD = rss([rss_item(f"Item {n}", guid=f"t-{n}", desc=f"text {n}") for n in range(5)]).encode()
@@ -116,26 +122,43 @@ def titles(*expected: str):
 CASES = [
     Case("xml-billion-laughs", body=BILLION_LAUGHS.encode(), items=1, check=small_fields(1_000)),
     Case("xml-quadratic-blowup", body=QUADRATIC.encode(), items=1, check=small_fields(1_000)),
-    Case("xml-external-entities", body=external, items=1,
-         check=never_hit("entity", "param")),
+    Case("xml-external-entities", body=external, items=1, check=never_hit("entity", "param")),
     Case("xml-external-dtd", body=external_dtd, items=1, check=never_hit("dtd", "xsl")),
     Case("xml-xinclude", body=xinclude, items=1, check=never_hit("xinclude")),
     Case("xml-deep-nesting", body=deep_xml(50_000), items=2),
     Case("xml-deep-html", body=deep_html(20_000), items=1),
-    Case("json-deep-nesting", "error", body=deep_json(200_000), content_type="application/feed+json"),
-    Case("xml-truncated-mid-item", body=GOOD[: GOOD.index(b"<item><title>Item 3")] + b"<item><title>Ite",
-         check=titles("Item 0", "Item 1", "Item 2")),
+    Case(
+        "json-deep-nesting", "error", body=deep_json(200_000), content_type="application/feed+json"
+    ),
+    Case(
+        "xml-truncated-mid-item",
+        body=GOOD[: GOOD.index(b"<item><title>Item 3")] + b"<item><title>Ite",
+        check=titles("Item 0", "Item 1", "Item 2"),
+    ),
     Case("xml-truncated-in-prolog", "error", body=GOOD[:60]),
-    Case("xml-truncated-in-doctype", "error", body=b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "'),
+    Case(
+        "xml-truncated-in-doctype",
+        "error",
+        body=b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "',
+    ),
     Case("xml-garbage-bytes", "error", body=bytes(range(256)) * 64),
     Case("xml-nul-bytes", "error", body=b"\x00" * 10_000),
     Case("xml-png", "error", body=b"\x89PNG\r\n\x1a\n" + bytes(2000), content_type="image/png"),
     Case("xml-mismatched-tags", body=GOOD.replace(b"</title>", b"</titel>", 1)),
-    Case("xml-unclosed-cdata", body=GOOD.replace(b"<description>text 2", b"<description><![CDATA[text 2", 1)),
-    Case("xml-comment-bomb", body=GOOD.replace(b"<channel>", b"<channel><!--" + b"-" * 1_000_000 + b"-->", 1),
-         items=5),
-    Case("xml-processing-instructions", body=GOOD.replace(b"<channel>", b"<channel>" + b"<?php system('id') ?>" * 1000, 1),
-         items=5),
+    Case(
+        "xml-unclosed-cdata",
+        body=GOOD.replace(b"<description>text 2", b"<description><![CDATA[text 2", 1),
+    ),
+    Case(
+        "xml-comment-bomb",
+        body=GOOD.replace(b"<channel>", b"<channel><!--" + b"-" * 1_000_000 + b"-->", 1),
+        items=5,
+    ),
+    Case(
+        "xml-processing-instructions",
+        body=GOOD.replace(b"<channel>", b"<channel>" + b"<?php system('id') ?>" * 1000, 1),
+        items=5,
+    ),
 ]
 
 
