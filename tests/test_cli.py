@@ -137,6 +137,8 @@ def test_headlines_filters_and_json_shape(served: HTTPServer, capsys) -> None:
     assert len(ids("--search", "economie")) == 8
     assert set(ids("--search", "+mobile")) == {"Mobile"}
     assert set(ids("--search=-mobile")) == {"Tech"}
+    assert set(ids("--search", "-mobile")) == {"Tech"}
+    assert set(ids("--search", "-mobile -tech")) == set()
     assert set(ids("--search", "=mob")) == {"Mobile"}
 
     first = items[0]["id"]

@@ -154,10 +154,25 @@ def positive_int(text: str) -> int:
     return value
 
 
+def glue_search_values(argv: list[str]) -> list[str]:
+    """`--search -sport` → `--search=-sport`: a query may start with `-tag`, which argparse
+    would otherwise take for an option."""
+    glued: list[str] = []
+    index = 0
+    while index < len(argv):
+        if argv[index] == "--search" and index + 1 < len(argv):
+            glued.append(f"--search={argv[index + 1]}")
+            index += 2
+        else:
+            glued.append(argv[index])
+            index += 1
+    return glued
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tui-reader` script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(glue_search_values(sys.argv[1:] if argv is None else list(argv)))
     try:
         with ExitStack() as cleanup:
             return run(args, parser, cleanup)
