@@ -293,9 +293,7 @@ def db_size(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.glob("*.db*") if p.is_file())
 
 
-def run_rounds(
-    bench: Bench, corpus: Path, latency_ms: float, listeners: int, repeats: int
-) -> None:
+def run_rounds(bench: Bench, corpus: Path, latency_ms: float, listeners: int, repeats: int) -> None:
     """All scenarios: (a) and (b) on a validating server, then (c) on one without validators."""
     for validators in (True, False):
         with serve(corpus, latency_ms, listeners, validators) as bases:
@@ -322,7 +320,9 @@ def run_rounds(
                         bench.sizes["newsboat"] = db_size(data)
 
 
-def run_tool(bench: Bench, tool: str, toml: Path, urls: Path, data: Path, validators: bool) -> list[Run]:
+def run_tool(
+    bench: Bench, tool: str, toml: Path, urls: Path, data: Path, validators: bool
+) -> list[Run]:
     """A cold run then a second run on the same data, for one tool."""
     second = "304" if validators else "same"
     if tool == "tui-reader":
@@ -362,9 +362,7 @@ def spread(values: list[float], unit: str = "s", digits: int = 2) -> str:
     return f"{med:.{digits}f} {unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
-def ratio_row(
-    bench: Bench, measure: str, scenario: str, reference: str, target: float
-) -> str:
+def ratio_row(bench: Bench, measure: str, scenario: str, reference: str, target: float) -> str:
     """One row of the targets table: ratio of medians, and the range of per-round ratios."""
     ours = bench.times.get(("tui-reader", scenario), [])
     theirs = bench.times.get((reference, scenario), [])

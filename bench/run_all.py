@@ -30,7 +30,11 @@ def run(name: str, cmd: list[str], markdown: Path | None) -> str:
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     print(f"   exit {result.returncode} after {elapsed:.0f} s", file=sys.stderr)
-    if markdown is not None and markdown.exists() and markdown.stat().st_mtime >= time.time() - elapsed - 1:
+    if (
+        markdown is not None
+        and markdown.exists()
+        and markdown.stat().st_mtime >= time.time() - elapsed - 1
+    ):
         body = markdown.read_text(encoding="utf-8")
     else:
         body = f"## {name}\n\n```\n{result.stdout.strip()}\n```\n"
@@ -56,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         suites.append(("Store queries", [py, str(BENCH / "store_queries.py"), *quick_store], None))
     if (BENCH / "extract.py").exists():
         quick_extract = ["--limit", "3"] if args.quick else []
-        suites.append(("Extraction", [py, str(BENCH / "extract.py"), *quick_extract], OUT / "extract.md"))
+        suites.append(
+            ("Extraction", [py, str(BENCH / "extract.py"), *quick_extract], OUT / "extract.md")
+        )
     sections = [run(name, cmd, md) for name, cmd, md in suites]
     header = (
         "# tui-reader benchmarks\n\n"

@@ -80,7 +80,7 @@ def build(db_dir: Path, articles: int) -> dict[str, int]:
     writer = _Writer(rng)
     feeds = []
     for i in range(FEEDS):
-        site, domain = SITES[i % len(SITES)]
+        site, _domain = SITES[i % len(SITES)]
         section, tags = SECTIONS[rng.randrange(len(SECTIONS))]
         feeds.append(
             FeedConfig(name=f"{site} · {section} {i:03d}", url=f"http://127.0.0.1:9/feed-{i:03d}.xml",
@@ -213,7 +213,9 @@ class _Empty:
     total = 0
 
 
-async def interact(db_dir: Path, ids: dict[str, int], presses: int, profile: cProfile.Profile | None) -> dict[str, list[float]]:
+async def interact(
+    db_dir: Path, ids: dict[str, int], presses: int, profile: cProfile.Profile | None
+) -> dict[str, list[float]]:
     """Key presses, filters and article opening in one app session."""
     from tui_reader.config import load_config
     from tui_reader.store import Store
@@ -257,7 +259,9 @@ async def interact(db_dir: Path, ids: dict[str, int], presses: int, profile: cPr
             await timed("pagedown (end)", lambda: pilot.press("pagedown"))
         for _ in range(3):
             await timed("tag filter", _async(lambda: screen.set_filter(Filter(tags=("securite",)))))
-            await timed("search", _async(lambda: screen.set_filter(Filter(search="sécurité réseau"))))
+            await timed(
+                "search", _async(lambda: screen.set_filter(Filter(search="sécurité réseau")))
+            )
             await timed("clear filter", _async(lambda: screen.set_filter(Filter())))
         for label, article_id in ids.items():
             for _ in range(3):
@@ -290,7 +294,10 @@ def measure(db_dir: Path, repeats: int, presses: int, want_profile: bool) -> dic
     times["j in the minimal app (harness cost)"] = asyncio.run(press_minimal(presses))
     if want_profile:
         text = io.StringIO()
-        for title, prof in (("launch (last repeat)", launch_profile), ("j presses at the end", key_profile)):
+        for title, prof in (
+            ("launch (last repeat)", launch_profile),
+            ("j presses at the end", key_profile),
+        ):
             text.write(f"==== {title}\n")
             pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(35)
             text.write("\n")
@@ -308,8 +315,7 @@ def measure(db_dir: Path, repeats: int, presses: int, want_profile: bool) -> dic
 
 def ms(values: list[float]) -> str:
     return (
-        f"{statistics.median(values) * 1000:.1f} ms "
-        f"(max {max(values) * 1000:.1f}, n={len(values)})"
+        f"{statistics.median(values) * 1000:.1f} ms (max {max(values) * 1000:.1f}, n={len(values)})"
     )
 
 

@@ -15,6 +15,7 @@ network anyway.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -96,10 +97,8 @@ def _parser() -> etree.XMLParser:
 
 def _finish(value: str) -> str:
     """What feedparser's `pop` does to every text after stripping and URI resolution."""
-    try:
-        value = value.encode("iso-8859-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        value = value.encode("iso-8859-1").decode("utf-8")  # UTF-8 read as Latin-1: undo
     if _C1_RE.search(value) is not None:
         value = value.translate(_cp1252)
     return value

@@ -24,8 +24,8 @@ from typing import Any
 
 import feedparser
 
-from tui_reader.links import clean_link
 from tui_reader.fastfeed import read_simple_feed
+from tui_reader.links import clean_link
 from tui_reader.models import ParsedEntry, ParsedFeed
 from tui_reader.text import clean_text, html_to_markdown, html_to_text, safe_link
 

@@ -79,21 +79,37 @@ class RefreshSummary:
 PROCESS_POOL_MIN_FEEDS = 8
 
 
-def parse_process_pool(feed_count: int) -> ProcessPoolExecutor | None:
-    """A pool of parser processes for a refresh of `feed_count` feeds, or None for threads.
+class _LazyProcessPool(Executor):
+    """A process pool started on the first parse: a refresh where every feed answers 304
+    (or sends the same bytes) never pays for starting the workers."""
 
-    The workers come from a forkserver, never a plain fork: the caller has threads (the
-    store writer, Textual's) and forking a threaded process can copy a held lock.
-    """
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._pool: Executor | None = None
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        if self._pool is None:
+            try:
+                # A forkserver, never a plain fork: the caller has threads (the store
+                # writer, Textual's) and forking a threaded process can copy a held lock.
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["tui_reader.parse"])
+                self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
+            except (OSError, ValueError, ImportError):  # no forkserver here: threads work
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse")
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def parse_process_pool(feed_count: int) -> Executor | None:
+    """A pool of parser processes for a refresh of `feed_count` feeds, or None for threads."""
     cpus = os.cpu_count() or 1
     if feed_count < PROCESS_POOL_MIN_FEEDS or cpus < 2:
         return None
-    try:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["tui_reader.parse"])
-        return ProcessPoolExecutor(max_workers=min(cpus, 8, feed_count), mp_context=context)
-    except (OSError, ValueError, ImportError):  # no forkserver here: threads still work
-        return None
+    return _LazyProcessPool(min(cpus, 8, feed_count))
 
 
 def utc_now_iso() -> str:
