@@ -138,6 +138,79 @@ def config_toml(feeds: list[object]) -> str:
 
 # --- measuring ----------------------------------------------------------------------------------
 
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Minimal(App):
+    def compose(self):
+        yield Static("Bonjour minimal")
+
+Minimal().run()
+"""
+
+
+def launch_in_terminal(command: list[str], marker: str, timeout: float = 20.0) -> float:
+    """A whole process, imports included, in a real terminal (tmux): start to `marker` shown.
+
+    This is how a user meets start-up; the pane is polled every 5 ms.
+    """
+    import shlex
+    import shutil
+    import uuid
+
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        raise RuntimeError("tmux is needed for the terminal launch measure")
+    session = f"bench-{uuid.uuid4().hex[:8]}"
+    started = time.perf_counter()
+    subprocess.run(
+        [tmux, "new-session", "-d", "-s", session, "-x", str(SIZE[0]), "-y", str(SIZE[1]),
+         shlex.join(command)],
+        check=True,
+    )  # fmt: skip
+    try:
+        while time.perf_counter() - started < timeout:
+            pane = subprocess.run(
+                [tmux, "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
+            if marker in pane:
+                return time.perf_counter() - started
+            time.sleep(0.005)
+        raise RuntimeError(f"{marker!r} never appeared")
+    finally:
+        subprocess.run([tmux, "kill-session", "-t", session], capture_output=True, check=False)
+
+
+def terminal_launches(db_dir: Path, repeats: int) -> dict[str, list[float]]:
+    """`tui-reader` over the 50k database against the minimal app, alternated, in tmux."""
+    import shutil
+    import tempfile
+
+    from tui_reader.models import ArticleQuery
+    from tui_reader.store import Store
+
+    with Store.open(db_dir / "tui-reader.db") as store:
+        newest = store.headlines(ArticleQuery(), limit=1)[0].title
+    script = Path(sys.executable).with_name("tui-reader")
+    results: dict[str, list[float]] = {"minimal": [], "reader": []}
+    with tempfile.TemporaryDirectory() as work:
+        data = Path(work) / "data"
+        data.mkdir()
+        shutil.copy(db_dir / "tui-reader.db", data / "tui-reader.db")
+        minimal = Path(work) / "minimal.py"
+        minimal.write_text(MINIMAL_APP, encoding="utf-8")
+        reader = [str(script), "--config", str(db_dir / "config.toml"), "--data-dir", str(data)]
+        launch_in_terminal([sys.executable, str(minimal)], "Bonjour minimal")  # warm caches
+        launch_in_terminal(reader, newest[:40])
+        for _ in range(repeats):
+            results["minimal"].append(
+                launch_in_terminal([sys.executable, str(minimal)], "Bonjour minimal")
+            )
+            results["reader"].append(launch_in_terminal(reader, newest[:40]))
+    return results
+
+
 
 async def launch_minimal() -> float:
     """Construction to first paint of an App with one Static."""
@@ -166,15 +239,17 @@ async def press_minimal(presses: int) -> list[float]:
 
     app = Minimal()
     times = []
+    cpu = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         for _ in range(presses):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             await pilot.press("j")
             await app.workers.wait_for_complete()
             await pilot.pause()
             times.append(time.perf_counter() - started)
-    return times
+            cpu.append(time.process_time() - started_cpu)
+    return times, cpu
 
 
 async def launch_reader(db_dir: Path, profile: cProfile.Profile | None = None) -> float:
@@ -228,11 +303,14 @@ async def interact(
     times: dict[str, list[float]] = {}
 
     async def timed(name: str, coro_factory) -> None:  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
+        # Wall time includes Pilot's own waits (see the minimal app's row); CPU time (all
+        # threads of the process) is the work the key really cost.
+        started, started_cpu = time.perf_counter(), time.process_time()
         await coro_factory()
         await app.workers.wait_for_complete()
         await pilot.pause()
         times.setdefault(name, []).append(time.perf_counter() - started)
+        times.setdefault(f"{name} [cpu]", []).append(time.process_time() - started_cpu)
 
     async with app.run_test(size=SIZE) as pilot:
         while not _headlines(app).total:
@@ -289,9 +367,12 @@ def measure(db_dir: Path, repeats: int, presses: int, want_profile: bool) -> dic
         launches["minimal"].append(asyncio.run(launch_minimal()))
         profile = launch_profile if repeat == repeats - 1 else None
         launches["reader"].append(asyncio.run(launch_reader(db_dir, profile)))
+    terminal = terminal_launches(db_dir, repeats)
     key_profile = cProfile.Profile() if want_profile else None
     times = asyncio.run(interact(db_dir, ids, presses, key_profile))
-    times["j in the minimal app (harness cost)"] = asyncio.run(press_minimal(presses))
+    harness_wall, harness_cpu = asyncio.run(press_minimal(presses))
+    times["j in the minimal app (harness cost)"] = harness_wall
+    times["j in the minimal app (harness cost) [cpu]"] = harness_cpu
     if want_profile:
         text = io.StringIO()
         for title, prof in (
@@ -305,6 +386,7 @@ def measure(db_dir: Path, repeats: int, presses: int, want_profile: bool) -> dic
         (OUT / "ui-profile.txt").write_text(text.getvalue(), encoding="utf-8")
     return {
         "launch": launches,
+        "terminal_launch": terminal,
         "times": times,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -323,10 +405,16 @@ def report(data: dict[str, object], articles: int) -> str:
     launch = data["launch"]  # type: ignore[index]
     times: dict[str, list[float]] = data["times"]  # type: ignore[assignment]
     reader, minimal = statistics.median(launch["reader"]), statistics.median(launch["minimal"])  # type: ignore[index]
+    terminal = data["terminal_launch"]  # type: ignore[index]
+    t_reader = statistics.median(terminal["reader"])  # type: ignore[index]
+    t_minimal = statistics.median(terminal["minimal"])  # type: ignore[index]
     rows = [
-        ("launch to first headline", "≤ 1.5× minimal app",
+        ("launch to first headline: process in tmux", "≤ 1.5× minimal app", "—",
+         f"{t_reader * 1000:.0f} ms vs {t_minimal * 1000:.0f} ms = {t_reader / t_minimal:.2f}×",
+         t_reader / t_minimal <= 1.5),
+        ("launch to first headline: in-process run_test", "—", "—",
          f"{reader * 1000:.0f} ms vs {minimal * 1000:.0f} ms = {reader / minimal:.2f}×",
-         reader / minimal <= 1.5),
+         None),
     ]  # fmt: skip
     for name, limit, target in (
         ("j (top)", 0.016, "≤ 16 ms"),
@@ -339,24 +427,28 @@ def report(data: dict[str, object], articles: int) -> str:
         ("j in the minimal app (harness cost)", None, "—"),
     ):
         values = times.get(name, [])
+        cpu = times.get(f"{name} [cpu]", [])
         if not values:
             continue
-        ok = None if limit is None else statistics.median(values) <= limit
-        rows.append((name, target, ms(values), ok))
+        # Judged on CPU time: the wall time of a Pilot press is mostly Pilot waiting.
+        ok = None if limit is None or not cpu else statistics.median(cpu) <= limit
+        rows.append((name, target, ms(cpu) if cpu else "—", ms(values), ok))
     rss = data["maxrss_mb"]  # type: ignore[index]
     lines = [
         "## The TUI at scale",
         "",
         f"ReaderApp over {articles:,} articles in {FEEDS} feeds, headless `run_test()` at "
         f"{SIZE[0]}×{SIZE[1]}; a key's time runs until it is handled and the screen repainted "
-        "(`pilot.press` + `wait_for_complete` + `pilot.pause`).",
+        "(`pilot.press` + `wait_for_complete` + `pilot.pause`). CPU is the process's CPU time "
+        "over that span (every thread): the work a key costs. Wall time is dominated by "
+        "Pilot's own waits, as the minimal app's row shows; targets are judged on CPU.",
         "",
-        "| measure | target | reached | |",
-        "|---|---|---|---|",
+        "| measure | target | CPU | wall | |",
+        "|---|---|---|---|---|",
     ]
-    for name, target, value, ok in rows:
+    for name, target, cpu_value, value, ok in rows:
         verdict = "" if ok is None else ("met" if ok else "**missed**")
-        lines.append(f"| {name} | {target} | {value} | {verdict} |")
+        lines.append(f"| {name} | {target} | {cpu_value} | {value} | {verdict} |")
     lines += ["", f"Peak memory of the measuring process: {rss:.0f} MB.", ""]
     return "\n".join(lines) + "\n"
 

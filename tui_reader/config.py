@@ -23,14 +23,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
-import tomlkit
-from tomlkit import TOMLDocument
-from tomlkit.items import AoT, Array, InlineTable, Item, Key, Table, Whitespace
-
 from tui_reader.actions import ACTION_IDS, ACTIONS
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
+    from tomlkit.items import AoT, InlineTable, Item, Key, Table
 from tui_reader.models import Config, FeedConfig, FullArticles, Settings
 
 __all__ = [
@@ -771,6 +771,10 @@ def add_feeds(path: Path, feeds: Sequence[FeedConfig]) -> tuple[int, int]:
     problems = problems_for_text(text, file)
     if problems:
         raise ConfigError(problems)
+    # tomlkit only where the config is written: reading it (every start) does without.
+    import tomlkit
+    from tomlkit.items import AoT, Array
+
     document = tomlkit.parse(text)
     existing = document.get("feeds")
     if existing is None:
@@ -797,7 +801,7 @@ def add_feeds(path: Path, feeds: Sequence[FeedConfig]) -> tuple[int, int]:
         new_entries.append(entry)
     added = len(new_entries)
     if isinstance(existing, AoT):
-        _append_tables(document, existing, cast(list[Table], new_entries))
+        _append_tables(document, existing, cast("list[Table]", new_entries))
     else:
         for entry in new_entries:
             existing.append(entry)
@@ -817,6 +821,9 @@ def _append_tables(document: TOMLDocument, array: AoT, tables: list[Table]) -> N
     commented `[keys]` example of the starter file) introduce what follows, so they move
     below the new entries; a comment right under the entry's keys stays with it.
     """
+    import tomlkit
+    from tomlkit.items import Whitespace
+
     if not tables:
         return
     moved: list[tuple[Key | None, Item]] = []

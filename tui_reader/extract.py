@@ -99,6 +99,7 @@ def _fix_links(markdown: str, base: str) -> str:
 def _run_trafilatura(tree: lxml.html.HtmlElement, *, precision: bool) -> str | None:
     """trafilatura's Markdown for the tree, links and tables kept, or None."""
     import trafilatura  # imported on first use: it costs ~0.2 s, which start-up should not pay
+
     return trafilatura.extract(
         tree,
         url=None,  # links are resolved afterwards, against the page's own base
@@ -116,6 +117,7 @@ def _run_trafilatura(tree: lxml.html.HtmlElement, *, precision: bool) -> str | N
 def _parse(html: str) -> lxml.html.HtmlElement | None:
     """The page as an lxml tree (trafilatura's loader: it copes with encodings), or None."""
     from trafilatura.utils import load_html
+
     try:
         return load_html(html)
     except (ValueError, TypeError, etree.LxmlError):

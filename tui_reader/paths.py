@@ -12,8 +12,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
-
 APP_NAME = "tui-reader"
 CONFIG_ENV = "TUI_READER_CONFIG"
 DATA_DIR_ENV = "TUI_READER_DATA_DIR"
@@ -21,11 +19,15 @@ DATA_DIR_ENV = "TUI_READER_DATA_DIR"
 
 def default_config_path() -> Path:
     """The platform config file, e.g. `~/.config/tui-reader/config.toml` (may not exist)."""
+    from platformdirs import user_config_dir  # only when no flag or variable says where
+
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
 def default_data_dir() -> Path:
     """The platform data directory, e.g. `~/.local/share/tui-reader` (may not exist)."""
+    from platformdirs import user_data_dir  # only when no flag or variable says where
+
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 

@@ -6,6 +6,7 @@ The CLI and the TUI both drive this generator; nothing here knows about either.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -177,7 +178,7 @@ class Refresher:
             raise
         except Exception as error:  # a feed's failure must never escape its feed
             message = one_line(f"{type(error).__name__}: {error}")
-            try:
+            with contextlib.suppress(Exception):
                 await self._write(
                     self.store.record_fetch,
                     feed.url,
@@ -188,8 +189,6 @@ class Refresher:
                     error=message,
                     when=self.now(),
                 )
-            except Exception:
-                pass
             return FeedResult(feed.name, feed.url, "error", 0, message)
 
     async def _fetch_parse_store(self, feed: FeedConfig, state: FeedState | None) -> FeedResult:

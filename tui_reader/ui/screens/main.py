@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
@@ -31,10 +31,13 @@ from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.tags import TagPicker
 from tui_reader.ui.widgets.headline_list import PAGE_SIZE, HeadlineList
+from tui_reader.ui.widgets.key_hints import KeyHints
 from tui_reader.ui.widgets.reader_pane import ReaderPane
 from tui_reader.ui.widgets.sidebar import Sidebar, SidebarTotals
 
 if TYPE_CHECKING:
+    from textual.widgets import Markdown
+
     from tui_reader.ui.app import ReaderApp
 
 CONSOLE_BROWSERS = frozenset({"w3m", "lynx", "links", "links2", "elinks", "browsh", "carbonyl"})
@@ -89,7 +92,6 @@ class ListData:
     cursor: int
     first_page: list[Article]
     first_page_offset: int
-    totals: SidebarTotals
 
 
 class MainScreen(Screen[None]):
@@ -117,7 +119,7 @@ class MainScreen(Screen[None]):
                 yield HeadlineList(id="headlines")
                 yield ReaderPane(id="reader")
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeyHints(id="key-hints")
 
     @property
     def headlines(self) -> HeadlineList:
@@ -132,7 +134,10 @@ class MainScreen(Screen[None]):
         return self.query_one(Sidebar)
 
     def on_mount(self) -> None:
-        self.reload()
+        # The first page is read right here (a count and one page of the unfiltered list:
+        # a few milliseconds at 50,000 rows) so that the very first frame shows headlines.
+        self.show_list(self.list_data(self.filter, None))
+        self.load_totals()
 
     def on_descendant_focus(self) -> None:
         # Narrow terminals give the article most of the screen while it has focus.
@@ -147,8 +152,8 @@ class MainScreen(Screen[None]):
         """Recount and repaint for `filter` (default: the current one), keeping `keep` selected."""
         self.load_list(filter or self.filter, keep)
 
-    @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
-    def load_list(self, filter: Filter, keep: Article | None) -> None:
+    def list_data(self, filter: Filter, keep: Article | None) -> ListData:
+        """Count the rows of `filter` and read the page holding `keep` (or the first)."""
         store = self.app.store
         query = filter.query(self.app.now())
         total = store.count(query)
@@ -157,24 +162,40 @@ class MainScreen(Screen[None]):
             cursor = min(store.position(query, Cursor(keep.published, keep.id)), total - 1)
         page_offset = cursor - cursor % PAGE_SIZE
         first_page = store.headline_page_at(query, page_offset, PAGE_SIZE, total=total)
+        return ListData(filter, query, total, cursor, first_page, page_offset)
+
+    @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
+    def load_list(self, filter: Filter, keep: Article | None) -> None:
+        data = self.list_data(filter, keep)
+        if get_current_worker().is_cancelled:
+            return
+        # Headlines first: the sidebar's counts can follow a few milliseconds later.
+        self.app.call_from_thread(self.show_list, data)
+        totals = self.count_totals()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_totals, totals)
+
+    def count_totals(self) -> SidebarTotals:
+        """Everything the sidebar shows (runs in a worker thread)."""
+        store = self.app.store
         everything = ArticleQuery()
-        totals = SidebarTotals(
+        return SidebarTotals(
             total=store.count(everything),
             unread=store.count(ArticleQuery(unread=True)),
             bookmarked=store.count(ArticleQuery(bookmarked=True)),
             tags=store.tag_counts(everything),
             feeds=store.feed_counts(),
         )
-        if get_current_worker().is_cancelled:
-            return
-        data = ListData(filter, query, total, cursor, first_page, page_offset, totals)
-        self.app.call_from_thread(self.show_list, data)
+
+    def show_totals(self, totals: SidebarTotals) -> None:
+        """Hand fresh counts to the sidebar."""
+        self.totals = totals
+        self.sidebar.show_totals(totals)
 
     def show_list(self, data: ListData) -> None:
         """Apply a finished reload to the widgets."""
         self.filter = data.filter
         self.query_now = data.query
-        self.totals = data.totals
         self.headlines.empty_text = (
             "No articles match"
             if data.filter != Filter()
@@ -187,7 +208,6 @@ class MainScreen(Screen[None]):
             first_page=data.first_page,
             first_page_offset=data.first_page_offset,
         )
-        self.sidebar.show_totals(data.totals)
         bar = data.filter.describe()
         count = Content.styled(f"   {data.total:,} items".replace(",", " "), "dim")
         self.query_one("#filter-bar", Static).update(Content.assemble(bar, count))
@@ -221,8 +241,8 @@ class MainScreen(Screen[None]):
             reason = self.sidebar.feed_errors.get(option_id[5:])
             self.set_status(f"⚠ {option_id[5:]}: {reason}" if reason else "")
 
-    @on(Markdown.LinkClicked)
-    def link_clicked(self, event: Markdown.LinkClicked) -> None:
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        # Handled by name so that the Markdown widget is imported only when first used.
         event.prevent_default()
         self.open_url(event.href)
 
@@ -400,17 +420,9 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="totals", exit_on_error=False)
     def load_totals(self) -> None:
-        store = self.app.store
-        everything = ArticleQuery()
-        totals = SidebarTotals(
-            total=store.count(everything),
-            unread=store.count(ArticleQuery(unread=True)),
-            bookmarked=store.count(ArticleQuery(bookmarked=True)),
-            tags=store.tag_counts(everything),
-            feeds=store.feed_counts(),
-        )
+        totals = self.count_totals()
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.sidebar.show_totals, totals)
+            self.app.call_from_thread(self.show_totals, totals)
 
     def action_mark_all_read(self) -> None:
         self.mark_all_read(self.query_now)

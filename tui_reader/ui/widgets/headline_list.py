@@ -68,7 +68,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # repaint=False: watch_cursor repaints just the two rows that change.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to `article` (None when the list is empty)."""
@@ -153,9 +154,13 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     # --- cursor ----------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old)
-        self.refresh_line(new)
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True, immediate=True)
+        top = self.scroll_offset.y
+        if top <= new < top + self.scrollable_content_region.height:
+            # Visible already: repaint the two rows that changed, nothing else.
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True, immediate=True)
         self.post_message(self.Highlighted(self.article_at(new)))
 
     def move_cursor(self, delta: int) -> None:

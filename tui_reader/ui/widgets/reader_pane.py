@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from tui_reader.models import Article
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 PLACEHOLDER = "Select an article and press Enter to read it."
 
@@ -29,14 +34,25 @@ class ReaderPane(VerticalScroll, can_focus=True, inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         yield Static(Content(PLACEHOLDER), id="article-header", markup=False)
-        yield Markdown("", id="article-body", open_links=False)
+
+    async def body(self) -> Markdown:
+        """The Markdown widget, mounted on first use: its stylesheet is large, and start-up
+        should not pay for it before an article is opened."""
+        from textual.widgets import Markdown
+
+        found = self.query("#article-body")
+        if found:
+            return found.first(Markdown)
+        markdown = Markdown("", id="article-body", open_links=False)
+        await self.mount(markdown)
+        return markdown
 
     async def show_article(self, article: Article, *, text: str, note: str) -> None:
         """Display `article` with `text` (Markdown) as its body and `note` under the byline."""
         self.article = article
         self.query_one("#article-header", Static).update(article_header(article, note))
         self.scroll_home(animate=False, immediate=True)
-        await self.query_one("#article-body", Markdown).update(text)
+        await (await self.body()).update(text)
 
     def update_note(self, article: Article, note: str) -> None:
         """Change the header only (e.g. bookmark state or full-text progress)."""
@@ -48,7 +64,7 @@ class ReaderPane(VerticalScroll, can_focus=True, inherit_bindings=False):
         """Back to the placeholder."""
         self.article = None
         self.query_one("#article-header", Static).update(Content(PLACEHOLDER))
-        await self.query_one("#article-body", Markdown).update("")
+        await (await self.body()).update("")
 
 
 def article_header(article: Article, note: str) -> Content:
