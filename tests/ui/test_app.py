@@ -122,18 +122,18 @@ async def test_space_and_pages_scroll_the_article(make_app: AppFactory) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await open_tiktok(pilot)
-        reader = main_screen(app).query_one(ReaderPane)
-        assert reader.max_scroll_y > 0
+        body = main_screen(app).query_one(ReaderPane).body
+        assert body.max_scroll_y > 0
         await pilot.press("space")
         await pilot.pause()
-        first = reader.scroll_y
+        first = body.scroll_y
         assert first > 0
         await pilot.press("pagedown")
         await pilot.pause()
-        assert reader.scroll_y > first
+        assert body.scroll_y > first
         await pilot.press("pageup")
         await pilot.pause()
-        assert reader.scroll_y == pytest.approx(first, abs=1)
+        assert body.scroll_y == pytest.approx(first, abs=1)
 
 
 async def test_pagedown_in_the_list_moves_a_page(make_app: AppFactory) -> None:

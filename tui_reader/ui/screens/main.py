@@ -32,11 +32,11 @@ from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.tags import TagPicker
 from tui_reader.ui.widgets.headline_list import PAGE_SIZE, HeadlineList
 from tui_reader.ui.widgets.key_hints import KeyHints
-from tui_reader.ui.widgets.reader_pane import ReaderPane
+from tui_reader.ui.widgets.reader_pane import ArticleBody, ReaderPane, render_markdown
 from tui_reader.ui.widgets.sidebar import Sidebar, SidebarTotals
 
 if TYPE_CHECKING:
-    from textual.widgets import Markdown
+    from textual.strip import Strip
 
     from tui_reader.ui.app import ReaderApp
 
@@ -241,34 +241,41 @@ class MainScreen(Screen[None]):
             reason = self.sidebar.feed_errors.get(option_id[5:])
             self.set_status(f"⚠ {option_id[5:]}: {reason}" if reason else "")
 
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        # Handled by name so that the Markdown widget is imported only when first used.
-        event.prevent_default()
+    def on_article_body_link_clicked(self, event: ArticleBody.LinkClicked) -> None:
+        event.stop()
         self.open_url(event.href)
 
     # --- opening articles ------------------------------------------------------------
 
     def open_article(self, article: Article) -> None:
-        """Load the full article off the loop, mark it read, and show it."""
-        self.load_article(article.id)
+        """Load the article off the loop, mark it read, render it there too, then show it."""
+        self.load_article(article.id, self.reader.body_width())
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def load_article(self, article_id: int) -> None:
+    def load_article(self, article_id: int, width: int) -> None:
         store = self.app.store
+        worker = get_current_worker()
         article = store.get_article(article_id)
-        if article is None or get_current_worker().is_cancelled:
+        if article is None or worker.is_cancelled:
             return
         if not article.read:
             store.set_read([article.id], True)
             article = replace(article, read=True)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_article, article)
-
-    async def show_article(self, article: Article) -> None:
-        """Put a loaded article in the reading pane."""
-        self.headlines.update_article(article.id, read=True)
         text, note = article_text(article)
-        await self.reader.show_article(article, text=text, note=note)
+        lines = render_markdown(text, width)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_article, article, note, lines, width)
+
+    def show_article(self, article: Article, note: str, lines: list[Strip], width: int) -> None:
+        """Put a loaded, rendered article in the reading pane."""
+        self.headlines.update_article(article.id, read=True)
+        self.reader.show_article(article, note, lines, width)
+
+    def on_resize(self) -> None:
+        # The body was rendered for a width: render again when the pane's width changes.
+        article = self.reader.article
+        if article is not None and self.reader.body_width() != self.reader.body.rendered_width:
+            self.load_article(article.id, self.reader.body_width())
 
     def current_article(self) -> Article | None:
         """The article the user is acting on: the one being read when the pane has focus."""
@@ -316,13 +323,13 @@ class MainScreen(Screen[None]):
         if self.headlines.has_focus:
             self.headlines.move_cursor(self.headlines.page_size())
         else:
-            self.reader.scroll_page_down(animate=False)
+            self.reader.scroll_body(+1)
 
     def action_scroll_up(self) -> None:
         if self.headlines.has_focus:
             self.headlines.move_cursor(-self.headlines.page_size())
         else:
-            self.reader.scroll_page_up(animate=False)
+            self.reader.scroll_body(-1)
 
     def action_next_unread(self) -> None:
         self.jump_unread(self.headlines.current, forward=True)
@@ -524,7 +531,7 @@ class MainScreen(Screen[None]):
     def full_text_arrived(self, article_id: int) -> None:
         """Re-show the article if it is the one on screen (its text or note changed)."""
         if self.reader.article is not None and self.reader.article.id == article_id:
-            self.load_article(article_id)
+            self.load_article(article_id, self.reader.body_width())
 
     @work(group="auto-fulltext", exclusive=True, exit_on_error=False)
     async def fill_full_texts(self) -> None:

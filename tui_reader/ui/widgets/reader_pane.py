@@ -1,30 +1,104 @@
-"""The reading pane: a header of plain data and the body rendered from Markdown."""
+"""The reading pane: a header of plain data above the article body.
+
+The body is Markdown rendered by Rich into lines *in a worker thread*, then shown by a
+line-API view: a 100 KB article costs the event loop nothing but a list swap, so a key is
+never kept waiting, whatever the size of what is being read.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import io
 
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.style import Style
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Static
 
 from tui_reader.models import Article
 
-if TYPE_CHECKING:
-    from textual.widgets import Markdown
-
 PLACEHOLDER = "Select an article and press Enter to read it."
 
 
-class ReaderPane(VerticalScroll, can_focus=True, inherit_bindings=False):
-    """Shows one article; keys are the screen's, so j/k keep moving through headlines."""
+def render_markdown(text: str, width: int) -> list[Strip]:
+    """Markdown → lines of segments at `width` cells. Thread-safe: a private Console each call.
+
+    Rich's Markdown reads Markdown only: Rich markup such as `[bold]` in the text stays text.
+    """
+    console = Console(
+        width=max(width, 20),
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    markdown = Markdown(text, hyperlinks=True, code_theme="monokai")
+    lines = console.render_lines(markdown, console.options, pad=False, new_lines=False)
+    return [Strip(line) for line in lines]
+
+
+class ArticleBody(ScrollView, can_focus=False, inherit_bindings=False):
+    """Pre-rendered lines, drawn only where visible; a click on a link asks to open it."""
+
+    DEFAULT_CSS = """
+    ArticleBody { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
+    """
+
+    class LinkClicked(Message):
+        """A link in the article was clicked; the screen decides whether to open it."""
+
+        def __init__(self, href: str) -> None:
+            super().__init__()
+            self.href = href
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: list[Strip] = []
+        self.rendered_width = 0
+
+    def set_lines(self, lines: list[Strip], width: int) -> None:
+        """Show freshly rendered lines from the top."""
+        self.lines = lines
+        self.rendered_width = width
+        self.virtual_size = Size(width, len(self.lines))
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if 0 <= index < len(self.lines):
+            return (
+                self.lines[index]
+                .apply_style(self.rich_style)
+                .crop_extend(0, width, self.rich_style)
+            )
+        return Strip.blank(width, self.rich_style)
+
+    def on_click(self, event: events.Click) -> None:
+        style: Style = event.style
+        if style.link:
+            event.stop()
+            self.post_message(self.LinkClicked(style.link))
+
+
+class ReaderPane(Vertical, can_focus=True):
+    """Header and body of one article; keys are the screen's, so j/k keep moving through
+    headlines and space/pagedown scroll the body."""
 
     DEFAULT_CSS = """
     ReaderPane {
         padding: 0 1;
-        & > #article-header { padding: 1 0 1 0; }
-        & > #article-body { padding: 0; }
+        & > #article-header { padding: 1 0 1 0; height: auto; }
     }
     """
 
@@ -34,25 +108,23 @@ class ReaderPane(VerticalScroll, can_focus=True, inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         yield Static(Content(PLACEHOLDER), id="article-header", markup=False)
+        yield ArticleBody(id="article-body")
 
-    async def body(self) -> Markdown:
-        """The Markdown widget, mounted on first use: its stylesheet is large, and start-up
-        should not pay for it before an article is opened."""
-        from textual.widgets import Markdown
+    @property
+    def body(self) -> ArticleBody:
+        return self.query_one(ArticleBody)
 
-        found = self.query("#article-body")
-        if found:
-            return found.first(Markdown)
-        markdown = Markdown("", id="article-body", open_links=False)
-        await self.mount(markdown)
-        return markdown
+    def body_width(self) -> int:
+        """The width to render the body at (cells)."""
+        return max(20, self.body.scrollable_content_region.width or self.size.width - 4)
 
-    async def show_article(self, article: Article, *, text: str, note: str) -> None:
-        """Display `article` with `text` (Markdown) as its body and `note` under the byline."""
+    def show_article(
+        self, article: Article, note: str, lines: list[Strip], width: int
+    ) -> None:
+        """Display `article`: its header and its body, already rendered at `width`."""
         self.article = article
         self.query_one("#article-header", Static).update(article_header(article, note))
-        self.scroll_home(animate=False, immediate=True)
-        await (await self.body()).update(text)
+        self.body.set_lines(lines, width)
 
     def update_note(self, article: Article, note: str) -> None:
         """Change the header only (e.g. bookmark state or full-text progress)."""
@@ -60,11 +132,11 @@ class ReaderPane(VerticalScroll, can_focus=True, inherit_bindings=False):
             self.article = article
             self.query_one("#article-header", Static).update(article_header(article, note))
 
-    async def clear(self) -> None:
-        """Back to the placeholder."""
-        self.article = None
-        self.query_one("#article-header", Static).update(Content(PLACEHOLDER))
-        await (await self.body()).update("")
+    def scroll_body(self, pages: int) -> None:
+        """Scroll the article by whole pages (negative: up)."""
+        body = self.body
+        step = max(1, body.scrollable_content_region.height - 1)
+        body.scroll_to(y=body.scroll_offset.y + pages * step, animate=False)
 
 
 def article_header(article: Article, note: str) -> Content:
