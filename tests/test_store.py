@@ -209,18 +209,6 @@ def test_locked_database_on_write(store: Store, db_path: Path) -> None:
     assert store.get_article(article.id).bookmarked  # type: ignore[union-attr]
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores permissions")
-def test_read_only_directory(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        with pytest.raises(StoreError, match=str(folder)):
-            Store.open(folder / "db.sqlite3")
-    finally:
-        folder.chmod(0o700)
-
-
 def test_directory_in_place_of_file(tmp_path: Path) -> None:
     (tmp_path / "db.sqlite3").mkdir()
     with pytest.raises(StoreError, match="not a file"):
