@@ -25,7 +25,7 @@ _AGE = re.compile(
     re.IGNORECASE,
 )
 _UNIT_HOURS = {"h": 1, "d": 24, "w": 24 * 7, "m": 24 * 30, "y": 24 * 365}
-_WORD_CHAR = re.compile(r"[^\W_]")  # a letter or digit: something FTS5 will index
+_FTS_TOKEN = re.compile(r"[^\W_]+")  # letters and digits: what unicode61 indexes as a token
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EMPTY = ArticleQuery()
 
@@ -127,18 +127,20 @@ def _fts_string(value: str) -> str:
 def fts_match_expression(text: str) -> str | None:
     """Turn free search text into a safe FTS5 MATCH expression; None when nothing to search.
 
-    Words are ANDed; a "quoted phrase" stays a phrase; the last bare word is a prefix match.
+    The text is cut into the tokens FTS5's unicode61 tokenizer would index (runs of letters
+    and digits), each quoted as its own string and ANDed; the last bare word's last token is
+    a prefix match. The index keeps no word positions (`detail = column`), so a "quoted
+    phrase" searches for its words anywhere rather than side by side.
     """
-    parts: list[tuple[str, bool]] = []
+    tokens: list[tuple[str, bool]] = []  # (token, last token of a bare word)
     # FTS5 reads a NUL as the end of the query ("unterminated string"): drop controls.
     text = _CONTROL.sub(" ", text)
     for sigil, value, quoted in _tokens(text):
-        word = sigil + value if not quoted else value
-        if _WORD_CHAR.search(word):
-            parts.append((word, quoted))
-    if not parts:
+        pieces = _FTS_TOKEN.findall(value if quoted else sigil + value)
+        tokens += [(piece, not quoted and i == len(pieces) - 1) for i, piece in enumerate(pieces)]
+    if not tokens:
         return None
-    out = [_fts_string(word) for word, _ in parts]
-    if not parts[-1][1]:
+    out = [_fts_string(token) for token, _ in tokens]
+    if tokens[-1][1]:
         out[-1] += "*"
     return " ".join(out)
