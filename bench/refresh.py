@@ -182,7 +182,8 @@ def write_client_files(corpus: Path, bases: list[str], where: Path) -> tuple[Pat
     urls = where / "urls"
     # The corpus's article links point at sites we must not (and cannot) reach, and newsboat
     # does not fetch pages either: full-article fetching is off, the refresh alone is timed.
-    settings = '[settings]\nfull_articles = "never"\n\n'
+    # concurrency 32: the same number of fetches at once as the httpx floor it is held to.
+    settings = '[settings]\nfull_articles = "never"\nconcurrency = 32\n\n'
     toml.write_text(
         settings + _FEED_URL_RE.sub(point, (corpus / "feeds.toml").read_text(encoding="utf-8")),
         encoding="utf-8",

@@ -565,3 +565,21 @@ async def test_a_locked_database_does_not_crash_the_reader(
         await pilot.press("b")
         assert app.store.get_article(first.id).bookmarked
     impatient.close()
+
+
+async def test_two_feeds_with_one_name_do_not_break_the_sidebar(make_app: AppFactory, store: Store) -> None:
+    """A feed whose URL changed keeps its old entry for a bookmark: same name, two feeds."""
+    old = sample_config().feeds[0]
+    first = store.headlines(ArticleQuery(feed=old.name), limit=1)[0]
+    store.set_bookmarked(first.id, True)
+    moved = FeedConfig(name=old.name, url=old.url + "?moved", tags=old.tags)
+    config = sample_config()
+    config = config.__class__(settings=config.settings, feeds=(moved, *config.feeds[1:]))
+    store.sync_feeds(config.feeds)
+    app = make_app(config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sidebar = main_screen(app).query_one("#sidebar")
+        names = [name for name in sidebar.feed_names.values() if name == old.name]
+        assert len(names) == 2
+        assert not [n for n in app._notifications if n.severity == "error"]

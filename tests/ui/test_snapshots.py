@@ -92,7 +92,8 @@ def test_feed_error_mark(snap_compare, make_app: AppFactory, store: Store) -> No
         for _ in range(20):
             await pilot.press("down")
             option = pilot.app.focused.highlighted_option
-            if option is not None and (option.id or "").startswith("feed:Numerama"):
+            names = pilot.app.focused.feed_names
+            if option is not None and names.get((option.id or "")[5:], "").startswith("Numerama"):
                 break
         await pilot.pause()
 

@@ -238,8 +238,9 @@ class MainScreen(Screen[None]):
     def sidebar_highlighted(self, event: Sidebar.OptionHighlighted) -> None:
         option_id = event.option.id or ""
         if option_id.startswith("feed:"):
-            reason = self.sidebar.feed_errors.get(option_id[5:])
-            self.set_status(f"⚠ {option_id[5:]}: {reason}" if reason else "")
+            name = self.sidebar.feed_names.get(option_id[5:], "")
+            reason = self.sidebar.feed_errors.get(name)
+            self.set_status(f"⚠ {name}: {reason}" if reason else "")
 
     def on_article_body_link_clicked(self, event: ArticleBody.LinkClicked) -> None:
         event.stop()

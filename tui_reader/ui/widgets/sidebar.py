@@ -45,6 +45,7 @@ class Sidebar(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.feed_errors: dict[str, str] = {}
+        self.feed_names: dict[str, str] = {}  # url → name, for the feed options' ids
         self.totals: SidebarTotals | None = None
         self._drawn_width = -1
 
@@ -65,6 +66,7 @@ class Sidebar(OptionList):
                 Option(count_line(f"#{tag}", count, width), id=f"tag:{tag}")
                 for tag, count in sorted(totals.tags.items())
             )
+        self.feed_names = {feed.url: feed.name for feed in totals.feeds}
         self.feed_errors = {
             feed.name: feed.last_error or "" for feed in totals.feeds if feed.last_status == "error"
         }
@@ -78,7 +80,8 @@ class Sidebar(OptionList):
                     )
                 else:
                     label = count_line(feed.name, feed.unread, width)
-                options.append(Option(label, id=f"feed:{feed.name}"))
+                # By URL: two feeds may share a name (a removed one kept for its bookmarks).
+                options.append(Option(label, id=f"feed:{feed.url}"))
         self.set_options(options)
         ids = [option.id for option in self.options]
         if highlighted in ids:
@@ -96,6 +99,8 @@ class Sidebar(OptionList):
         event.stop()
         if event.option.id:
             kind, _, value = event.option.id.partition(":")
+            if kind == "feed":
+                value = self.feed_names.get(value, value)
             self.post_message(self.Chosen(kind, value))
 
 
