@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 import brotli
+import certifi
 import httpx
 
 from tui_reader import __version__
@@ -79,7 +80,11 @@ class Fetcher:
         self._host_slots: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Self:
+        # Loading the CA bundle takes tens of milliseconds: do it in a thread, so opening a
+        # fetcher from the TUI never holds up its event loop.
+        tls = await asyncio.to_thread(ssl.create_default_context, cafile=certifi.where())
         self._client = httpx.AsyncClient(
+            verify=tls,
             headers={"User-Agent": self.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
             timeout=httpx.Timeout(self.timeout),
             limits=httpx.Limits(

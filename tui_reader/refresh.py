@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -82,23 +83,49 @@ PROCESS_POOL_MIN_FEEDS = 8
 
 class _LazyProcessPool(Executor):
     """A process pool started on the first parse: a refresh where every feed answers 304
-    (or sends the same bytes) never pays for starting the workers."""
+    (or sends the same bytes) never pays for starting the workers.
+
+    Starting it blocks (the forkserver imports the parser before it forks the first worker),
+    so callers on an event loop `await pool.ensure_started()` first, which starts it in a
+    thread; `submit` alone still works, for callers that do not mind blocking.
+    """
 
     def __init__(self, workers: int) -> None:
         self._workers = workers
         self._pool: Executor | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> Executor:
+        with self._lock:
+            if self._pool is None:
+                try:
+                    # A forkserver, never a plain fork: the caller has threads (the store
+                    # writer, Textual's) and forking a threaded process can copy a held lock.
+                    context = multiprocessing.get_context("forkserver")
+                    context.set_forkserver_preload(["tui_reader.parse"])
+                    # Niced: parsing yields the CPU to the process that stores the results
+                    # and, in the TUI, answers keys.
+                    pool = ProcessPoolExecutor(
+                        max_workers=self._workers,
+                        mp_context=context,
+                        initializer=os.nice,
+                        initargs=(10,),
+                    )
+                    # Start every worker now, off the caller's loop, rather than on a submit.
+                    for future in [pool.submit(int) for _ in range(self._workers)]:
+                        future.result()
+                    self._pool = pool
+                except (OSError, ValueError, ImportError):  # no forkserver here: threads
+                    self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse")
+            return self._pool
+
+    async def ensure_started(self) -> None:
+        """Start the workers in a thread, so that an event loop never waits for them."""
+        if self._pool is None:
+            await asyncio.to_thread(self._start)
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def,override]
-        if self._pool is None:
-            try:
-                # A forkserver, never a plain fork: the caller has threads (the store
-                # writer, Textual's) and forking a threaded process can copy a held lock.
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["tui_reader.parse"])
-                self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
-            except (OSError, ValueError, ImportError):  # no forkserver here: threads work
-                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse")
-        return self._pool.submit(fn, *args, **kwargs)
+        return (self._pool or self._start()).submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._pool is not None:
@@ -238,6 +265,8 @@ class Refresher:
             content_type=fetched.content_type,
             fetched_at=now,
         )
+        if isinstance(self.parse_executor, _LazyProcessPool):
+            await self.parse_executor.ensure_started()
         try:
             try:
                 parsed: ParsedFeed = await loop.run_in_executor(self.parse_executor, job)
@@ -308,9 +337,10 @@ async def refresh_all(
         if config.settings.keep_days:
             await refresher._write(store.purge, config.settings.keep_days, now=datetime.now(UTC))
     finally:
-        refresher.close()
+        # In a thread: joining the writer and the workers must not hold up an event loop.
+        await asyncio.to_thread(refresher.close)
         if own_pool is not None:
-            own_pool.shutdown(wait=True, cancel_futures=True)
+            await asyncio.to_thread(own_pool.shutdown, wait=True, cancel_futures=True)
     order = {feed.url: index for index, feed in enumerate(targets)}
     results.sort(key=lambda result: order.get(result.url, 0))
     return RefreshSummary(tuple(results), time.perf_counter() - started)

@@ -6,6 +6,8 @@ the store, and hands results back down as attributes.
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import os
 import shlex
 import subprocess
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
+from types import ModuleType
 from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
@@ -34,6 +37,7 @@ from tui_reader.ui.widgets.headline_list import PAGE_SIZE, HeadlineList
 from tui_reader.ui.widgets.key_hints import KeyHints
 from tui_reader.ui.widgets.reader_pane import ArticleBody, ReaderPane, render_markdown
 from tui_reader.ui.widgets.sidebar import Sidebar, SidebarTotals
+from tui_reader.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from textual.strip import Strip
@@ -118,7 +122,7 @@ class MainScreen(Screen[None]):
                 yield Static(self.filter.describe(), id="filter-bar", markup=False)
                 yield HeadlineList(id="headlines")
                 yield ReaderPane(id="reader")
-        yield Static("", id="status", markup=False)
+        yield StatusLine(id="status")
         yield KeyHints(id="key-hints")
 
     @property
@@ -512,7 +516,7 @@ class MainScreen(Screen[None]):
 
     @work(group="fulltext", exit_on_error=False)
     async def fetch_full(self, article_id: int) -> None:
-        from tui_reader.fulltext import fetch_full_text
+        fetch_full_text = (await import_off_loop("tui_reader.fulltext")).fetch_full_text
 
         try:
             async with self.app.make_fetcher() as fetcher:
@@ -537,7 +541,7 @@ class MainScreen(Screen[None]):
     @work(group="auto-fulltext", exclusive=True, exit_on_error=False)
     async def fill_full_texts(self) -> None:
         """After a refresh: full text for summary-only items, newest first, a few at a time."""
-        from tui_reader.fulltext import fill_full_texts
+        fill_full_texts = (await import_off_loop("tui_reader.fulltext")).fill_full_texts
 
         async with self.app.make_fetcher() as fetcher:
             await fill_full_texts(
@@ -596,7 +600,7 @@ class MainScreen(Screen[None]):
         self.run_refresh(list(self.app.config.feeds))
 
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(Content(text))
+        self.query_one(StatusLine).text = text
 
     @work(group="refresh", exit_on_error=False)
     async def run_refresh(self, feeds: list[FeedConfig]) -> None:
@@ -614,7 +618,7 @@ class MainScreen(Screen[None]):
             self.set_status(f"Refreshing {done}/{total} feeds · {new_items} new")
 
         self.set_status(f"Refreshing 0/{len(feeds)} feeds")
-        from tui_reader.refresh import refresh_all  # feedparser: loaded when first needed
+        refresh_all = (await import_off_loop("tui_reader.refresh")).refresh_all
 
         try:
             async with self.app.make_fetcher() as fetcher:
@@ -635,6 +639,12 @@ class MainScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
+
+
+async def import_off_loop(name: str) -> ModuleType:
+    """Import a core module in a thread: the parser's imports (feedparser, lxml, trafilatura)
+    take tens of milliseconds the first time, which the event loop must not wait for."""
+    return await asyncio.to_thread(importlib.import_module, name)
 
 
 def article_text(article: Article) -> tuple[str, str]:
