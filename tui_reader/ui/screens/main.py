@@ -393,7 +393,7 @@ class MainScreen(Screen[None]):
             return
         self._patch(article, bookmarked=bookmarked)
         self.notify("Bookmarked" if bookmarked else "Bookmark removed", markup=False, timeout=2)
-        self.refresh_totals()
+        self.load_totals()
 
     def action_toggle_read(self) -> None:
         article = self.current_article()
@@ -403,7 +403,7 @@ class MainScreen(Screen[None]):
         if not self.write_state(self.app.store.set_read, [article.id], read):
             return
         self._patch(article, read=read)
-        self.refresh_totals()
+        self.load_totals()
 
     def write_state(self, write: Callable[..., None], *args: object) -> bool:
         """Run a small state write now; a database problem becomes a one-line notification."""
@@ -426,12 +426,9 @@ class MainScreen(Screen[None]):
             updated = replace(self.reader.article, **changes)
             self.reader.update_note(updated, article_text(updated)[1])
 
-    def refresh_totals(self) -> None:
-        """Recount the sidebar without touching the list."""
-        self.load_totals()
-
     @work(thread=True, exclusive=True, group="totals", exit_on_error=False)
     def load_totals(self) -> None:
+        """Recount the sidebar without touching the list."""
         totals = self.count_totals()
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_totals, totals)
