@@ -69,9 +69,8 @@ def main() -> int:
                     if a != b:
                         for field in a.__dataclass_fields__:
                             if getattr(a, field) != getattr(b, field):
-                                print(
-                                    f"  {field}: {getattr(a, field)!r:.120} vs {getattr(b, field)!r:.120}"
-                                )
+                                left, right = getattr(a, field), getattr(b, field)
+                                print(f"  {field}: {left!r:.120} vs {right!r:.120}")
                         break
                 if len(fast.entries) != len(slow.entries):
                     print(f"  {len(fast.entries)} vs {len(slow.entries)} entries")

@@ -94,36 +94,35 @@ def _tree_rss_kb(pid: int) -> int:
 
 def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None) -> Run:
     """Run `cmd`, measuring wall time, peak RSS (wait4) and the peak RSS of its process tree."""
-    out = tempfile.TemporaryFile()
-    err = tempfile.TemporaryFile()
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
-    peak_tree = 0
-    done = threading.Event()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        peak_tree = 0
+        done = threading.Event()
 
-    def sample() -> None:
-        nonlocal peak_tree
-        while not done.is_set():
-            peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
-            done.wait(0.02)
+        def sample() -> None:
+            nonlocal peak_tree
+            while not done.is_set():
+                peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
+                done.wait(0.02)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out.seek(0)
-    err.seek(0)
-    return Run(
-        wall_s=wall,
-        maxrss_mb=usage.ru_maxrss / 1024,
-        tree_rss_mb=max(peak_tree, usage.ru_maxrss) / 1024,
-        stdout=out.read().decode("utf-8", "replace"),
-        stderr=err.read().decode("utf-8", "replace"),
-        returncode=proc.returncode,
-    )
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            wall_s=wall,
+            maxrss_mb=usage.ru_maxrss / 1024,
+            tree_rss_mb=max(peak_tree, usage.ru_maxrss) / 1024,
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+            returncode=proc.returncode,
+        )
 
 
 # --- corpus and server --------------------------------------------------------------------------
@@ -304,7 +303,8 @@ def run_rounds(bench: Bench, corpus: Path, latency_ms: float, listeners: int, re
                 order = TOOLS[repeat % len(TOOLS) :] + TOOLS[: repeat % len(TOOLS)]
                 for tool in order:
                     data = bench.fresh(tool.replace(" ", "-"))
-                    label = f"round {repeat + 1}/{repeats} {'validators' if validators else 'no validators'}"
+                    kind = "validators" if validators else "no validators"
+                    label = f"round {repeat + 1}/{repeats} {kind}"
                     print(f"  {label}: {tool}", file=sys.stderr)
                     runs = run_tool(bench, tool, toml, urls, data, validators)
                     if validators:

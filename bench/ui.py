@@ -115,7 +115,8 @@ def build(db_dir: Path, articles: int) -> dict[str, int]:
     ids = {
         title: row_id
         for title, row_id in conn.execute(
-            "SELECT title, id FROM articles WHERE title IN ('Article de 10 Ko', 'Article de 100 Ko')"
+            "SELECT title, id FROM articles "
+            "WHERE title IN ('Article de 10 Ko', 'Article de 100 Ko')"
         )
     }
     store.close()
@@ -210,7 +211,6 @@ def terminal_launches(db_dir: Path, repeats: int) -> dict[str, list[float]]:
             )
             results["reader"].append(launch_in_terminal(reader, newest[:40]))
     return results
-
 
 
 async def launch_minimal() -> float:

@@ -567,7 +567,9 @@ async def test_a_locked_database_does_not_crash_the_reader(
     impatient.close()
 
 
-async def test_two_feeds_with_one_name_do_not_break_the_sidebar(make_app: AppFactory, store: Store) -> None:
+async def test_two_feeds_with_one_name_do_not_break_the_sidebar(
+    make_app: AppFactory, store: Store
+) -> None:
     """A feed whose URL changed keeps its old entry for a bookmark: same name, two feeds."""
     old = sample_config().feeds[0]
     first = store.headlines(ArticleQuery(feed=old.name), limit=1)[0]

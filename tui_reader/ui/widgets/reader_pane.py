@@ -118,9 +118,7 @@ class ReaderPane(Vertical, can_focus=True):
         """The width to render the body at (cells)."""
         return max(20, self.body.scrollable_content_region.width or self.size.width - 4)
 
-    def show_article(
-        self, article: Article, note: str, lines: list[Strip], width: int
-    ) -> None:
+    def show_article(self, article: Article, note: str, lines: list[Strip], width: int) -> None:
         """Display `article`: its header and its body, already rendered at `width`."""
         self.article = article
         self.query_one("#article-header", Static).update(article_header(article, note))
