@@ -206,17 +206,22 @@ class Refresher:
         except Exception as error:  # a feed's failure must never escape its feed
             message = one_line(f"{type(error).__name__}: {error}")
             with contextlib.suppress(Exception):
-                await self._write(
-                    self.store.record_fetch,
-                    feed.url,
-                    status="error",
-                    etag=None,
-                    last_modified=None,
-                    body_hash=None,
-                    error=message,
-                    when=self.now(),
-                )
+                return await self._failed(feed, message, self.now())
             return FeedResult(feed.name, feed.url, "error", 0, message)
+
+    async def _failed(self, feed: FeedConfig, message: str, when: str) -> FeedResult:
+        """Record `feed`'s failure (its validators are kept for next time) and report it."""
+        await self._write(
+            self.store.record_fetch,
+            feed.url,
+            status="error",
+            etag=None,
+            last_modified=None,
+            body_hash=None,
+            error=message,
+            when=when,
+        )
+        return FeedResult(feed.name, feed.url, "error", 0, message)
 
     async def _fetch_parse_store(self, feed: FeedConfig, state: FeedState | None) -> FeedResult:
         fetched = await self.fetcher.fetch(
@@ -273,18 +278,7 @@ class Refresher:
             except BrokenProcessPool:  # a worker died (killed, out of memory): parse here
                 parsed = await loop.run_in_executor(None, job)
         except ParseError as error:
-            message = one_line(str(error))
-            await self._write(
-                self.store.record_fetch,
-                feed.url,
-                status="error",
-                etag=None,
-                last_modified=None,
-                body_hash=None,
-                error=message,
-                when=now,
-            )
-            return FeedResult(feed.name, feed.url, "error", 0, message)
+            return await self._failed(feed, one_line(str(error)), now)
 
         new_items = await self._write(
             self._store_entries, feed.url, parsed, fetched, body_hash, now
