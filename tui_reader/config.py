@@ -193,11 +193,25 @@ def _validate_text(text: str, file: str) -> tuple[Config | None, list[Problem]]:
         else:
             message = message.replace(" (at end of document)", " at the end of the file")
         return None, [Problem(file, line, "syntax", f"invalid TOML: {message}")]
-    lines = _KeyLines(text)
+    lines = cast(_KeyLines, _LazyKeyLines(text))
     checker = _Checker(file, lines)
     config = checker.check(document)
     problems = sorted(checker.problems, key=lambda problem: problem.line)
     return (None if problems else config), problems
+
+
+class _LazyKeyLines:
+    """Scans the text for key lines only when a problem needs one: a valid config, read at
+    every start, never pays for the scan."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: _KeyLines | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._lines is None:
+            self._lines = _KeyLines(self._text)
+        return getattr(self._lines, name)
 
 
 # --------------------------------------------------------------------------- validation
