@@ -160,3 +160,20 @@ def test_html_to_markdown_plain_text_is_kept() -> None:
 def test_html_to_text() -> None:
     assert html_to_text("<b>Bold</b> &amp; <i>it</i>\n  title") == "Bold & it title"
     assert html_to_text("no tags\x1b[31m") == "no tags"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="javascript:alert(1)"><img src="https://example.com/i.png" alt="i"></a>',
+        '<a href="https://ok.example/"><img src="data:image/png;base64,AAAA" alt="i"></a>',
+        '<p><a href="https://ok.example/">ok</a> <a href="vbscript:x">bad</a></p>',
+        '<p><a href="https://ok.example/">ok</a> <a href="file:///etc/passwd">bad</a></p>',
+        '<a href=" javascript:alert(1)">x</a> <a href="https://ok.example/">ok</a>',
+    ],
+)
+def test_fast_and_careful_link_paths_both_drop_unsafe_targets(html: str) -> None:
+    """The visitor-free fast path must hand any page with an unsafe target to the careful one."""
+    md = html_to_markdown(html, "https://base.example/")
+    for bad in ("javascript:", "data:", "vbscript:", "file:"):
+        assert bad not in md

@@ -175,6 +175,28 @@ _TAG_OR_ENTITY_RE = re.compile(r"<[A-Za-z!/?]|&")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
 
 
+# Every link or image destination in the converter's Markdown follows a "](": this finds
+# them all (and more: any "](" at all), so nothing it misses can be a link.
+_MD_DESTINATION_RE = re.compile(r"\]\(\s*([^)\s]*)")
+_ABSOLUTE_SAFE_RE = re.compile(r"https?://[^\s<>()\"'\\\x00-\x20\x7f-\x9f]+\Z")
+
+
+def _markdown_if_links_are_safe(source: str) -> str | None:
+    """The converter's Markdown when every destination in it is already an absolute http(s)
+    URL, else None (the caller converts again, checking each link as the converter meets it).
+
+    Most feed bodies link only to absolute http(s) pages; for them this skips the per-link
+    Python callback, which is half the conversion's cost. A `<…>` destination (one with
+    spaces or brackets) does not match and takes the careful path too.
+    """
+    markdown = _native.convert(html=source, options=_options("markdown"), visitor=None).content
+    markdown = markdown or ""
+    for match in _MD_DESTINATION_RE.finditer(markdown):
+        if _ABSOLUTE_SAFE_RE.match(match.group(1)) is None:
+            return None
+    return markdown
+
+
 def html_to_markdown(html_text: str, base_url: str = "") -> str:
     """Convert feed HTML to Markdown: safe links only, no active content, clean text.
 
@@ -188,10 +210,12 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
     # Clean first too: converters may pass ESC/C1 through or turn them into odd text.
     source = clean_text(html_text)
     try:
-        result = _native.convert(
-            html=source, options=_options("markdown"), visitor=_LinkFilter(base_url)
-        )
-        markdown = result.content or ""
+        markdown = _markdown_if_links_are_safe(source)
+        if markdown is None:
+            result = _native.convert(
+                html=source, options=_options("markdown"), visitor=_LinkFilter(base_url)
+            )
+            markdown = result.content or ""
     except Exception:  # a converter bug must not lose the whole feed: fall back to text
         markdown = html.unescape(re.sub(r"<[^>]*>", " ", source))
     markdown = _BLANK_LINES_RE.sub("\n\n", clean_text(markdown))
