@@ -218,7 +218,9 @@ def html_to_markdown(html_text: str, base_url: str = "") -> str:
             markdown = result.content or ""
     except Exception:  # a converter bug must not lose the whole feed: fall back to text
         markdown = html.unescape(re.sub(r"<[^>]*>", " ", source))
-    markdown = _BLANK_LINES_RE.sub("\n\n", clean_text(markdown))
+    markdown = clean_text(markdown)
+    if "\n\n\n" in markdown:  # the substitution costs a scan of the whole text
+        markdown = _BLANK_LINES_RE.sub("\n\n", markdown)
     return markdown.strip()
 
 
