@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(glue_search_values(sys.argv[1:] if argv is None else list(argv)))
     try:
         with ExitStack() as cleanup:
-            return run(args, parser, cleanup)
+            return run(args, cleanup)
     except ConfigError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -199,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def run(args: argparse.Namespace, parser: argparse.ArgumentParser, cleanup: ExitStack) -> int:
+def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
     """Build the context and dispatch to the subcommand."""
     if args.command == "config-init":
         return cmd_config_init(args)
@@ -232,7 +232,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, cleanup: Exit
     store = context.open_store()
     cleanup.callback(store.close)
     if args.demo and args.command != "refresh" and store.last_refresh() is None:
-        asyncio.run(run_refresh(context, store, quiet=True))
+        asyncio.run(run_refresh(context, store))
 
     handlers: dict[str | None, Callable[[Context, Store, argparse.Namespace], int]] = {
         None: cmd_tui,
@@ -255,7 +255,6 @@ async def run_refresh(
     store: Store,
     *,
     feed_name: str | None = None,
-    quiet: bool = False,
     on_result: Callable[[FeedResult, int, int], None] | None = None,
 ) -> RefreshSummary:
     """Refresh every feed (or one by name) with the context's fetcher."""

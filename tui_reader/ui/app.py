@@ -70,8 +70,10 @@ class ReaderApp(App[int]):
         """The current time (fixed in tests so filters like `@7d` are stable)."""
         return self.clock() if self.clock is not None else datetime.now(UTC)
 
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(MainScreen())
         interval = self.config.settings.refresh_interval
         if self.background_refresh and interval > 0:
             self.set_interval(interval * 60, self.refresh_all_feeds)
@@ -89,6 +91,6 @@ class ReaderApp(App[int]):
     def refresh_all_feeds(self) -> None:
         """Start a background refresh of every feed (from the timer or at start)."""
         for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
+            if isinstance(screen, MainScreen) and not screen.refreshing:
                 screen.action_refresh_all()
                 return

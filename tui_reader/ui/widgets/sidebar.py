@@ -31,7 +31,7 @@ class Sidebar(OptionList):
     """Views, tags and feeds. Choosing one posts `Sidebar.Chosen`; it never reads the store."""
 
     DEFAULT_CSS = """
-    Sidebar { border: none; padding: 0; }
+    Sidebar { border: none; padding: 0; scrollbar-gutter: stable; }
     """
 
     class Chosen(Message):
