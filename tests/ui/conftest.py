@@ -39,7 +39,8 @@ def sample_config(extra: tuple[FeedConfig, ...] = (), **settings: object) -> Con
         for name, filename, tags in DEMO_FEEDS
     )
     feeds += (FeedConfig(name="Hostile [red]feed[/]", url=HOSTILE_URL, tags=("tech",)),)
-    values: dict[str, object] = {"refresh_interval": 0, "keep_days": 0}
+    # full_articles "never": the sample items link to real sites, and tests stay on 127.0.0.1.
+    values: dict[str, object] = {"refresh_interval": 0, "keep_days": 0, "full_articles": "never"}
     values.update(settings)
     return Config(settings=Settings(**values), feeds=feeds + extra)  # type: ignore[arg-type]
 

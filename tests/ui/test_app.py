@@ -585,3 +585,70 @@ async def test_two_feeds_with_one_name_do_not_break_the_sidebar(
         names = [name for name in sidebar.feed_names.values() if name == old.name]
         assert len(names) == 2
         assert not [n for n in app._notifications if n.severity == "error"]
+
+
+async def test_r_refreshes_only_the_current_feed(
+    make_app: AppFactory, store: Store, httpserver
+) -> None:
+    from tests.feeds import numbered_items, rss
+
+    httpserver.expect_request("/one.xml").respond_with_data(
+        rss("One", numbered_items(3, "One", day=29)), content_type="application/rss+xml"
+    )
+    httpserver.expect_request("/two.xml").respond_with_data(
+        rss("Two", numbered_items(2, "Two", day=29)), content_type="application/rss+xml"
+    )
+    local = (
+        FeedConfig(name="One", url=httpserver.url_for("/one.xml")),
+        FeedConfig(name="Two", url=httpserver.url_for("/two.xml")),
+    )
+    config = sample_config(extra=local)
+    store.sync_feeds(config.feeds)
+    app = make_app(config=config, make_fetcher=MixedFetcher)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.set_filter(screen.filter.__class__(feed="One"))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert store.count(ArticleQuery(feed="One")) == 3
+        assert store.count(ArticleQuery(feed="Two")) == 0
+        assert screen.query_one(HeadlineList).total == 3
+        paths = [request.path for request, _ in httpserver.log]
+        assert paths == ["/one.xml"]
+
+
+async def test_refresh_fetches_full_text_for_summary_only_items(
+    make_app: AppFactory, store: Store, httpserver
+) -> None:
+    from tests.feeds import rss
+
+    page = (
+        "<html><body><article>"
+        + "".join(
+            f"<p>Paragraphe {n} de l’article complet, avec assez de texte pour un extracteur.</p>"
+            for n in range(12)
+        )
+        + "</article></body></html>"
+    )
+    httpserver.expect_request("/page").respond_with_data(page, content_type="text/html")
+    items = [{"title": "Résumé", "link": httpserver.url_for("/page"), "guid": "r1",
+              "pubDate": "Sun, 29 Nov 2026 08:00:00 +0000",
+              "description": "Le début… [Lire la suite]"}]  # fmt: skip
+    httpserver.expect_request("/short.xml").respond_with_data(
+        rss("Short", items), content_type="application/rss+xml"
+    )
+    short = FeedConfig(name="Short", url=httpserver.url_for("/short.xml"), full_articles="auto")
+    config = sample_config(extra=(short,))
+    store.sync_feeds(config.feeds)
+    app = make_app(config=config, make_fetcher=MixedFetcher)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main_screen(app).run_refresh([short])
+        await settle(pilot)
+        await settle(pilot)
+        (article,) = store.headlines(ArticleQuery(feed="Short"))
+        stored = store.get_article(article.id)
+        assert stored is not None and stored.full_text is not None
+        assert "Paragraphe 11 de l’article complet" in stored.full_text
