@@ -313,6 +313,7 @@ async def test_o_opens_http_links_only_and_y_copies(make_app: AppFactory, monkey
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
     monkeypatch.delenv("BROWSER", raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")  # a graphical session: the app's own opener
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         first = main_screen(app).query_one(HeadlineList).current
@@ -652,3 +653,30 @@ async def test_refresh_fetches_full_text_for_summary_only_items(
         stored = store.get_article(article.id)
         assert stored is not None and stored.full_text is not None
         assert "Paragraphe 11 de l’article complet" in stored.full_text
+
+
+async def test_o_without_a_display_uses_a_terminal_browser_or_copies(
+    make_app: AppFactory, monkeypatch
+) -> None:
+    """Over SSH: webbrowser gets the terminal; when it finds no browser, the link is copied."""
+    import webbrowser
+
+    monkeypatch.delenv("BROWSER", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    tried: list[str] = []
+
+    def no_browser(url: str, *args: object, **kwargs: object) -> bool:
+        tried.append(url)
+        return False
+
+    monkeypatch.setattr(webbrowser, "open", no_browser)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = main_screen(app).query_one(HeadlineList).current
+        await pilot.press("o")
+        await pilot.pause()
+        assert tried == [first.link]
+        assert app.clipboard == first.link
+        assert app.is_running

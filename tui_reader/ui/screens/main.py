@@ -11,7 +11,9 @@ import importlib
 import os
 import shlex
 import subprocess
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
@@ -19,7 +21,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -575,10 +577,32 @@ class MainScreen(Screen[None]):
             return
         browser = shlex.split(os.environ.get("BROWSER", ""))
         if browser and os.path.basename(browser[0]) in CONSOLE_BROWSERS:
-            with self.app.suspend():
+            with self.terminal_handed_over():
                 subprocess.run([*browser, link], check=False)
             return
+        if not has_graphical_session():
+            # Over SSH or on a console, Python's webbrowser falls back to a console browser
+            # (lynx, w3m…): it must get the terminal, or find nothing at all.
+            import webbrowser
+
+            with self.terminal_handed_over():
+                opened = webbrowser.open(link)
+            if not opened:
+                self.app.copy_to_clipboard(link)
+                self.notify(
+                    f"No browser found; link copied: {link}", markup=False, severity="warning"
+                )
+            return
         self.app.open_url(link)
+
+    @contextmanager
+    def terminal_handed_over(self) -> Iterator[None]:
+        """Suspend the app while a program uses the terminal (where the driver can)."""
+        try:
+            with self.app.suspend():
+                yield
+        except SuspendNotSupported:
+            yield
 
     # --- refreshing --------------------------------------------------------------------
 
@@ -636,6 +660,13 @@ class MainScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
+
+
+def has_graphical_session() -> bool:
+    """Whether a GUI browser can open: macOS and Windows always, elsewhere with a display."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 async def import_off_loop(name: str) -> ModuleType:
