@@ -319,3 +319,12 @@ def test_usage_errors_exit_2(env: Path) -> None:
         env=os.environ,
     )
     assert result.returncode == 2
+
+
+def test_show_says_when_only_a_summary_is_stored(tmp_path: Path, capsys) -> None:
+    data = str(tmp_path / "demo-data")
+    items = json.loads(run(capsys, "--demo", "--data-dir", data, "headlines", "--json",
+                           "--feed", "Korben (démo)")[1])  # fmt: skip
+    code, out, _ = run(capsys, "--demo", "--data-dir", data, "show", str(items[0]["id"]))
+    assert code == 0
+    assert f"tui-reader show {items[0]['id']} --full" in out

@@ -512,6 +512,9 @@ def print_article(article: Article) -> None:
     if article.full_text is None and article.full_text_error:
         note = f"Feed text shown; full article unavailable: {article.full_text_error}"
         console.print(Text(note, style="dim italic"))
+    elif article.full_text is None and not article.body and article.link:
+        note = f"Summary only: `tui-reader show {article.id} --full` fetches the article."
+        console.print(Text(note, style="dim italic"))
     console.print()
     console.print(Markdown(text or "(no text)"))
 
