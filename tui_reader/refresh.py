@@ -24,7 +24,6 @@ from tui_reader.models import (
     Config,
     FeedConfig,
     FeedResult,
-    FeedStatus,
     FetchResult,
     ParsedFeed,
 )
@@ -209,6 +208,22 @@ class Refresher:
                 return await self._failed(feed, message, self.now())
             return FeedResult(feed.name, feed.url, "error", 0, message)
 
+    async def _unchanged(
+        self, feed: FeedConfig, fetched: FetchResult, body_hash: str | None, when: str
+    ) -> FeedResult:
+        """Record a feed that has nothing new (a 304, or the same bytes as last time)."""
+        await self._write(
+            self.store.record_fetch,
+            feed.url,
+            status="not_modified",
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            body_hash=body_hash,
+            error=None,
+            when=when,
+        )
+        return FeedResult(feed.name, feed.url, "not_modified", 0, None)
+
     async def _failed(self, feed: FeedConfig, message: str, when: str) -> FeedResult:
         """Record `feed`'s failure (its validators are kept for next time) and report it."""
         await self._write(
@@ -230,37 +245,15 @@ class Refresher:
             last_modified=state.last_modified if state else None,
         )
         now = self.now()
+        if fetched.status == "not_modified":
+            return await self._unchanged(feed, fetched, None, now)
         if fetched.status != "ok" or fetched.body is None:
-            status: FeedStatus = "not_modified"
-            error = None
-            if fetched.status != "not_modified":
-                status, error = "error", one_line(fetched.error or "empty response")
-            await self._write(
-                self.store.record_fetch,
-                feed.url,
-                status=status,
-                etag=fetched.etag,
-                last_modified=fetched.last_modified,
-                body_hash=None,
-                error=error,
-                when=now,
-            )
-            return FeedResult(feed.name, feed.url, status, 0, error)
+            return await self._failed(feed, one_line(fetched.error or "empty response"), now)
 
         body_hash = hashlib.blake2b(fetched.body, digest_size=16).hexdigest()
         if state is not None and state.body_hash == body_hash and state.last_status != "error":
             # Same bytes as last time: nothing can have changed, so skip parsing entirely.
-            await self._write(
-                self.store.record_fetch,
-                feed.url,
-                status="not_modified",
-                etag=fetched.etag,
-                last_modified=fetched.last_modified,
-                body_hash=body_hash,
-                error=None,
-                when=now,
-            )
-            return FeedResult(feed.name, feed.url, "not_modified", 0, None)
+            return await self._unchanged(feed, fetched, body_hash, now)
 
         loop = asyncio.get_running_loop()
         job = partial(
