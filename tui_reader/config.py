@@ -20,7 +20,7 @@ import tempfile
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -31,7 +31,16 @@ from tui_reader.actions import ACTION_IDS, ACTIONS
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
     from tomlkit.items import AoT, InlineTable, Item, Key, Table
-from tui_reader.models import Config, FeedConfig, FullArticles, Settings
+from tui_reader.i18n import _
+from tui_reader.models import (
+    Config,
+    FeedConfig,
+    FullArticles,
+    HookConfig,
+    RuleConfig,
+    Settings,
+    ViewConfig,
+)
 
 __all__ = [
     "EMBEDDED_DEFAULT_TOML",
@@ -41,11 +50,13 @@ __all__ = [
     "ConfigError",
     "Problem",
     "add_feeds",
+    "add_view",
     "config_from_text",
     "key_names",
     "load_config",
     "normalize_url",
     "problems_for_text",
+    "remove_feed",
     "unique_name",
     "url_problem",
     "write_starter_config",
@@ -87,8 +98,8 @@ EMBEDDED_DEFAULT_TOML: str = (
 )
 """The starter config; `config.example.toml` at the top of the repository is the same text."""
 
-_TOP_LEVEL = ("settings", "feeds", "keys")
-_FEED_KEYS = ("name", "url", "tags", "full_articles")
+_TOP_LEVEL = ("settings", "feeds", "keys", "views", "rules", "hooks")
+_FEED_KEYS = ("name", "url", "tags", "full_articles", "refresh_interval")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -155,7 +166,7 @@ def config_from_text(text: str, file: str, path: Path | None = None) -> Config:
     config, problems = _validate_text(text, file)
     if problems or config is None:
         raise ConfigError(problems)
-    return Config(settings=config.settings, feeds=config.feeds, keys=config.keys, path=path)
+    return replace(config, path=path)
 
 
 def problems_for_text(text: str, file: str = "<config>") -> list[Problem]:
@@ -382,7 +393,10 @@ class _Checker:
         settings = self.check_settings(document.get("settings", {}))
         feeds = self.check_feeds(document.get("feeds", []))
         keys = self.check_keys(document.get("keys", {}))
-        return Config(settings=settings, feeds=feeds, keys=keys)
+        views, rules, hooks = check_organise(self, document)
+        return Config(
+            settings=settings, feeds=feeds, keys=keys, views=views, rules=rules, hooks=hooks
+        )
 
     # -- [settings]
 
@@ -515,6 +529,11 @@ class _Checker:
         full_articles = entry.get("full_articles")
         if full_articles is not None:
             full_articles = self._full_articles((*base, "full_articles"), full_articles)
+        interval = entry.get("refresh_interval")
+        if interval is not None:
+            interval = self._int_range(0, 10080, "minutes; 0 = manual only")(
+                (*base, "refresh_interval"), interval
+            )
         if len(self.problems) > before:
             return None
         return FeedConfig(
@@ -522,6 +541,7 @@ class _Checker:
             url=cast(str, url).strip(),
             tags=tags,
             full_articles=cast(FullArticles | None, full_articles),
+            refresh_interval=cast(int | None, interval),
         )
 
     def check_tags(self, path: Path_, tags: object) -> tuple[str, ...]:
@@ -892,3 +912,303 @@ def _write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+# --------------------------------------------------------------------------- organise
+# [[views]], [[rules]] and [[hooks]]: every query is checked with `query.query_problem`.
+
+_VIEW_KEYS = ("name", "query", "notify")
+_RULE_KEYS = ("query", "action")
+_HOOK_KEYS = ("query", "command", "timeout")
+_RULE_ACTIONS = ("hide", "read", "tag:NAME")
+
+
+def check_organise(
+    checker: _Checker, document: dict[str, Any]
+) -> tuple[tuple[ViewConfig, ...], tuple[RuleConfig, ...], tuple[HookConfig, ...]]:
+    """Validate the `[[views]]`, `[[rules]]` and `[[hooks]]` arrays of `document`."""
+    views: list[ViewConfig] = []
+    names: dict[str, int] = {}
+    for index, entry in _entries(checker, document, "views"):
+        before = len(checker.problems)
+        _unknown_keys(checker, ("views", index), entry, _VIEW_KEYS)
+        name = _required_text(checker, ("views", index, "name"), entry.get("name"), "name")
+        query = _query(checker, ("views", index, "query"), entry.get("query"))
+        notify = entry.get("notify", False)
+        if not isinstance(notify, bool):
+            checker.add(
+                ("views", index, "notify"),
+                _("expected true or false, got {value}").format(value=_type_name(notify)),
+            )
+        if name is not None:
+            first = names.get(name.casefold())
+            if first is not None:
+                checker.add(
+                    ("views", index, "name"),
+                    _(
+                        "duplicate view name {name}: views[{first}] (line {line}) has it too; "
+                        "rename one"
+                    ).format(
+                        name=_quote(name),
+                        first=first + 1,
+                        line=checker.lines.line(("views", first, "name")),
+                    ),
+                )
+            else:
+                names[name.casefold()] = index
+        if len(checker.problems) == before and name is not None and query is not None:
+            views.append(ViewConfig(name=name, query=query, notify=bool(notify)))
+    rules: list[RuleConfig] = []
+    for index, entry in _entries(checker, document, "rules"):
+        before = len(checker.problems)
+        _unknown_keys(checker, ("rules", index), entry, _RULE_KEYS)
+        query = _query(checker, ("rules", index, "query"), entry.get("query"))
+        action = _rule_action(checker, ("rules", index, "action"), entry.get("action"))
+        if len(checker.problems) == before and query is not None and action is not None:
+            rules.append(RuleConfig(query=query, action=action))
+    hooks: list[HookConfig] = []
+    for index, entry in _entries(checker, document, "hooks"):
+        before = len(checker.problems)
+        _unknown_keys(checker, ("hooks", index), entry, _HOOK_KEYS)
+        query = _query(checker, ("hooks", index, "query"), entry.get("query"))
+        command = _hook_command(checker, ("hooks", index, "command"), entry.get("command"))
+        timeout = entry.get("timeout", 30)
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            checker.add(
+                ("hooks", index, "timeout"),
+                _("expected a number of seconds, got {value}").format(value=_type_name(timeout)),
+            )
+        elif not (math.isfinite(timeout) and 0 < timeout <= 3600):
+            checker.add(
+                ("hooks", index, "timeout"),
+                _("{value} is out of range; use more than 0 and at most 3600 seconds").format(
+                    value=timeout
+                ),
+            )
+        if len(checker.problems) == before and query is not None and command is not None:
+            hooks.append(HookConfig(query=query, command=command, timeout=float(timeout)))
+    return tuple(views), tuple(rules), tuple(hooks)
+
+
+def _entries(
+    checker: _Checker, document: dict[str, Any], key: str
+) -> list[tuple[int, dict[str, Any]]]:
+    """The tables of the array `key`, with their index; other shapes are reported."""
+    value = document.get(key, [])
+    if not isinstance(value, list):
+        checker.add(
+            (key,),
+            _("must be an array of tables ([[{key}]]), not {value}").format(
+                key=key, value=_type_name(value)
+            ),
+        )
+        return []
+    out: list[tuple[int, dict[str, Any]]] = []
+    for index, entry in enumerate(value):
+        if isinstance(entry, dict):
+            out.append((index, entry))
+        else:
+            checker.add(
+                (key, index),
+                _("each entry must be a table, not {value}").format(value=_type_name(entry)),
+            )
+    return out
+
+
+def _unknown_keys(
+    checker: _Checker, base: Path_, entry: dict[str, Any], known: Sequence[str]
+) -> None:
+    for key in entry:
+        if key not in known:
+            checker.add((*base, key), _("unknown key; {hint}").format(hint=_suggest(key, known)))
+
+
+def _required_text(checker: _Checker, path: Path_, value: object, what: str) -> str | None:
+    if value is None:
+        checker.add(path, _('missing; write {what} = "..."').format(what=what))
+    elif not isinstance(value, str):
+        checker.add(path, _("expected a string, got {value}").format(value=_type_name(value)))
+    elif not value.strip():
+        checker.add(path, _("empty; write a {what}").format(what=what))
+    elif _has_control_chars(value):
+        checker.add(path, _("contains control characters; remove them"))
+    else:
+        return value.strip()
+    return None
+
+
+def _query(checker: _Checker, path: Path_, value: object) -> str | None:
+    from tui_reader.query import query_problem
+
+    if value is None:
+        checker.add(path, _('missing; write query = "+tag words" (the search language)'))
+        return None
+    if not isinstance(value, str):
+        checker.add(path, _("expected a string, got {value}").format(value=_type_name(value)))
+        return None
+    problem = query_problem(value)
+    if problem is not None:
+        checker.add(path, _("{query}: {problem}").format(query=_quote(value), problem=problem))
+        return None
+    return value.strip()
+
+
+def _rule_action(checker: _Checker, path: Path_, value: object) -> str | None:
+    expected = _('expected "hide", "read" or "tag:NAME"')
+    if value is None:
+        checker.add(path, _("missing; {expected}").format(expected=expected))
+    elif not isinstance(value, str):
+        checker.add(
+            path, _("{expected}, got {value}").format(expected=expected, value=_type_name(value))
+        )
+    elif value in ("hide", "read"):
+        return value
+    elif value.startswith("tag:"):
+        tag = value[4:].strip()
+        if not tag or _has_control_chars(tag) or any(ch.isspace() for ch in tag):
+            checker.add(
+                path,
+                _("{value}: the tag after tag: must be one word, like tag:promo").format(
+                    value=_quote(value)
+                ),
+            )
+        else:
+            return f"tag:{tag}"
+    else:
+        hint = _suggest(value, _RULE_ACTIONS)
+        checker.add(
+            path, _("unknown action {value}; {hint}").format(value=_quote(value), hint=hint)
+        )
+    return None
+
+
+def _hook_command(checker: _Checker, path: Path_, value: object) -> tuple[str, ...] | None:
+    example = _('write it as a list, like ["notify-send", "tui-reader"] or ["sh", "-c", "..."]')
+    if value is None:
+        checker.add(path, _("missing; {example}").format(example=example))
+        return None
+    if not isinstance(value, list) or not value:
+        checker.add(
+            path,
+            _("expected a non-empty array of strings, got {value}; {example}").format(
+                value=_type_name(value), example=example
+            ),
+        )
+        return None
+    for position, part in enumerate(value, 1):
+        if not isinstance(part, str) or (position == 1 and not part.strip()):
+            checker.add(
+                path,
+                _("argument #{n}: expected a non-empty string, got {value}").format(
+                    n=position, value=_type_name(part)
+                ),
+            )
+            return None
+        if "\x00" in part:
+            checker.add(path, _("argument #{n} contains a NUL character").format(n=position))
+            return None
+    return tuple(value)
+
+
+def remove_feed(path: Path, name: str) -> FeedConfig:
+    """Remove the `[[feeds]]` entry called `name` (case-insensitive) from the config at `path`.
+
+    Comments and layout elsewhere are kept; comments that introduce what follows the removed
+    entry stay in place. Returns the removed feed. Raises `KeyError` when no feed has that
+    name and `ConfigError` when the file is invalid (a broken config is never rewritten).
+    """
+    import tomlkit
+    from tomlkit.items import AoT
+
+    file = str(path)
+    text, problem = _decode(path.read_bytes(), file)
+    if problem is not None:
+        raise ConfigError([problem])
+    config = config_from_text(text, file, path)
+    wanted = name.strip().casefold()
+    matches = [index for index, feed in enumerate(config.feeds) if feed.name.casefold() == wanted]
+    if not matches:
+        raise KeyError(name)
+    index = matches[0]
+    document = tomlkit.parse(text)
+    array = document["feeds"]
+    if isinstance(array, AoT):
+        tables = array.body
+        moved = _trailing_block(tables[index]) if index == len(tables) - 1 else []
+        del array[index]
+        if moved and len(array) > 0:
+            array[-1].value.body.extend(moved)
+        else:
+            for _key, item in moved:
+                document.append(None, item)
+    else:
+        del array[index]
+    new_text = tomlkit.dumps(document)
+    problems = problems_for_text(new_text, file)
+    if problems:
+        raise ConfigError(problems)
+    _write_atomically(path, new_text)
+    return config.feeds[index]
+
+
+def _trailing_block(table: Table) -> list[tuple[Key | None, Item]]:
+    """The comments at the end of `table` that come after a blank line (they introduce what
+    follows the table, not the table itself)."""
+    from tomlkit.items import Whitespace
+
+    body = table.value.body
+    start = len(body)
+    while start > 0 and body[start - 1][0] is None:
+        start -= 1
+    for index in range(start, len(body)):
+        if isinstance(body[index][1], Whitespace):
+            return list(body[index:])
+    return []
+
+
+def add_view(path: Path, name: str, query: str) -> ViewConfig:
+    """Append a `[[views]]` entry to the config at `path` (comments kept).
+
+    Raises `ValueError` (one line) when the name is taken or the query is not valid, and
+    `ConfigError` when the file itself is invalid.
+    """
+    import tomlkit
+
+    from tui_reader.query import query_problem
+
+    file = str(path)
+    if path.exists():
+        text, problem = _decode(path.read_bytes(), file)
+        if problem is not None:
+            raise ConfigError([problem])
+    else:
+        text = EMBEDDED_DEFAULT_TOML
+    config = config_from_text(text, file, path)
+    name = name.strip()
+    if not name or _has_control_chars(name):
+        raise ValueError(_("a view needs a name without control characters"))
+    if any(view.name.casefold() == name.casefold() for view in config.views):
+        raise ValueError(_("a view named {name} already exists").format(name=_quote(name)))
+    problem_text = query_problem(query)
+    if problem_text is not None:
+        raise ValueError(problem_text)
+    document = tomlkit.parse(text)
+    table = tomlkit.table()
+    table["name"] = name
+    table["query"] = query.strip()
+    existing = document.get("views")
+    if existing is None:
+        views = tomlkit.aot()
+        views.append(table)
+        if not text.endswith("\n\n"):
+            document.add(tomlkit.nl())
+        document.append("views", views)
+    else:
+        table.trivia.indent = "\n"
+        existing.append(table)
+    new_text = tomlkit.dumps(document)
+    problems = problems_for_text(new_text, file)
+    if problems:
+        raise ConfigError(problems)
+    _write_atomically(path, new_text)
+    return ViewConfig(name=name, query=query.strip())

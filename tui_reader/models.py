@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Literal
 
 FullArticles = Literal["auto", "always", "never"]
-FeedStatus = Literal["ok", "not_modified", "error"]
+FeedStatus = Literal["ok", "not_modified", "error", "skipped"]
+HiddenFilter = Literal["exclude", "include", "only"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,7 @@ class FeedConfig:
     url: str
     tags: tuple[str, ...] = ()
     full_articles: FullArticles | None = None  # None: use the global setting
+    refresh_interval: int | None = None  # minutes; None: use the global setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,32 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class ViewConfig:
+    """One `[[views]]` entry: a saved search shown in the sidebar."""
+
+    name: str
+    query: str
+    notify: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RuleConfig:
+    """One `[[rules]]` entry: `action` is "hide", "read" or "tag:NAME"."""
+
+    query: str
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class HookConfig:
+    """One `[[hooks]]` entry: `command` (argv) gets new items matching `query` on stdin."""
+
+    query: str
+    command: tuple[str, ...]
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """A validated configuration; `path` is None for the embedded default."""
 
@@ -42,6 +70,9 @@ class Config:
     feeds: tuple[FeedConfig, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    views: tuple[ViewConfig, ...] = ()
+    rules: tuple[RuleConfig, ...] = ()
+    hooks: tuple[HookConfig, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +154,7 @@ class ArticleQuery:
     bookmarked: bool = False
     text: str | None = None  # full-text search (FTS5)
     newer_than: datetime | None = None
+    hidden: HiddenFilter = "exclude"  # items hidden by rules: left out, included, or only them
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """The elfeed-like search language shared by the TUI `/` prompt and `headlines --search`.
 
 `+tag` must have, `-tag` must not have, `=feed` feed name contains, `@7d` newer than
-(h, d, w, m, y), `is:unread`, `is:bookmarked` (alias `is:starred`); everything else is
+(h, d, w, m, y), `is:unread`, `is:bookmarked` (alias `is:starred`), `is:hidden` (only the
+items a rule hides; every other query leaves them out); everything else is
 full-text search, with "quoted phrases" kept together. Parsing never raises: a token that
 does not fit its form is searched as text.
 
@@ -15,6 +16,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from tui_reader.i18n import _
 from tui_reader.models import ArticleQuery
 
 # A token is an optional sigil followed by a "quoted phrase" (closing quote optional),
@@ -74,6 +76,7 @@ def parse_search(text: str, *, base: ArticleQuery = _EMPTY, now: datetime) -> Ar
     exclude: list[str] = []
     feed_contains = base.feed_contains
     unread, bookmarked = base.unread, base.bookmarked
+    hidden = base.hidden
     newer_than = base.newer_than
     words: list[str] = []
 
@@ -96,6 +99,8 @@ def parse_search(text: str, *, base: ArticleQuery = _EMPTY, now: datetime) -> Ar
             unread = True
         elif not sigil and not quoted and value.lower() in ("is:bookmarked", "is:starred"):
             bookmarked = True
+        elif not sigil and not quoted and value.lower() == "is:hidden":
+            hidden = "only"
         elif quoted:
             # The value cannot hold a quote (the tokenizer stops at one), so re-quoting is safe.
             words.append(f'{sigil}"{value}"' if value else "")
@@ -116,6 +121,7 @@ def parse_search(text: str, *, base: ArticleQuery = _EMPTY, now: datetime) -> Ar
         bookmarked=bookmarked,
         newer_than=newer_than,
         text=free or None,
+        hidden=hidden,
     )
 
 
@@ -144,3 +150,40 @@ def fts_match_expression(text: str) -> str | None:
     if tokens[-1][1]:
         out[-1] += "*"
     return " ".join(out)
+
+
+_IS_WORDS = ("is:unread", "is:bookmarked", "is:starred", "is:hidden")
+
+
+def query_problem(text: str) -> str | None:
+    """Why `text` is not a query fit for a config (views, rules, hooks), or None when it is.
+
+    The interactive search forgives everything (a stray token is searched as text); a saved
+    query is checked strictly so that a typo is reported with its line instead of silently
+    matching nothing.
+    """
+    if not text.strip():
+        return _("empty query; write words, +tag, -tag, =feed, @7d or is:unread")
+    if _CONTROL.search(text):
+        return _("the query contains control characters; remove them")
+    if text.count('"') % 2:
+        return _('unbalanced double quote; close the "quoted phrase"')
+    for sigil, value, quoted in _tokens(text):
+        if not quoted and len(value) > 1 and value[0] in "+-=@":
+            sigil, value = value[0], value[1:]
+        if not quoted and value in "+-=@":
+            return _("{token!r} alone: write it right before a word, like +tech or =Clubic").format(
+                token=value
+            )
+        if sigil == "@" and _age(value.strip()) is None:
+            return _("@{value} is not an age; write it like @7d, @12h, @2w, @3m or @1y").format(
+                value=value
+            )
+        if sigil and sigil in "+-=" and not value.strip():
+            return _('{sigil}"" is empty; give it a name').format(sigil=sigil)
+        lowered = value.lower()
+        if not sigil and not quoted and lowered.startswith("is:") and lowered not in _IS_WORDS:
+            return _("unknown {word!r}; use is:unread, is:bookmarked or is:hidden").format(
+                word=value
+            )
+    return None

@@ -171,8 +171,44 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
+_SCHEMA_ORGANISE = """
+-- Set by rules only (rules.py), so it can be recomputed whenever the rules change.
+ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+-- Tags added by rules, kept apart from the feeds' own tags so they can be recomputed.
+CREATE TABLE article_tags (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (article_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX article_tags_tag ON article_tags(tag, article_id);
+-- Small named values: the rules' fingerprints, how far rules and hooks have got.
+CREATE TABLE bookkeeping (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- The list indexes also carry `hidden`, so that leaving hidden items out stays index-only.
+DROP INDEX articles_list;
+DROP INDEX articles_feed_list;
+DROP INDEX articles_unread;
+CREATE INDEX articles_list ON articles(published, id, feed_id, read, bookmarked, hidden);
+CREATE INDEX articles_feed_list ON articles(feed_id, published, id, read, bookmarked, hidden);
+CREATE INDEX articles_unread ON articles(published, id, feed_id, bookmarked, hidden)
+    WHERE read = 0;
+"""
+
+
+def _migrate_organise(conn: sqlite3.Connection) -> None:
+    """Rules, rule tags and hooks: a `hidden` flag, `article_tags`, `bookkeeping`.
+
+    Items already stored count as seen by hooks: only items stored from now on are new.
+    """
+    for statement in _split_sql(_SCHEMA_ORGANISE):
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO bookkeeping (key, value) "
+        "SELECT 'hooks_last_id', CAST(COALESCE(MAX(id), 0) AS TEXT) FROM articles"
+    )
+
+
 # MIGRATIONS[i] turns schema version i into i + 1; `PRAGMA user_version` is the version.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1, _migrate_organise]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -295,7 +331,14 @@ def _where(conn: sqlite3.Connection, query: ArticleQuery) -> tuple[str, list[Any
     clauses: list[str] = []
     params: list[Any] = []
     tags = list({t.casefold(): t for t in query.tags}.values())
-    if tags:
+    if tags and _has_rule_tags(conn, tags):
+        for tag in tags:
+            clauses.append(
+                "(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?) "
+                "OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ?))"
+            )
+            params += [tag, tag]
+    elif tags:
         clauses.append(
             "a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag IN "
             f"({_marks(len(tags))}) GROUP BY feed_id HAVING COUNT(DISTINCT tag) = ?)"
@@ -307,6 +350,12 @@ def _where(conn: sqlite3.Connection, query: ArticleQuery) -> tuple[str, list[Any
             f"({_marks(len(query.exclude_tags))}))"
         )
         params += list(query.exclude_tags)
+        if _has_rule_tags(conn, query.exclude_tags):
+            clauses.append(
+                "a.id NOT IN (SELECT article_id FROM article_tags WHERE tag IN "
+                f"({_marks(len(query.exclude_tags))}))"
+            )
+            params += list(query.exclude_tags)
     # Feed names are matched in Python (Unicode case and accents, no LIKE metacharacters);
     # a literal id lets SQLite walk the per-feed index instead of the whole list.
     feed_ids = _feed_ids(conn, query)
@@ -337,7 +386,20 @@ def _where(conn: sqlite3.Connection, query: ArticleQuery) -> tuple[str, list[Any
     if query.newer_than is not None:
         clauses.append("a.published >= ?")
         params.append(_iso(query.newer_than))
+    # A bookmarked item is never hidden: rules do not touch bookmarks.
+    if query.hidden == "exclude":
+        clauses.append("(a.hidden = 0 OR a.bookmarked = 1)")
+    elif query.hidden == "only":
+        clauses.append("a.hidden = 1 AND a.bookmarked = 0")
     return (" AND ".join(clauses) or "1"), params
+
+
+def _has_rule_tags(conn: sqlite3.Connection, tags: Sequence[str]) -> bool:
+    """Whether a rule gave any article one of `tags` (most of the time: no, a quick look)."""
+    row = conn.execute(
+        f"SELECT 1 FROM article_tags WHERE tag IN ({_marks(len(tags))}) LIMIT 1", list(tags)
+    ).fetchone()
+    return row is not None
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -795,6 +857,7 @@ class Store:
     def _articles(self, conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[Article]:
         """Rows of `_HEADLINE_COLUMNS` (optionally + full columns) → Articles with tags."""
         tags = self._tags_by_feed(conn, {row[9] for row in rows}) if rows else {}
+        rule_tags = self._rule_tags(conn, [row[0] for row in rows]) if rows else {}
         out: list[Article] = []
         for row in rows:
             extra: dict[str, Any] = {}
@@ -814,7 +877,7 @@ class Store:
                     link=row[4],
                     author=row[5],
                     published=row[6],
-                    tags=tags.get(row[9], ()),
+                    tags=_merge_tags(tags.get(row[9], ()), rule_tags.get(row[0], ())),
                     read=bool(row[7]),
                     bookmarked=bool(row[8]),
                     **extra,
@@ -940,6 +1003,16 @@ class Store:
         )
         for tag, n in rows:
             counts[tag] = int(n)
+        # Tags given by rules: counted for the articles whose feed does not carry the tag.
+        rows = conn.execute(
+            "SELECT t.tag, COUNT(*) FROM article_tags t JOIN articles a ON a.id = t.article_id "
+            f"WHERE {where} AND a.feed_id NOT IN "
+            "(SELECT feed_id FROM feed_tags ft WHERE ft.tag = t.tag) GROUP BY t.tag",
+            params,
+        )
+        for tag, n in rows:
+            key = next((known for known in counts if known.casefold() == tag.casefold()), tag)
+            counts[key] = counts.get(key, 0) + int(n)
         return counts
 
     @_guarded
@@ -951,7 +1024,7 @@ class Store:
             "SELECT f.id, f.name, f.url, COALESCE(c.total, 0), COALESCE(c.unread, 0), "
             "f.last_status, f.last_error FROM feeds f LEFT JOIN "
             "(SELECT feed_id, COUNT(*) AS total, SUM(read = 0) AS unread FROM articles "
-            "GROUP BY feed_id) AS c ON c.feed_id = f.id "
+            "WHERE hidden = 0 OR bookmarked = 1 GROUP BY feed_id) AS c ON c.feed_id = f.id "
             "WHERE f.active = 1 OR c.total > 0 ORDER BY f.name COLLATE NOCASE, f.id"
         )
         return [
@@ -978,3 +1051,136 @@ class Store:
             return None
         page = self.headlines_before(replace(query, unread=True), before=before, limit=1)
         return page[0] if page else None
+
+    # -- organise: rules, rule tags, hooks' progress (see rules.py and hooks.py)
+
+    def _rule_tags(self, conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+        """Tags that rules gave to the articles `ids`."""
+        out: dict[int, list[str]] = {}
+        for chunk in _chunks(list(ids)):
+            rows = conn.execute(
+                f"SELECT article_id, tag FROM article_tags WHERE article_id IN "
+                f"({_marks(len(chunk))}) ORDER BY article_id, tag",
+                list(chunk),
+            )
+            for article_id, tag in rows:
+                out.setdefault(article_id, []).append(tag)
+        return out
+
+    @_guarded
+    def bookkeeping(self, key: str) -> str | None:
+        """A small named value kept in the database (None when never set)."""
+        row = self._conn().execute("SELECT value FROM bookkeeping WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @_guarded
+    def set_bookkeeping(self, key: str, value: str) -> None:
+        """Set a small named value (committed before return)."""
+        with self._write() as tx:
+            tx.execute(
+                "INSERT INTO bookkeeping (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    @_guarded
+    def max_article_id(self) -> int:
+        """The highest article id (0 for an empty store)."""
+        row = self._conn().execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()
+        return int(row[0])
+
+    @_guarded
+    def claim_new_items(self, key: str) -> tuple[int, int]:
+        """Claim the articles stored since the last claim under `key`: `(after, upto)` ids.
+
+        The mark moves forward in the same transaction, so two processes (the reader and a
+        cron `refresh`) never claim the same article: each new article is claimed once.
+        """
+        with self._write() as tx:
+            row = tx.execute("SELECT value FROM bookkeeping WHERE key = ?", (key,)).fetchone()
+            upto = int(tx.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0])
+            after = int(row[0]) if row is not None else 0
+            if upto > after:
+                tx.execute(
+                    "INSERT INTO bookkeeping (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, str(upto)),
+                )
+        return after, max(after, upto)
+
+    @_guarded
+    def article_ids(
+        self,
+        query: ArticleQuery,
+        *,
+        after_id: int | None = None,
+        upto_id: int | None = None,
+        unbookmarked: bool = False,
+    ) -> list[int]:
+        """Ids of the articles matching `query`, oldest id first, within `(after_id, upto_id]`."""
+        conn = self._conn()
+        where, params = _where(conn, query)
+        if after_id is not None:
+            where += " AND a.id > ?"
+            params.append(after_id)
+        if upto_id is not None:
+            where += " AND a.id <= ?"
+            params.append(upto_id)
+        if unbookmarked:
+            where += " AND a.bookmarked = 0"
+        return [
+            int(row[0])
+            for row in conn.execute(
+                f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.id", params
+            )
+        ]
+
+    @_guarded
+    def articles_by_ids(self, ids: Sequence[int]) -> list[Article]:
+        """The headlines of `ids` (summary and body not loaded), in id order."""
+        conn = self._conn()
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunks(list(ids)):
+            rows += conn.execute(
+                f"SELECT {_HEADLINE_COLUMNS} {_FROM} WHERE a.id IN ({_marks(len(chunk))}) "
+                "ORDER BY a.id",
+                list(chunk),
+            ).fetchall()
+        return self._articles(conn, rows)
+
+    @_guarded
+    def set_hidden(self, ids: Sequence[int], *, reset: bool = False) -> None:
+        """Hide the unbookmarked articles among `ids`; `reset` first unhides every article."""
+        with self._write() as tx:
+            if reset:
+                tx.execute("UPDATE articles SET hidden = 0 WHERE hidden = 1")
+            for chunk in _chunks(list(ids)):
+                tx.execute(
+                    f"UPDATE articles SET hidden = 1 WHERE bookmarked = 0 AND hidden = 0 "
+                    f"AND id IN ({_marks(len(chunk))})",
+                    list(chunk),
+                )
+
+    @_guarded
+    def add_rule_tag(self, ids: Sequence[int], tag: str) -> None:
+        """Give `tag` to the articles `ids` (a rule's tag, kept apart from feed tags)."""
+        with self._write() as tx:
+            tx.executemany(
+                "INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)",
+                [(article_id, tag) for article_id in ids],
+            )
+
+    @_guarded
+    def clear_rule_tags(self) -> None:
+        """Forget every tag that rules gave (before they are computed again)."""
+        with self._write() as tx:
+            tx.execute("DELETE FROM article_tags")
+
+
+def _merge_tags(feed_tags: tuple[str, ...], rule_tags: Sequence[str]) -> tuple[str, ...]:
+    """Feed tags first, then the rules' tags that the feed does not already carry."""
+    if not rule_tags:
+        return feed_tags
+    seen = {tag.casefold() for tag in feed_tags}
+    extra = [tag for tag in rule_tags if tag.casefold() not in seen]
+    return feed_tags + tuple(extra)
