@@ -13,13 +13,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager, ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from tui_reader import __version__
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
-from tui_reader.models import Article, ArticleQuery, Config, Cursor, FeedResult
+from tui_reader.models import Article, ArticleQuery, Config, Cursor, FeedConfig, FeedResult
 from tui_reader.paths import config_write_path, resolve_config_path, resolve_data_dir
 from tui_reader.store import Store, StoreError
 
@@ -46,6 +46,9 @@ class Context:
         """Open the database and align its feed list with the config."""
         store = Store.open(self.data_dir / DATABASE_NAME)
         store.sync_feeds(self.config.feeds)
+        from tui_reader.rules import reconcile
+
+        reconcile(store, self.config.rules)
         return store
 
     def make_fetcher(self) -> AbstractAsyncContextManager[FeedFetcher]:
@@ -93,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh", help="fetch feeds headlessly")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--feed", metavar="NAME", help="refresh only this feed")
+    p.add_argument(
+        "--due",
+        action="store_true",
+        help="only feeds whose refresh_interval has elapsed (the others: status skipped)",
+    )
 
     p = sub.add_parser("headlines", help="list articles, newest first")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -114,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--limit", type=positive_int, default=50, metavar="N", help="at most N items (default 50)"
     )
+    p.add_argument("--view", metavar="NAME", help="a saved view's query ([[views]] in the config)")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="include the items hidden by rules (is:hidden: only them)",
+    )
 
     p = sub.add_parser("show", help="print one article")
     p.add_argument("id", type=positive_int, metavar="ID")
@@ -123,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("bookmark", "bookmark an article"),
         ("unbookmark", "remove a bookmark"),
         ("mark-read", "mark an article as read"),
+        ("mark-unread", "mark an article as unread"),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("id", type=positive_int, metavar="ID")
@@ -137,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write the feeds as OPML 2.0")
     p.add_argument("file", nargs="?", metavar="FILE")
+
+    from tui_reader.cli_organise import add_organise_parsers
+
+    add_organise_parsers(sub)
 
     sub.add_parser("check-config", help="validate the config")
     sub.add_parser("config-init", help="write a commented starter config (never overwrites)")
@@ -226,6 +245,11 @@ def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
         data_dir = resolve_data_dir(None)
     context = Context(config=config, config_path=config_path, data_dir=data_dir, demo=args.demo)
 
+    if args.command in ("add", "remove"):
+        from tui_reader.cli_organise import cmd_add, cmd_remove
+
+        return cmd_add(context, args) if args.command == "add" else cmd_remove(context, args)
+
     if args.command in ("import", "export"):
         return cmd_import(context, args) if args.command == "import" else cmd_export(context, args)
 
@@ -242,6 +266,7 @@ def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
         "bookmark": cmd_set_state,
         "unbookmark": cmd_set_state,
         "mark-read": cmd_set_state,
+        "mark-unread": cmd_set_state,
         "bookmarks": cmd_bookmarks,
     }
     return handlers[args.command](context, store, args)
@@ -256,8 +281,9 @@ async def run_refresh(
     *,
     feed_name: str | None = None,
     on_result: Callable[[FeedResult, int, int], None] | None = None,
+    due: bool = False,
 ) -> RefreshSummary:
-    """Refresh every feed (or one by name) with the context's fetcher."""
+    """Refresh every feed (or one by name; or, with `due`, those whose interval elapsed)."""
     from tui_reader.refresh import refresh_all  # feedparser and friends: only when refreshing
 
     feeds = context.config.feeds
@@ -265,22 +291,39 @@ async def run_refresh(
         feeds = tuple(feed for feed in feeds if feed.name == feed_name)
         if not feeds:
             raise UsageError(f"no feed named {feed_name!r} in the config (see `headlines --json`)")
+    skipped: tuple[FeedConfig, ...] = ()
+    if due:
+        from tui_reader.cli_organise import split_due
+
+        feeds, skipped = split_due(context.config, store, feeds)
     async with context.make_fetcher() as fetcher:
-        return await refresh_all(context.config, store, fetcher, feeds=feeds, on_result=on_result)
+        summary = await refresh_all(
+            context.config, store, fetcher, feeds=feeds, on_result=on_result
+        )
+    if skipped:
+        from tui_reader.cli_organise import with_skipped
+
+        summary = with_skipped(context.config, summary, skipped)
+    return summary
 
 
 def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int:
     """`refresh [--json] [--feed NAME]`."""
     if sys.stderr.isatty():
-        summary = refresh_with_progress_bar(context, store, args.feed)
+        summary = refresh_with_progress_bar(context, store, args.feed, due=args.due)
     else:
-        summary = asyncio.run(run_refresh(context, store, feed_name=args.feed))
+        summary = asyncio.run(run_refresh(context, store, feed_name=args.feed, due=args.due))
+    from tui_reader.cli_organise import run_after_refresh
+
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False))
+        run_after_refresh(context, store)
         fetch_full_texts_after_refresh(context, store, summary, report=False)
         return 0
     for result in summary.results:
-        if result.status == "error":
+        if result.status == "skipped":
+            print(f"skip   {result.name}")
+        elif result.status == "error":
             print(f"error  {result.name}: {result.error}")
         elif result.status == "not_modified":
             print(f"same   {result.name}")
@@ -291,6 +334,7 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
         f"{len(summary.results)} feeds, {summary.new_items} new items, {failed} failed "
         f"in {summary.elapsed_s:.1f} s"
     )
+    run_after_refresh(context, store)
     fetch_full_texts_after_refresh(context, store, summary, report=True)
     return 0
 
@@ -307,7 +351,7 @@ def fetch_full_texts_after_refresh(
         return
     from tui_reader.fulltext import PageFetcher, feeds_with_setting, fill_full_texts
 
-    refreshed = {result.url for result in summary.results if result.status != "error"}
+    refreshed = {r.url for r in summary.results if r.status not in ("error", "skipped")}
     feeds = [feed for feed in context.config.feeds if feed.url in refreshed]
     if not feeds or not feeds_with_setting(context.config, feeds):
         return
@@ -327,7 +371,7 @@ def fetch_full_texts_after_refresh(
 
 
 def refresh_with_progress_bar(
-    context: Context, store: Store, feed_name: str | None
+    context: Context, store: Store, feed_name: str | None, *, due: bool = False
 ) -> RefreshSummary:
     """Refresh with a progress bar on stderr (only used when stderr is a terminal)."""
     from rich.console import Console
@@ -347,7 +391,9 @@ def refresh_with_progress_bar(
         def on_result(result: FeedResult, done: int, total: int) -> None:
             progress.update(task, completed=done, total=total, description="")
 
-        return asyncio.run(run_refresh(context, store, feed_name=feed_name, on_result=on_result))
+        return asyncio.run(
+            run_refresh(context, store, feed_name=feed_name, on_result=on_result, due=due)
+        )
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -397,6 +443,12 @@ def cmd_headlines(context: Context, store: Store, args: argparse.Namespace) -> i
     query = ArticleQuery(
         tags=tuple(args.tag), feed=args.feed, unread=args.unread, bookmarked=args.bookmarked
     )
+    if args.all:
+        query = replace(query, hidden="include")
+    if args.view is not None:
+        from tui_reader.cli_organise import view_query
+
+        query = view_query(context.config, args.view, query)
     if args.search:
         query = parse_search(args.search, base=query, now=datetime.now(UTC))
     articles = collect(store, query, args.limit)
@@ -453,12 +505,14 @@ def cmd_show(context: Context, store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_set_state(context: Context, store: Store, args: argparse.Namespace) -> int:
-    """`bookmark`, `unbookmark`, `mark-read`."""
+    """`bookmark`, `unbookmark`, `mark-read`, `mark-unread`."""
     article = get_article_or_fail(store, args.id)
     if args.command == "bookmark":
         store.set_bookmarked(article.id, True)
     elif args.command == "unbookmark":
         store.set_bookmarked(article.id, False)
+    elif args.command == "mark-unread":
+        store.set_read([article.id], False)
     else:
         store.set_read([article.id], True)
     return 0

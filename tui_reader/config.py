@@ -1118,7 +1118,7 @@ def remove_feed(path: Path, name: str) -> FeedConfig:
     name and `ConfigError` when the file is invalid (a broken config is never rewritten).
     """
     import tomlkit
-    from tomlkit.items import AoT
+    from tomlkit.items import AoT, Whitespace
 
     file = str(path)
     text, problem = _decode(path.read_bytes(), file)
@@ -1137,7 +1137,11 @@ def remove_feed(path: Path, name: str) -> FeedConfig:
         moved = _trailing_block(tables[index]) if index == len(tables) - 1 else []
         del array[index]
         if moved and len(array) > 0:
-            array[-1].value.body.extend(moved)
+            target = array[-1].value.body
+            # The blank line that separated the removed entry is already in `moved`.
+            while target and target[-1][0] is None and isinstance(target[-1][1], Whitespace):
+                target.pop()
+            target.extend(moved)
         else:
             for _key, item in moved:
                 document.append(None, item)

@@ -26,6 +26,7 @@ from tui_reader.models import (
     FeedResult,
     FetchResult,
     ParsedFeed,
+    RuleConfig,
 )
 from tui_reader.parse import ParseError, parse_feed
 from tui_reader.store import FeedState, Store, StoreError
@@ -164,11 +165,13 @@ class Refresher:
         *,
         parse_executor: Executor | None = None,
         now: Callable[[], str] = utc_now_iso,
+        rules: Sequence[RuleConfig] = (),
     ) -> None:
         self.store = store
         self.fetcher = fetcher
         self.parse_executor = parse_executor
         self.now = now
+        self.rules = tuple(rules)  # [[rules]], applied to new items as soon as they are stored
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
 
     def close(self) -> None:
@@ -283,6 +286,10 @@ class Refresher:
         self, url: str, parsed: ParsedFeed, fetched: FetchResult, body_hash: str, now: str
     ) -> int:
         new_items = self.store.upsert_entries(url, parsed.entries, now=now)
+        if new_items and self.rules:
+            from tui_reader.rules import apply_to_new
+
+            apply_to_new(self.store, self.rules)
         self.store.record_fetch(
             url,
             status="ok",
@@ -314,7 +321,7 @@ async def refresh_all(
     own_pool = parse_process_pool(len(targets)) if parse_executor is None else None
     if own_pool is not None:
         parse_executor = own_pool
-    refresher = Refresher(store, fetcher, parse_executor=parse_executor)
+    refresher = Refresher(store, fetcher, parse_executor=parse_executor, rules=config.rules)
     results: list[FeedResult] = []
     try:
         async for result in refresher.refresh(targets):

@@ -1096,6 +1096,11 @@ class Store:
         The mark moves forward in the same transaction, so two processes (the reader and a
         cron `refresh`) never claim the same article: each new article is claimed once.
         """
+        conn = self._conn()
+        row = conn.execute("SELECT value FROM bookkeeping WHERE key = ?", (key,)).fetchone()
+        upto = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0])
+        if row is not None and int(row[0]) >= upto:
+            return int(row[0]), int(row[0])  # nothing new: no write transaction
         with self._write() as tx:
             row = tx.execute("SELECT value FROM bookkeeping WHERE key = ?", (key,)).fetchone()
             upto = int(tx.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0])
