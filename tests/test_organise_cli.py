@@ -96,7 +96,7 @@ def test_add_failure_leaves_config_byte_identical(
     expected_code: int,
 ) -> None:
     before = site.read_bytes()
-    code, out, err = run(capsys, "add", httpserver.url_for(path))
+    code, _out, err = run(capsys, "add", httpserver.url_for(path))
     assert code == expected_code
     assert len(err.strip().splitlines()) == 1 and err.startswith("tui-reader: ")
     assert site.read_bytes() == before
@@ -274,7 +274,7 @@ def test_bad_rule_rejected_with_its_line(
 ) -> None:
     lines_before = two_feeds.read_text(encoding="utf-8").count("\n")
     append(two_feeds, '\n[[rules]]\nquery = "is:nope"\naction = "explode"\n')
-    code, out, err = run(capsys, "check-config")
+    code, _out, err = run(capsys, "check-config")
     assert code == 2
     problems = err.strip().splitlines()
     assert f"{two_feeds}:{lines_before + 3}: rules[1].query:" in problems[0]
