@@ -639,7 +639,7 @@ def test_add_feeds_to_the_starter_text_keeps_the_keys_comment_last(tmp_path: Pat
     assert (added, skipped) == (1, 1)
     text = path.read_text()
     assert text.startswith(EMBEDDED_DEFAULT_TOML.split("[[feeds]]")[0])
-    assert text.rstrip().endswith('# refresh_all = "R,f5"')
+    assert text.rstrip().endswith(EMBEDDED_DEFAULT_TOML.rstrip().rsplit("\n", 1)[1])
     assert '\n\n[[feeds]]\nname = "X"\nurl = "https://x.example/"\n\n# Key overrides' in text
     assert load_config(path).feeds[-1] == FeedConfig("X", "https://x.example/")
 

@@ -44,18 +44,22 @@ def send_notification(
     *,
     write: Callable[[str], None] | None = None,
     env: Mapping[str, str] = os.environ,
-) -> None:
-    """Notify through the terminal (`write` the sequence; None: skip) and `notify-send`."""
+) -> subprocess.Popen[bytes] | None:
+    """Notify through the terminal (`write` the sequence; None: skip) and `notify-send`.
+
+    Returns the detached `notify-send` process, if one was started (nobody needs to wait).
+    """
     if write is not None:
         with contextlib.suppress(OSError, ValueError):
             write(notification_sequence(title, body, tmux=bool(env.get("TMUX"))))
     program = shutil.which("notify-send", path=env.get("PATH"))
     if program is not None:
         with contextlib.suppress(OSError):
-            subprocess.Popen(
+            return subprocess.Popen(
                 [program, "--app-name=tui-reader", _safe(title), _safe(body)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,
             )
+    return None
