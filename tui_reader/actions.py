@@ -44,6 +44,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("fetch_full", "f", "Full article", show=False),
     Action("open_link", "o", "Open link", show=False),
     Action("copy_link", "y", "Copy link", show=False),
+    Action("add_feed", "a", "Add feed", show=False),
+    Action("toggle_hidden", "H", "Show hidden items", show=False),
     Action("help", "question_mark", "Help"),
     Action("command_palette", "ctrl+p", "Palette", show=False),
     Action("quit", "q", "Quit"),

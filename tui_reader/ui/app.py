@@ -74,12 +74,21 @@ class ReaderApp(App[int]):
         return MainScreen()
 
     def on_mount(self) -> None:
-        interval = self.config.settings.refresh_interval
-        if self.background_refresh and interval > 0:
-            self.set_interval(interval * 60, self.refresh_all_feeds)
-            last = self.store.last_refresh()
-            if last is None or (self.now() - last).total_seconds() > interval * 60:
-                self.call_after_refresh(self.refresh_all_feeds)
+        from tui_reader.schedule import feed_interval
+
+        # Each feed is refreshed when its own interval (or the global one) has elapsed: a
+        # look every minute, and one at start for the feeds already due.
+        intervals = [feed_interval(self.config, feed) for feed in self.config.feeds]
+        if self.background_refresh and any(interval > 0 for interval in intervals):
+            self.set_interval(60, self.refresh_due_feeds)
+            self.call_after_refresh(self.refresh_due_feeds)
+
+    def refresh_due_feeds(self) -> None:
+        """Start a background refresh of the feeds that are due (from the timer or at start)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen) and not screen.refreshing:
+                screen.refresh_due()
+                return
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place where a failed worker becomes a one-line notification."""

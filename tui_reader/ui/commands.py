@@ -1,4 +1,5 @@
-"""Command-palette providers: every action, "go to feed …", "filter by tag …", "open bookmark …".
+"""Command-palette providers: every action, "go to feed …", "filter by tag …", "open bookmark …",
+"go to view …", "save this search as a view", "remove feed …".
 
 Feed names, tags and titles are data: their display is built as `Content` with the match
 highlighted by hand, because the palette's default highlighter parses markup.
@@ -81,6 +82,7 @@ class ReaderCommands(Provider):
                     lambda tag=tag: main.set_filter(replace(main.filter, tags=(tag,), feed=None)),
                     f"{main.totals.tags[tag]} items",
                 )
+        yield from organise_commands(main)
         for title, callback in self.bookmarks:
             yield title, callback, "Bookmark"
 
@@ -104,3 +106,27 @@ def partial_action(main: MainScreen, action_id: str) -> Callable[[], object]:
     if target is not None:
         return lambda: main.app.run_action(target)
     return lambda: main.run_action(action_id)
+
+
+def organise_commands(main: MainScreen) -> Iterator[tuple[str, Callable[[], object], str]]:
+    """The palette entries for views and feeds: go to a view, save a search, remove a feed."""
+    from tui_reader.i18n import _
+
+    counts = dict(main.totals.views) if main.totals is not None else {}
+    for view in main.app.config.views:
+        yield (
+            _("Go to view: {name}").format(name=view.name),
+            lambda view=view: main.go_to_view(view),
+            _("{n} items · {query}").format(n=counts.get(view.name, 0), query=view.query),
+        )
+    yield (
+        _("Save this search as a view"),
+        main.save_search_as_view,
+        _("Adds a [[views]] entry to the config"),
+    )
+    for feed in main.app.config.feeds:
+        yield (
+            _("Remove feed: {name}").format(name=feed.name),
+            lambda name=feed.name: main.remove_feed_prompt(name),
+            _("Unsubscribe; bookmarks stay"),
+        )

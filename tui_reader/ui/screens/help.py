@@ -13,7 +13,7 @@ from tui_reader.actions import ACTIONS
 
 SEARCH_HELP = (
     "Search syntax: words (full text, accents ignored) · +tag · -tag · =feed · "
-    "@7d @2w @3m (newer than) · is:unread · is:bookmarked"
+    "@7d @2w @3m (newer than) · is:unread · is:bookmarked · is:hidden"
 )
 
 

@@ -28,10 +28,12 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from tui_reader.i18n import _
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
 from tui_reader.query import parse_search
 from tui_reader.store import StoreError
 from tui_reader.ui.bindings import action_bindings
+from tui_reader.ui.organise import OrganiseActions, view_counts
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.tags import TagPicker
@@ -59,6 +61,9 @@ class Filter:
     feed: str | None = None
     tags: tuple[str, ...] = ()
     search: str = ""
+    saved: str = ""  # the name of the saved view ([[views]]) shown, if any
+    saved_query: str = ""  # that view's query
+    show_hidden: bool = False  # include the items hidden by rules
 
     def query(self, now: datetime) -> ArticleQuery:
         """The store query for this filter."""
@@ -67,7 +72,10 @@ class Filter:
             feed=self.feed,
             unread=self.view == "unread",
             bookmarked=self.view == "bookmarks",
+            hidden="include" if self.show_hidden else "exclude",
         )
+        if self.saved_query:
+            base = parse_search(self.saved_query, base=base, now=now)
         return parse_search(self.search, base=base, now=now) if self.search else base
 
     def describe(self) -> Content:
@@ -77,6 +85,8 @@ class Filter:
                 {"all": "All", "unread": "Unread", "bookmarks": "Bookmarks"}[self.view], "bold"
             )
         ]
+        if self.saved:
+            parts.append(Content.assemble((_("view: "), "dim"), self.saved))
         if self.feed:
             parts.append(Content.assemble(("feed: ", "dim"), self.feed))
         if self.tags:
@@ -85,6 +95,8 @@ class Filter:
             )
         if self.search:
             parts.append(Content.assemble(("search: ", "dim"), self.search))
+        if self.show_hidden:
+            parts.append(Content.styled(_("hidden items shown"), "italic"))
         return Content(" · ").join(parts)
 
 
@@ -100,7 +112,7 @@ class ListData:
     first_page_offset: int
 
 
-class MainScreen(Screen[None]):
+class MainScreen(OrganiseActions, Screen[None]):
     """The reader."""
 
     BINDINGS = action_bindings()
@@ -191,6 +203,7 @@ class MainScreen(Screen[None]):
             bookmarked=store.count(ArticleQuery(bookmarked=True)),
             tags=store.tag_counts(everything),
             feeds=store.feed_counts(),
+            views=view_counts(store, self.app.config.views, self.app.now()),
         )
 
     def show_totals(self, totals: SidebarTotals) -> None:
@@ -233,11 +246,17 @@ class MainScreen(Screen[None]):
     def sidebar_chosen(self, event: Sidebar.Chosen) -> None:
         if event.kind == "view":
             view: View = event.value  # type: ignore[assignment]
-            self.set_filter(replace(self.filter, view=view, feed=None))
+            self.set_filter(replace(self.filter, view=view, feed=None, saved="", saved_query=""))
         elif event.kind == "tag":
-            self.set_filter(replace(self.filter, tags=(event.value,), feed=None))
+            self.set_filter(
+                replace(self.filter, tags=(event.value,), feed=None, saved="", saved_query="")
+            )
         elif event.kind == "feed":
-            self.set_filter(replace(self.filter, feed=event.value, view="all"))
+            self.go_to_feed(event.value)
+        elif event.kind == "saved":
+            for saved in self.app.config.views:
+                if saved.name == event.value:
+                    self.go_to_view(saved)
         self.headlines.focus()
 
     @on(Sidebar.OptionHighlighted)
@@ -650,6 +669,7 @@ class MainScreen(Screen[None]):
             self.refreshing = False
             self.set_status("")
         self.reload(keep=self.headlines.current)
+        self.after_refresh(summary)
         if summary.new_items and not self.app.demo:
             self.fill_full_texts()
         self.notify(

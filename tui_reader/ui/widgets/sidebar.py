@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui_reader.i18n import _
 from tui_reader.store import FeedCount
 
 ERROR_MARK = "⚠"
@@ -25,6 +26,7 @@ class SidebarTotals:
     bookmarked: int
     tags: Mapping[str, int]
     feeds: Sequence[FeedCount]
+    views: Sequence[tuple[str, int]] = ()  # saved views ([[views]]): name, matching items
 
 
 class Sidebar(OptionList):
@@ -60,6 +62,13 @@ class Sidebar(OptionList):
             Option(count_line("Unread", totals.unread, width), id="view:unread"),
             Option(count_line("Bookmarks", totals.bookmarked, width), id="view:bookmarks"),
         ]
+        if totals.views:
+            options.append(None)
+            options.append(Option(Content.styled(_("Views"), "bold dim"), disabled=True))
+            options.extend(
+                Option(count_line(name, count, width), id=f"saved:{name}")
+                for name, count in totals.views
+            )
         if totals.tags:
             options.append(None)
             options.extend(
