@@ -42,7 +42,7 @@ def send_notification(
     title: str,
     body: str,
     *,
-    write: Callable[[str], None] | None = None,
+    write: Callable[[str], object] | None = None,
     env: Mapping[str, str] = os.environ,
 ) -> subprocess.Popen[bytes] | None:
     """Notify through the terminal (`write` the sequence; None: skip) and `notify-send`.
