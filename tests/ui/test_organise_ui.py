@@ -194,6 +194,14 @@ async def test_save_search_as_view_and_remove_feed(
     store = Store.open(tmp_path / "db.sqlite3")
     store.sync_feeds(config.feeds)
     app = make_app(config, store, make_fetcher=MixedFetcher)
+    titles: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **kwargs):  # type: ignore[no-untyped-def]
+        titles.append(kwargs.get("title", ""))
+        return notify(message, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("R")
@@ -224,3 +232,64 @@ async def test_save_search_as_view_and_remove_feed(
         assert app.config.feeds == ()
         assert [a.id for a in store.headlines(ArticleQuery(), limit=10)] == [first.id]
     store.close()
+
+
+async def test_refresh_in_the_reader_feeds_hooks_and_notifies(
+    make_app: AppFactory, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    import json
+    import sys
+
+    httpserver.expect_request("/local.xml").respond_with_data(
+        rss("Local", numbered_items(2, "Local")), content_type="application/rss+xml"
+    )
+    path = write_config(tmp_path, httpserver.url_for("/local.xml"))
+    out_file = tmp_path / "hook.jsonl"
+    script = f"import sys; open({str(out_file)!r}, 'a').write(sys.stdin.read())"
+    with path.open("a", encoding="utf-8") as config_file:
+        config_file.write(
+            f'\n[[hooks]]\nquery = "+local"\ncommand = {json.dumps([sys.executable, "-c", script])}'
+            "\n"
+            '\n[[views]]\nname = "Local news"\nquery = "=local"\nnotify = true\n'
+        )
+    config = load_config(path)
+    store = Store.open(tmp_path / "db.sqlite3")
+    store.sync_feeds(config.feeds)
+    app = make_app(config, store, make_fetcher=MixedFetcher)
+    titles: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **kwargs):  # type: ignore[no-untyped-def]
+        titles.append(kwargs.get("title", ""))
+        return notify(message, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await settle(pilot)
+        fed = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
+        assert sorted(item["title"] for item in fed) == ["Local 0", "Local 1"]
+        assert "Local news: 2 new items" in titles
+        await pilot.press("R")  # nothing new: the hook is not run again
+        await settle(pilot)
+        await settle(pilot)
+        assert len(out_file.read_text(encoding="utf-8").splitlines()) == 2
+    store.close()
+
+
+async def test_the_timer_refreshes_only_the_feeds_that_are_due(
+    make_app: AppFactory, store: Store
+) -> None:
+    config = sample_config()
+    due = replace(config.feeds[0], refresh_interval=5)
+    config = replace(config, feeds=(due, *config.feeds[1:]))
+    before = store.feed_states()
+    assert all(state.last_refresh is None for state in before.values())
+    app = make_app(config, make_fetcher=MixedFetcher, background_refresh=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        refreshed = {s.name for s in store.feed_states().values() if s.last_refresh is not None}
+        assert refreshed == {due.name}
