@@ -1,4 +1,5 @@
-"""The sidebar: All · Unread · Bookmarks · tags with counts · feeds with unread counts."""
+"""The sidebar: All · Unread · Bookmarks · saved views · tags with counts · feeds with unread
+counts."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ class Sidebar(OptionList):
 
         def __init__(self, kind: str, value: str) -> None:
             super().__init__()
-            self.kind = kind  # "view", "tag" or "feed"
+            self.kind = kind  # "view", "tag", "feed" or "saved" (a [[views]] entry)
             self.value = value
 
     def __init__(self, *, id: str | None = None) -> None:
