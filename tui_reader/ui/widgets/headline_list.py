@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_reader.dates import LIST_DATE_WIDTH, list_date
+from tui_reader.i18n import _, current_language
 from tui_reader.models import Article
 
 PageLoader = Callable[[int, int], list[Article]]
@@ -32,7 +34,10 @@ FEED_WIDTH = 18
 
 
 def short_date(published: str) -> str:
-    """`2026-11-27T14:03:00+00:00` → `11-27 14:03` in local time (blank when unparseable)."""
+    """`2026-11-27T14:03:00+00:00` → `11-27 14:03` in local time (blank when unparseable);
+    in French `27 nov. 14:03`, or `il y a 3 h` for today (`tui_reader.dates`)."""
+    if current_language() == "fr":
+        return fit(list_date(published), LIST_DATE_WIDTH)
     try:
         moment = datetime.fromisoformat(published).astimezone()
     except ValueError:
@@ -90,7 +95,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._loader: PageLoader | None = None
         self._total = 0
         self._pages: OrderedDict[int, list[Article]] = OrderedDict()
-        self.empty_text = "No articles"
+        self.empty_text = _("No articles")
 
     @property
     def total(self) -> int:
@@ -223,7 +228,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment("  ", plain),
             Segment(fit(article.feed, FEED_WIDTH), meta),
             Segment("  ", plain),
-            Segment(article.title or "(untitled)", title),
+            Segment(article.title or _("(untitled)"), title),
         ]
         return Strip(segments).crop_extend(0, width, plain)
 

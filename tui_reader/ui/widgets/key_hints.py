@@ -39,7 +39,5 @@ def hint_line(keymap: Mapping[str, str], display: Callable[[Binding], str]) -> C
             continue
         first_key = keymap.get(action.id, action.keys).split(",")[0].strip()
         key = display(Binding(first_key, ""))
-        parts.append(
-            Content.assemble((key, "bold $footer-key-foreground"), " ", action.description)
-        )
+        parts.append(Content.assemble((key, "bold $footer-key-foreground"), " ", action.title))
     return Content("  ").join(parts)

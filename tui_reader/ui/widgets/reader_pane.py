@@ -22,9 +22,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from tui_reader.dates import long_date
+from tui_reader.i18n import N_, _
 from tui_reader.models import Article
 
-PLACEHOLDER = "Select an article and press Enter to read it."
+PLACEHOLDER = N_("Select an article and press Enter to read it.")
 
 
 def render_markdown(text: str, width: int) -> list[Strip]:
@@ -107,7 +109,7 @@ class ReaderPane(Vertical, can_focus=True):
         self.article: Article | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(PLACEHOLDER), id="article-header", markup=False)
+        yield Static(Content(_(PLACEHOLDER)), id="article-header", markup=False)
         yield ArticleBody(id="article-body")
 
     @property
@@ -140,12 +142,13 @@ class ReaderPane(Vertical, can_focus=True):
 def article_header(article: Article, note: str) -> Content:
     """Title, byline and link as Content built from data: nothing here is parsed as markup."""
     byline = " · ".join(
-        part
-        for part in (article.feed, article.author, article.published[:16].replace("T", " "))
-        if part
+        part for part in (article.feed, article.author, long_date(article.published)) if part
     )
-    marks = "★ bookmarked" if article.bookmarked else ""
-    lines = [Content.styled(article.title or "(untitled)", "bold"), Content.styled(byline, "dim")]
+    marks = _("★ bookmarked") if article.bookmarked else ""
+    lines = [
+        Content.styled(article.title or _("(untitled)"), "bold"),
+        Content.styled(byline, "dim"),
+    ]
     status = " · ".join(part for part in (note, marks) if part)
     if status:
         lines.append(Content.styled(status, "italic"))

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui_reader.i18n import _
 from tui_reader.store import FeedCount
 
 ERROR_MARK = "⚠"
@@ -56,9 +57,9 @@ class Sidebar(OptionList):
         width = max(0, self.scrollable_content_region.width - 2)
         self._drawn_width = width
         options: list[Option | None] = [
-            Option(count_line("All", totals.total, width), id="view:all"),
-            Option(count_line("Unread", totals.unread, width), id="view:unread"),
-            Option(count_line("Bookmarks", totals.bookmarked, width), id="view:bookmarks"),
+            Option(count_line(_("All"), totals.total, width), id="view:all"),
+            Option(count_line(_("Unread"), totals.unread, width), id="view:unread"),
+            Option(count_line(_("Bookmarks"), totals.bookmarked, width), id="view:bookmarks"),
         ]
         if totals.tags:
             options.append(None)
