@@ -81,11 +81,8 @@ def update() -> None:
 
 
 def compile_catalogues() -> None:
-    sys.path.insert(0, str(ROOT))
-    from hatch_build import compile_catalogues as compile_all
-
-    for path in compile_all(LOCALES):
-        print(f"compiled {path.relative_to(ROOT)}")
+    """The same compilation as the build hook (`hatch_build.py`), by Babel's command line."""
+    babel("compile", "-d", str(LOCALES.relative_to(ROOT)), "-D", DOMAIN, "--statistics")
 
 
 def code_messages() -> set[str]:
