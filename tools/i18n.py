@@ -85,11 +85,11 @@ def compile_catalogues() -> None:
     babel("compile", "-d", str(LOCALES.relative_to(ROOT)), "-D", DOMAIN, "--statistics")
 
 
-def code_messages() -> set[str]:
-    """The msgids the code uses now (extracted in memory, nothing written)."""
+def code_messages(source: Path = PACKAGE) -> set[str]:
+    """The msgids the code under `source` uses now (extracted in memory, nothing written)."""
     found: set[str] = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(PACKAGE), MAPPING, keywords=KEYWORDS, comment_tags=()
+        str(source), MAPPING, keywords=KEYWORDS, comment_tags=()
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
@@ -100,11 +100,11 @@ def read_catalogue(language: str) -> Catalog:
     return read_po(io.BytesIO(po.read_bytes()), locale=language)
 
 
-def problems(language: str = "fr") -> list[str]:
+def problems(language: str = "fr", source: Path = PACKAGE) -> list[str]:
     """Why the `language` catalogue does not cover the code (empty: it does)."""
     catalogue = read_catalogue(language)
     found: list[str] = []
-    for msgid in sorted(code_messages()):
+    for msgid in sorted(code_messages(source)):
         message = catalogue.get(msgid)
         if message is None:
             found.append(f"{language}: not in the catalogue: {msgid!r}")

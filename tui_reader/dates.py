@@ -30,10 +30,13 @@ def french_date(published: str, now: datetime | None = None) -> str:
         return ""
     current = (now or datetime.now(UTC)).astimezone()
     if moment.date() == current.date() and moment <= current:
-        return format_timedelta(moment - current, add_direction=True, format="short", locale="fr")
-    if moment.year == current.year:
-        return format_datetime(moment, "d MMM HH:mm", locale="fr")
-    return format_datetime(moment, "d MMM y", locale="fr")
+        text = format_timedelta(moment - current, add_direction=True, format="short", locale="fr")
+    elif moment.year == current.year:
+        text = format_datetime(moment, "d MMM HH:mm", locale="fr")
+    else:
+        text = format_datetime(moment, "d MMM y", locale="fr")
+    # CLDR's no-break spaces are right in print; plain ones copy and search better.
+    return text.replace("\xa0", " ").replace("\u202f", " ")
 
 
 def list_date(published: str, now: datetime | None = None) -> str:
