@@ -641,8 +641,13 @@ def cmd_config_init(args: argparse.Namespace) -> int:
 
 def cmd_tui(context: Context, store: Store, args: argparse.Namespace) -> int:
     """Launch the reader. The UI is imported only here so headless commands start fast."""
+    from tui_reader.dates import start_warm_up
+
+    warm_up = start_warm_up()  # Babel's French data loads while Textual is imported
     from tui_reader.ui.app import ReaderApp
 
+    if warm_up is not None:
+        warm_up.join()
     app = ReaderApp(context.config, store, make_fetcher=context.make_fetcher, demo=context.demo)
     app.run()
     return app.return_code or 0

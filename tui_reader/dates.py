@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 from tui_reader.i18n import current_language
@@ -52,3 +53,15 @@ def long_date(published: str, now: datetime | None = None) -> str:
     if current_language() == "fr":
         return french_date(published, now)
     return published[:16].replace("T", " ")
+
+
+def start_warm_up() -> threading.Thread | None:
+    """In French, load Babel and its French data in a thread (~100 ms the first time), so
+    that the reader's first frame does not pay for it on the event loop; join before use."""
+    if current_language() != "fr":
+        return None
+    thread = threading.Thread(
+        target=french_date, args=("2026-01-01T00:00:00+00:00",), name="dates-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
