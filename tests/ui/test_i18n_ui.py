@@ -117,3 +117,23 @@ def test_main_screen_in_french(french: None, snap_compare, make_app: AppFactory)
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_help_and_quit_hints_stay_visible_at_80_columns(
+    make_app: AppFactory, language: str
+) -> None:
+    set_language(language)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        hints = app.screen.query_one(KeyHints)
+        text = text_of(hints)
+        assert len(text) <= hints.content_region.width
+        expected = ["? Aide", "q Quitter"] if language == "fr" else ["? Help", "q Quit"]
+        assert all(part in text for part in expected), text
+        assert text.startswith("⏎ Ouvrir" if language == "fr" else "⏎ Open")
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        wide = text_of(hints)
+        assert len(wide) > len(text)  # the hints dropped at 80 columns come back
