@@ -246,7 +246,7 @@ def test_refresh_speaks_french_with_a_french_lang(isolated: Path, capsys, monkey
     assert main(["--demo", "refresh"]) == 0
     out = capsys.readouterr().out
     last = out.strip().splitlines()[-1]
-    assert re.fullmatch(r"5 flux, 4\d nouveaux articles, 0 en échec en \d+\.\d s", last), last
+    assert re.fullmatch(r"5 flux, 4\d nouveaux articles, 0 en échec en \d+,\d s", last), last
     assert "nouveaux" in out
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 from tui_reader import __version__
 from tui_reader.cli_lang import TranslatedHelpFormatter, add_help_option, choose_language
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
-from tui_reader.dates import long_date
+from tui_reader.dates import decimal, long_date
 from tui_reader.i18n import _, current_language, ngettext, set_language
 from tui_reader.models import Article, ArticleQuery, Config, Cursor, FeedResult
 from tui_reader.paths import config_write_path, resolve_config_path, resolve_data_dir
@@ -337,7 +337,7 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
         + ", "
         + ngettext("{n} failed", "{n} failed", failed).format(n=failed)
         + " "
-        + _("in {seconds} s").format(seconds=f"{summary.elapsed_s:.1f}")
+        + _("in {seconds} s").format(seconds=decimal(summary.elapsed_s))
     )
     fetch_full_texts_after_refresh(context, store, summary, report=True)
     return 0

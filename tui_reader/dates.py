@@ -55,6 +55,12 @@ def long_date(published: str, now: datetime | None = None) -> str:
     return published[:16].replace("T", " ")
 
 
+def decimal(value: float, digits: int = 1) -> str:
+    """`0.1` in English, `0,1` in French (no Babel needed for a decimal comma)."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if current_language() == "fr" else text
+
+
 def start_warm_up() -> threading.Thread | None:
     """In French, load Babel and its French data in a thread (~100 ms the first time), so
     that the reader's first frame does not pay for it on the event loop; join before use."""
