@@ -137,3 +137,17 @@ async def test_help_and_quit_hints_stay_visible_at_80_columns(
         await settle(pilot)
         wide = text_of(hints)
         assert len(wide) > len(text)  # the hints dropped at 80 columns come back
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "1 item"), ("fr", "1 article")])
+async def test_one_result_is_singular(make_app: AppFactory, language: str, expected: str) -> None:
+    set_language(language)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.set_filter(screen.filter.__class__(search="tiktok"))
+        await settle(pilot)
+        assert screen.query_one(HeadlineList).total == 1
+        bar = text_of(screen.query_one("#filter-bar", Static))
+        assert bar.endswith(f"   {expected}"), bar
