@@ -321,3 +321,20 @@ def test_bindings_are_translated_when_the_cli_imports_the_ui() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "['Aide', 'Quitter']"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr_FR.UTF-8", "tui-reader show : erreur : arguments obligatoires manquants : ID"),
+        ("C.UTF-8", "tui-reader show: error: the following arguments are required: ID"),
+    ],
+)
+def test_usage_errors_follow_the_language(
+    isolated: Path, capsys, monkeypatch, lang: str, expected: str
+) -> None:
+    monkeypatch.setenv("LANG", lang)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["show"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == expected

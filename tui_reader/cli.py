@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from tui_reader import __version__
-from tui_reader.cli_lang import TranslatedHelpFormatter, add_help_option, choose_language
+from tui_reader.cli_lang import (
+    TranslatedArgumentParser,
+    TranslatedHelpFormatter,
+    add_help_option,
+    choose_language,
+)
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
 from tui_reader.dates import decimal, long_date
 from tui_reader.i18n import _, current_language, ngettext, set_language
@@ -69,7 +74,7 @@ class Context:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: global options first, then a subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = TranslatedArgumentParser(
         prog="tui-reader",
         description=_(
             "A fast, keyboard-first terminal news reader. Without a subcommand, "

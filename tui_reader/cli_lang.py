@@ -9,9 +9,11 @@ not an error: loading it later reports its problems properly.
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 import tomllib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from tui_reader.i18n import LANGUAGE_SETTINGS, N_, _, set_language
 from tui_reader.paths import resolve_config_path
@@ -73,3 +75,51 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
 def add_help_option(parser: argparse.ArgumentParser) -> None:
     """`-h/--help` with a translated description (parsers are built with `add_help=False`)."""
     parser.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
+
+
+ARGPARSE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"the following arguments are required: (?P<names>.+)"),
+        N_("the following arguments are required: {names}"),
+    ),
+    (re.compile(r"unrecognized arguments: (?P<args>.+)"), N_("unrecognized arguments: {args}")),
+    (
+        re.compile(
+            r"argument (?P<name>[^:]+): invalid choice: (?P<value>.+) "
+            r"\(choose from (?P<choices>.+)\)"
+        ),
+        N_("argument {name}: invalid choice: {value} (choose from {choices})"),
+    ),
+    (
+        re.compile(r"argument (?P<name>[^:]+): expected one argument"),
+        N_("argument {name}: expected one argument"),
+    ),
+    (
+        re.compile(r"argument (?P<name>[^:]+): not allowed with argument (?P<other>.+)"),
+        N_("argument {name}: not allowed with argument {other}"),
+    ),
+    (re.compile(r"argument (?P<name>[^:]+): (?P<message>.+)"), N_("argument {name}: {message}")),
+)
+"""argparse's usage errors, matched on their English text and said in the user's language
+(one that matches none stays as argparse wrote it)."""
+
+
+def translate_usage_error(message: str) -> str:
+    """`message` from argparse in the user's language."""
+    for pattern, msgid in ARGPARSE_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return _(msgid).format(**match.groupdict())
+    return message
+
+
+class TranslatedArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are translated (`error` is argparse's documented
+    hook for this); exits 2 like argparse."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        text = _("{prog}: error: {message}").format(
+            prog=self.prog, message=translate_usage_error(message)
+        )
+        self.exit(2, text + "\n")
