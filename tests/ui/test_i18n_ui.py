@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from textual.command import CommandList, CommandPalette
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tests.ui.conftest import AppFactory
 from tests.ui.test_app import main_screen, settle, text_of
@@ -151,3 +151,18 @@ async def test_one_result_is_singular(make_app: AppFactory, language: str, expec
         assert screen.query_one(HeadlineList).total == 1
         bar = text_of(screen.query_one("#filter-bar", Static))
         assert bar.endswith(f"   {expected}"), bar
+
+
+async def test_textual_system_commands_and_prompt_in_french(
+    french: None, make_app: AppFactory
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        assert palette.query_one(Input).placeholder == "Rechercher une commande…"
+        titles = [command.title for command in app.get_system_commands(palette)]
+        assert "Thème" in titles and "Capture d'écran" in titles
