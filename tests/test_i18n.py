@@ -338,3 +338,16 @@ def test_usage_errors_follow_the_language(
         main(["show"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == expected
+
+
+def test_show_prints_reading_time_and_date_in_french(isolated: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    data = ["--demo", "--data-dir", str(isolated / "data")]
+    assert main([*data, "refresh"]) == 0
+    capsys.readouterr()
+    assert main([*data, "headlines", "--json", "--search", "tiktok"]) == 0
+    (article,) = json.loads(capsys.readouterr().out)
+    assert main([*data, "show", str(article["id"])]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"\d+ min de lecture", out), out[:300]
+    assert re.search(r"\b\d{1,2} (nov|déc)\. ", out) or "il y a" in out, out[:300]
