@@ -9,46 +9,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui_reader.i18n import N_, _
+
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """One action: its id (the `[keys]` name), default keys and a short description."""
+    """One action: its id (the `[keys]` name), default keys and a short description.
+
+    The description is marked with `N_` and translated when shown (`title`): the table is
+    built at import time, before the user's language may be known.
+    """
 
     id: str
     keys: str  # Textual key syntax, comma-separated alternatives
     description: str
     show: bool = True  # shown in the footer
 
+    @property
+    def title(self) -> str:
+        """The description in the user's language (`description` stays the English msgid)."""
+        return _(self.description)
+
 
 ACTIONS: tuple[Action, ...] = (
-    Action("next_item", "j,down", "Next item", show=False),
-    Action("previous_item", "k,up", "Previous item", show=False),
-    Action("open", "enter,l", "Open"),
-    Action("back", "escape,h", "Back", show=False),
-    Action("scroll_down", "space,pagedown", "Scroll down", show=False),
-    Action("scroll_up", "pageup", "Scroll up", show=False),
-    Action("next_unread", "n", "Next unread"),
-    Action("previous_unread", "p", "Previous unread", show=False),
-    Action("focus_next", "tab", "Next pane", show=False),
-    Action("focus_previous", "shift+tab", "Previous pane", show=False),
-    Action("refresh_feed", "r", "Refresh feed", show=False),
-    Action("refresh_all", "R", "Refresh all"),
-    Action("toggle_read", "m", "Toggle read", show=False),
-    Action("mark_all_read", "A", "Mark all read", show=False),
-    Action("undo", "u", "Undo mark all read", show=False),
-    Action("bookmark", "b", "Bookmark"),
-    Action("show_bookmarks", "B", "Bookmarks", show=False),
-    Action("tag_filter", "t", "Tags"),
-    Action("clear_tags", "T", "Clear tags", show=False),
-    Action("search", "slash", "Search"),
-    Action("fetch_full", "f", "Full article", show=False),
-    Action("open_link", "o", "Open link", show=False),
-    Action("copy_link", "y", "Copy link", show=False),
-    Action("add_feed", "a", "Add feed", show=False),
-    Action("toggle_hidden", "H", "Show hidden items", show=False),
-    Action("help", "question_mark", "Help"),
-    Action("command_palette", "ctrl+p", "Palette", show=False),
-    Action("quit", "q", "Quit"),
+    Action("next_item", "j,down", N_("Next item"), show=False),
+    Action("previous_item", "k,up", N_("Previous item"), show=False),
+    Action("open", "enter,l", N_("Open")),
+    Action("back", "escape,h", N_("Back"), show=False),
+    Action("scroll_down", "space,pagedown", N_("Scroll down"), show=False),
+    Action("scroll_up", "pageup", N_("Scroll up"), show=False),
+    Action("next_unread", "n", N_("Next unread")),
+    Action("previous_unread", "p", N_("Previous unread"), show=False),
+    Action("focus_next", "tab", N_("Next pane"), show=False),
+    Action("focus_previous", "shift+tab", N_("Previous pane"), show=False),
+    Action("refresh_feed", "r", N_("Refresh feed"), show=False),
+    Action("refresh_all", "R", N_("Refresh all")),
+    Action("toggle_read", "m", N_("Toggle read"), show=False),
+    Action("mark_all_read", "A", N_("Mark all read"), show=False),
+    Action("undo", "u", N_("Undo mark all read"), show=False),
+    Action("bookmark", "b", N_("Bookmark")),
+    Action("show_bookmarks", "B", N_("Bookmarks"), show=False),
+    Action("tag_filter", "t", N_("Tags")),
+    Action("clear_tags", "T", N_("Clear tags"), show=False),
+    Action("search", "slash", N_("Search")),
+    Action("fetch_full", "f", N_("Full article"), show=False),
+    Action("open_link", "o", N_("Open link"), show=False),
+    Action("copy_link", "y", N_("Copy link"), show=False),
+    Action("add_feed", "a", N_("Add feed"), show=False),
+    Action("toggle_hidden", "H", N_("Show hidden items"), show=False),
+    Action("help", "question_mark", N_("Help")),
+    Action("command_palette", "ctrl+p", N_("Palette"), show=False),
+    Action("quit", "q", N_("Quit")),
 )
 
 ACTION_IDS: frozenset[str] = frozenset(action.id for action in ACTIONS)

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from tui_reader import __version__
+from tui_reader.cli_lang import (
+    TranslatedArgumentParser,
+    TranslatedHelpFormatter,
+    add_help_option,
+    choose_language,
+)
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
+from tui_reader.dates import decimal, long_date
+from tui_reader.i18n import _, current_language, ngettext, set_language
 from tui_reader.models import Article, ArticleQuery, Config, Cursor, FeedConfig, FeedResult
 from tui_reader.paths import config_write_path, resolve_config_path, resolve_data_dir
 from tui_reader.store import Store, StoreError
@@ -69,96 +77,121 @@ class Context:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: global options first, then a subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = TranslatedArgumentParser(
         prog="tui-reader",
-        description="A fast, keyboard-first terminal news reader. Without a subcommand, "
-        "launches the reader.",
+        description=_(
+            "A fast, keyboard-first terminal news reader. Without a subcommand, "
+            "launches the reader."
+        ),
+        formatter_class=TranslatedHelpFormatter,
+        add_help=False,
     )
+    add_help_option(parser)
     parser.add_argument(
         "--config",
         metavar="PATH",
-        help="config file (default: $TUI_READER_CONFIG, then the platform config dir)",
+        help=_("config file (default: $TUI_READER_CONFIG, then the platform config dir)"),
     )
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
-        help="data directory (default: $TUI_READER_DATA_DIR, then the platform data dir)",
+        help=_("data directory (default: $TUI_READER_DATA_DIR, then the platform data dir)"),
     )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="use bundled sample feeds and a throw-away data dir (offline)",
+        help=_("use bundled sample feeds and a throw-away data dir (offline)"),
     )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on unexpected errors")
-    parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help=_("show tracebacks on unexpected errors")
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"tui-reader {__version__}",
+        help=_("show the version and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
 
-    p = sub.add_parser("refresh", help="fetch feeds headlessly")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--feed", metavar="NAME", help="refresh only this feed")
+    def add_parser(name: str, help: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(
+            name, help=help, formatter_class=TranslatedHelpFormatter, add_help=False
+        )
+        add_help_option(command)
+        return command
+
+    p = add_parser("refresh", help=_("fetch feeds headlessly"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.add_argument("--feed", metavar="NAME", help=_("refresh only this feed"))
     p.add_argument(
         "--due",
         action="store_true",
-        help="only feeds whose refresh_interval has elapsed (the others: status skipped)",
+        help=_("only feeds whose refresh_interval has elapsed (the others: status skipped)"),
     )
 
-    p = sub.add_parser("headlines", help="list articles, newest first")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add_parser("headlines", help=_("list articles, newest first"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
     p.add_argument(
         "--tag",
         action="append",
         default=[],
         metavar="T",
-        help="only items with this tag (repeat: all of them)",
+        help=_("only items with this tag (repeat: all of them)"),
     )
-    p.add_argument("--feed", metavar="NAME", help="only this feed")
-    p.add_argument("--unread", action="store_true", help="only unread items")
-    p.add_argument("--bookmarked", action="store_true", help="only bookmarked items")
+    p.add_argument("--feed", metavar="NAME", help=_("only this feed"))
+    p.add_argument("--unread", action="store_true", help=_("only unread items"))
+    p.add_argument("--bookmarked", action="store_true", help=_("only bookmarked items"))
     p.add_argument(
         "--search",
         metavar="Q",
-        help="search: words, +tag, -tag, =feed, @7d, is:unread, is:bookmarked",
+        help=_("search: words, +tag, -tag, =feed, @7d, is:unread, is:bookmarked"),
     )
     p.add_argument(
-        "--limit", type=positive_int, default=50, metavar="N", help="at most N items (default 50)"
+        "--limit",
+        type=positive_int,
+        default=50,
+        metavar="N",
+        help=_("at most N items (default 50)"),
     )
-    p.add_argument("--view", metavar="NAME", help="a saved view's query ([[views]] in the config)")
+    p.add_argument(
+        "--view", metavar="NAME", help=_("a saved view's query ([[views]] in the config)")
+    )
     p.add_argument(
         "--all",
         action="store_true",
-        help="include the items hidden by rules (is:hidden: only them)",
+        help=_("include the items hidden by rules (is:hidden: only them)"),
     )
 
-    p = sub.add_parser("show", help="print one article")
+    p = add_parser("show", help=_("print one article"))
     p.add_argument("id", type=positive_int, metavar="ID")
-    p.add_argument("--full", action="store_true", help="fetch the full article first")
+    p.add_argument("--full", action="store_true", help=_("fetch the full article first"))
 
     for name, text in (
-        ("bookmark", "bookmark an article"),
-        ("unbookmark", "remove a bookmark"),
-        ("mark-read", "mark an article as read"),
-        ("mark-unread", "mark an article as unread"),
+        ("bookmark", _("bookmark an article")),
+        ("unbookmark", _("remove a bookmark")),
+        ("mark-read", _("mark an article as read")),
+        ("mark-unread", _("mark an article as unread")),
     ):
-        p = sub.add_parser(name, help=text)
+        p = add_parser(name, help=text)
         p.add_argument("id", type=positive_int, metavar="ID")
 
-    p = sub.add_parser("bookmarks", help="list or export bookmarks")
+    p = add_parser("bookmarks", help=_("list or export bookmarks"))
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--json", action="store_true", help="print JSON")
-    group.add_argument("--markdown", action="store_true", help="print a Markdown list")
+    group.add_argument("--json", action="store_true", help=_("print JSON"))
+    group.add_argument("--markdown", action="store_true", help=_("print a Markdown list"))
 
-    p = sub.add_parser("import", help="add feeds from OPML or a newsboat urls file")
+    p = add_parser("import", help=_("add feeds from OPML or a newsboat urls file"))
     p.add_argument("file", metavar="FILE")
 
-    p = sub.add_parser("export", help="write the feeds as OPML 2.0")
+    p = add_parser("export", help=_("write the feeds as OPML 2.0"))
     p.add_argument("file", nargs="?", metavar="FILE")
 
     from tui_reader.cli_organise import add_organise_parsers
 
-    add_organise_parsers(sub)
+    add_organise_parsers(sub, add_parser)
 
-    sub.add_parser("check-config", help="validate the config")
-    sub.add_parser("config-init", help="write a commented starter config (never overwrites)")
+    add_parser("check-config", help=_("validate the config"))
+    add_parser("config-init", help=_("write a commented starter config (never overwrites)"))
     return parser
 
 
@@ -167,9 +200,11 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a number: {text}").format(text=repr(text))
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+        raise argparse.ArgumentTypeError(_("must be 1 or more: {value}").format(value=value))
     return value
 
 
@@ -190,8 +225,10 @@ def glue_search_values(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tui-reader` script."""
+    arguments = glue_search_values(sys.argv[1:] if argv is None else list(argv))
+    choose_language(arguments)  # before the parser and any UI module: both hold words
     parser = build_parser()
-    args = parser.parse_args(glue_search_values(sys.argv[1:] if argv is None else list(argv)))
+    args = parser.parse_args(arguments)
     try:
         with ExitStack() as cleanup:
             return run(args, cleanup)
@@ -212,7 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         message = " ".join(f"{type(error).__name__}: {error}".split())
         print(
-            f"tui-reader: unexpected error: {message} (run with --debug for details)",
+            _("tui-reader: unexpected error: {message} (run with --debug for details)").format(
+                message=message
+            ),
             file=sys.stderr,
         )
         return 1
@@ -230,9 +269,11 @@ def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
         config = demo_config()
     else:
         config = load_config(config_path)
+    set_language(config.settings.language)
     if args.command == "check-config":
-        where = config_path if config_path is not None else "embedded default config"
-        print(f"{where}: OK ({len(config.feeds)} feeds)")
+        where = config_path if config_path is not None else _("embedded default config")
+        feeds = ngettext("{n} feed", "{n} feeds", len(config.feeds)).format(n=len(config.feeds))
+        print(_("{where}: OK ({feeds})").format(where=where, feeds=feeds))
         return 0
 
     if args.data_dir:
@@ -290,7 +331,11 @@ async def run_refresh(
     if feed_name is not None:
         feeds = tuple(feed for feed in feeds if feed.name == feed_name)
         if not feeds:
-            raise UsageError(f"no feed named {feed_name!r} in the config (see `headlines --json`)")
+            raise UsageError(
+                _("no feed named {name} in the config (see `headlines --json`)").format(
+                    name=repr(feed_name)
+                )
+            )
     skipped: tuple[FeedConfig, ...] = ()
     if due:
         from tui_reader.cli_organise import split_due
@@ -322,17 +367,27 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
         return 0
     for result in summary.results:
         if result.status == "skipped":
-            print(f"skip   {result.name}")
+            print(_("skip   {name}").format(name=result.name))
         elif result.status == "error":
-            print(f"error  {result.name}: {result.error}")
+            print(_("error  {name}: {error}").format(name=result.name, error=result.error))
         elif result.status == "not_modified":
-            print(f"same   {result.name}")
+            print(_("same   {name}").format(name=result.name))
         else:
-            print(f"ok     {result.name}: {result.new_items} new")
+            print(
+                ngettext(
+                    "ok     {name}: {n} new", "ok     {name}: {n} new", result.new_items
+                ).format(name=result.name, n=result.new_items)
+            )
     failed = len(summary.errors)
+    count = len(summary.results)
     print(
-        f"{len(summary.results)} feeds, {summary.new_items} new items, {failed} failed "
-        f"in {summary.elapsed_s:.1f} s"
+        ngettext("{n} feed", "{n} feeds", count).format(n=count)
+        + ", "
+        + ngettext("{n} new item", "{n} new items", summary.new_items).format(n=summary.new_items)
+        + ", "
+        + ngettext("{n} failed", "{n} failed", failed).format(n=failed)
+        + " "
+        + _("in {seconds} s").format(seconds=decimal(summary.elapsed_s))
     )
     run_after_refresh(context, store)
     fetch_full_texts_after_refresh(context, store, summary, report=True)
@@ -367,7 +422,11 @@ def fetch_full_texts_after_refresh(
 
     fetched, tried = asyncio.run(fill())
     if report and tried:
-        print(f"full articles: {fetched} fetched, {tried - fetched} failed")
+        print(
+            _("full articles: {fetched} fetched, {failed} failed").format(
+                fetched=fetched, failed=tried - fetched
+            )
+        )
 
 
 def refresh_with_progress_bar(
@@ -379,7 +438,7 @@ def refresh_with_progress_bar(
 
     console = Console(stderr=True)
     with Progress(
-        TextColumn("Refreshing"),
+        TextColumn(_("Refreshing")),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
@@ -439,7 +498,7 @@ def cmd_headlines(context: Context, store: Store, args: argparse.Namespace) -> i
     if args.feed is not None and args.feed not in feed_names:
         known = {count.name for count in store.feed_counts()}
         if args.feed not in known:
-            raise UsageError(f"no feed named {args.feed!r}")
+            raise UsageError(_("no feed named {name}").format(name=repr(args.feed)))
     query = ArticleQuery(
         tags=tuple(args.tag), feed=args.feed, unread=args.unread, bookmarked=args.bookmarked
     )
@@ -462,7 +521,7 @@ def cmd_headlines(context: Context, store: Store, args: argparse.Namespace) -> i
 def print_headline_table(articles: Sequence[Article]) -> None:
     """A plain table: id, flags, date, feed, title (text only; no markup is interpreted)."""
     if not articles:
-        print("No articles.")
+        print(_("No articles."))
         return
     id_width = max(len(str(a.id)) for a in articles)
     feed_width = min(24, max(len(a.feed) for a in articles))
@@ -477,7 +536,9 @@ def get_article_or_fail(store: Store, article_id: int) -> Article:
     """The article with this id, or a usage error naming it."""
     article = store.get_article(article_id)
     if article is None:
-        raise UsageError(f"no article with id {article_id} (see `tui-reader headlines`)")
+        raise UsageError(
+            _("no article with id {id} (see `tui-reader headlines`)").format(id=article_id)
+        )
     return article
 
 
@@ -495,9 +556,11 @@ def cmd_show(context: Context, store: Store, args: argparse.Namespace) -> int:
         error = asyncio.run(fetch())
         article = get_article_or_fail(store, args.id)
         if article.full_text is None:
-            reason = error or article.full_text_error or "unknown error"
+            reason = error or article.full_text_error or _("unknown error")
             print(
-                f"tui-reader: showing the feed's text: full article unavailable ({reason})",
+                _(
+                    "tui-reader: showing the feed's text: full article unavailable ({reason})"
+                ).format(reason=reason),
                 file=sys.stderr,
             )
     print_article(article)
@@ -555,22 +618,26 @@ def print_article(article: Article) -> None:
 
     text = article.full_text or article.body or article.summary
     console = Console(highlight=False)
-    console.print(Text(article.title or "(untitled)", style="bold"))
-    reading = f"{reading_time_minutes(text)} min read" if text else ""
-    byline = " · ".join(
-        part for part in (article.feed, article.author, article.published, reading) if part
-    )
+    console.print(Text(article.title or _("(untitled)"), style="bold"))
+    minutes = reading_time_minutes(text) if text else 0
+    reading = ngettext("{n} min read", "{n} min read", minutes).format(n=minutes) if text else ""
+    published = long_date(article.published) if current_language() != "en" else article.published
+    byline = " · ".join(part for part in (article.feed, article.author, published, reading) if part)
     console.print(Text(byline, style="dim"))
     if article.link:
         console.print(Text(article.link, style="underline"))
     if article.full_text is None and article.full_text_error:
-        note = f"Feed text shown; full article unavailable: {article.full_text_error}"
+        note = _("Feed text shown; full article unavailable: {error}").format(
+            error=article.full_text_error
+        )
         console.print(Text(note, style="dim italic"))
     elif article.full_text is None and not article.body and article.link:
-        note = f"Summary only: `tui-reader show {article.id} --full` fetches the article."
+        note = _("Summary only: `tui-reader show {id} --full` fetches the article.").format(
+            id=article.id
+        )
         console.print(Text(note, style="dim italic"))
     console.print()
-    console.print(Markdown(text or "(no text)"))
+    console.print(Markdown(text or _("(no text)")))
 
 
 # --- config and subscriptions ----------------------------------------------------------
@@ -587,13 +654,19 @@ def cmd_import(context: Context, args: argparse.Namespace) -> int:
 
     source = Path(args.file)
     if not source.is_file():
-        raise UsageError(f"{source}: no such file")
+        raise UsageError(_("{file}: no such file").format(file=source))
     result = read_subscriptions(source)
     target = writable_config_path(context)
     added, skipped = add_feeds(target, result.feeds)
     for reason in result.skipped:
-        print(f"skipped: {reason}", file=sys.stderr)
-    print(f"{target}: added {added} feeds, skipped {skipped} already present")
+        print(_("skipped: {reason}").format(reason=reason), file=sys.stderr)
+    print(
+        ngettext(
+            "{file}: added {n} feed, skipped {skipped} already present",
+            "{file}: added {n} feeds, skipped {skipped} already present",
+            added,
+        ).format(file=target, n=added, skipped=skipped)
+    )
     return 0
 
 
@@ -616,9 +689,11 @@ def cmd_config_init(args: argparse.Namespace) -> int:
         write_starter_config(path)
     except FileExistsError:
         raise UsageError(
-            f"{path}: already exists; not overwritten (edit it, or remove it first)"
+            _("{file}: already exists; not overwritten (edit it, or remove it first)").format(
+                file=path
+            )
         ) from None
-    print(f"wrote {path}")
+    print(_("wrote {file}").format(file=path))
     return 0
 
 
@@ -627,8 +702,13 @@ def cmd_config_init(args: argparse.Namespace) -> int:
 
 def cmd_tui(context: Context, store: Store, args: argparse.Namespace) -> int:
     """Launch the reader. The UI is imported only here so headless commands start fast."""
+    from tui_reader.dates import start_warm_up
+
+    warm_up = start_warm_up()  # Babel's French data loads while Textual is imported
     from tui_reader.ui.app import ReaderApp
 
+    if warm_up is not None:
+        warm_up.join()
     app = ReaderApp(context.config, store, make_fetcher=context.make_fetcher, demo=context.demo)
     app.run()
     return app.return_code or 0

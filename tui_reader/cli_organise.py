@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -36,30 +36,31 @@ class SiteError(Exception):
     """The site gave no usable feed (exit 1)."""
 
 
-def add_organise_parsers(sub: Any) -> None:
-    """`add` and `remove` on the subcommand parser."""
-    p = sub.add_parser(
-        "add",
-        help="subscribe to a feed, or to the feed a web page announces",
-        description="Subscribe: URL is a feed, or a page whose feed is discovered "
+def add_organise_parsers(sub: Any, add_parser: Callable[..., Any]) -> None:
+    """`add` and `remove` on the subcommand parser (`add_parser` makes a translated one)."""
+    p = add_parser("add", help=_("subscribe to a feed, or to the feed a web page announces"))
+    p.description = _(
+        "Subscribe: URL is a feed, or a page whose feed is discovered "
         '(<link rel="alternate">, then /feed, /rss, /feed.xml, /atom.xml, /index.xml, /rss.xml). '
         "The feed is fetched and parsed before the config is changed. Exit 2: not an http(s) "
-        "URL, already subscribed, or name taken; exit 1: network error or no feed found.",
+        "URL, already subscribed, or name taken; exit 1: network error or no feed found."
     )
     p.add_argument("url", metavar="URL")
-    p.add_argument("--name", metavar="NAME", help="the feed's name (default: its title)")
+    p.add_argument("--name", metavar="NAME", help=_("the feed's name (default: its title)"))
     p.add_argument(
-        "--tag", action="append", default=[], metavar="T", help="a tag for the feed (repeat)"
+        "--tag", action="append", default=[], metavar="T", help=_("a tag for the feed (repeat)")
     )
     p.add_argument(
         "--choose",
         action="store_true",
-        help="when the page offers several feeds, list them and ask which one",
+        help=_("when the page offers several feeds, list them and ask which one"),
     )
-    p = sub.add_parser(
+    p = add_parser(
         "remove",
-        help="unsubscribe: the feed leaves the config and its articles the database "
-        "(bookmarked ones excepted)",
+        help=_(
+            "unsubscribe: the feed leaves the config and its articles the database "
+            "(bookmarked ones excepted)"
+        ),
     )
     p.add_argument("name", metavar="NAME")
 

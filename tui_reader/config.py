@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from tui_reader.actions import ACTION_IDS, ACTIONS
+from tui_reader.i18n import LANGUAGE_SETTINGS, _
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
     from tomlkit.items import AoT, InlineTable, Item, Key, Table
-from tui_reader.i18n import _
 from tui_reader.models import (
     Config,
     FeedConfig,
@@ -147,14 +147,17 @@ def load_config(path: Path | None) -> Config:
                     file,
                     1,
                     "file",
-                    "file not found; create it with `tui-reader config-init` "
-                    "or point --config / $TUI_READER_CONFIG at an existing file",
+                    _(
+                        "file not found; create it with `tui-reader config-init` "
+                        "or point --config / $TUI_READER_CONFIG at an existing file"
+                    ),
                 )
             ]
         ) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise ConfigError([Problem(file, 1, "file", f"cannot read the file: {reason}")]) from None
+        message = _("cannot read the file: {reason}").format(reason=reason)
+        raise ConfigError([Problem(file, 1, "file", message)]) from None
     text, problem = _decode(data, file)
     if problem is not None:
         raise ConfigError([problem])
@@ -185,8 +188,9 @@ def _decode(data: bytes, file: str) -> tuple[str, Problem | None]:
             file,
             line,
             "file",
-            f"not valid UTF-8 (byte {data[exc.start]:#04x} at column {column}); "
-            "save the file as UTF-8",
+            _("not valid UTF-8 (byte {byte} at column {column}); save the file as UTF-8").format(
+                byte=f"{data[exc.start]:#04x}", column=column
+            ),
         )
 
 
@@ -200,10 +204,14 @@ def _validate_text(text: str, file: str) -> tuple[Config | None, list[Problem]]:
         match = _TOML_POSITION.search(message)
         if match:
             line = int(match.group(1))
-            message = message[: match.start()] + f" at column {match.group(2)}"
+            message = message[: match.start()] + _(" at column {column}").format(
+                column=match.group(2)
+            )
         else:
-            message = message.replace(" (at end of document)", " at the end of the file")
-        return None, [Problem(file, line, "syntax", f"invalid TOML: {message}")]
+            message = message.replace(" (at end of document)", _(" at the end of the file"))
+        return None, [
+            Problem(file, line, "syntax", _("invalid TOML: {message}").format(message=message))
+        ]
     lines = cast(_KeyLines, _LazyKeyLines(text))
     checker = _Checker(file, lines)
     config = checker.check(document)
@@ -238,17 +246,19 @@ def normalize_url(url: str) -> str:
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be a feed address (http or https with a host), or None when it can."""
     if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
-        return "the URL contains spaces or control characters; percent-encode them"
+        return _("the URL contains spaces or control characters; percent-encode them")
     try:
         parts = urlsplit(url)
-        _ = parts.port  # raises ValueError on a malformed port
+        parts.port  # noqa: B018 (raises ValueError on a malformed port)
     except ValueError as exc:
-        return f"not a valid URL ({exc})"
+        return _("not a valid URL ({error})").format(error=exc)
     if parts.scheme.lower() not in ("http", "https"):
-        shown = parts.scheme or "no scheme"
-        return f"only http:// and https:// feed URLs are supported, not {shown}"
+        shown = parts.scheme or _("no scheme")
+        return _("only http:// and https:// feed URLs are supported, not {scheme}").format(
+            scheme=shown
+        )
     if not parts.hostname:
-        return "the URL has no host; write it like https://example.com/feed"
+        return _("the URL has no host; write it like https://example.com/feed")
     return None
 
 
@@ -258,17 +268,17 @@ def _has_control_chars(value: str) -> bool:
 
 def _type_name(value: object) -> str:
     if isinstance(value, bool):
-        return f"boolean {str(value).lower()}"
+        return _("boolean {value}").format(value=str(value).lower())
     if isinstance(value, int):
-        return f"integer {value}"
+        return _("integer {value}").format(value=value)
     if isinstance(value, float):
-        return f"float {value}"
+        return _("float {value}").format(value=value)
     if isinstance(value, str):
-        return f"string {_quote(value)}"
+        return _("string {value}").format(value=_quote(value))
     if isinstance(value, list):
-        return "an array"
+        return _("an array")
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     return type(value).__name__.replace("datetime", "date-time")
 
 
@@ -293,8 +303,8 @@ def _dotted(path: Path_) -> str:
 def _suggest(value: str, choices: Sequence[str]) -> str:
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     if close:
-        return f"did you mean {close[0]!r}?"
-    return "expected one of: " + ", ".join(choices)
+        return _("did you mean {name}?").format(name=repr(close[0]))
+    return _("expected one of: {choices}").format(choices=", ".join(choices))
 
 
 # Textual key names (textual.keys): the special keys and the names of ASCII punctuation.
@@ -388,8 +398,11 @@ class _Checker:
     def check(self, document: dict[str, Any]) -> Config:
         for key, value in document.items():
             if key not in _TOP_LEVEL:
-                kind = "table" if isinstance(value, dict | list) else "key"
-                self.add((key,), f"unknown {kind}; {_suggest(key, _TOP_LEVEL)}")
+                suggestion = _suggest(key, _TOP_LEVEL)
+                if isinstance(value, dict | list):
+                    self.add((key,), _("unknown table; {hint}").format(hint=suggestion))
+                else:
+                    self.add((key,), _("unknown key; {hint}").format(hint=suggestion))
         settings = self.check_settings(document.get("settings", {}))
         feeds = self.check_feeds(document.get("feeds", []))
         keys = self.check_keys(document.get("keys", {}))
@@ -402,23 +415,29 @@ class _Checker:
 
     def check_settings(self, table: object) -> Settings:
         if not isinstance(table, dict):
-            self.add(("settings",), f"must be a table ([settings]), not {_type_name(table)}")
+            self.add(
+                ("settings",),
+                _("must be a table ([settings]), not {value}").format(value=_type_name(table)),
+            )
             return Settings()
         validators: dict[str, Callable[[Path_, object], object]] = {
-            "refresh_interval": self._int_range(0, 10080, "minutes; 0 = manual only"),
-            "concurrency": self._int_range(1, 64, "feeds at once"),
+            "refresh_interval": self._int_range(0, 10080, _("minutes; 0 = manual only")),
+            "concurrency": self._int_range(1, 64, _("feeds at once")),
             "timeout": self._timeout,
-            "max_feed_bytes": self._int_range(1000, 1_000_000_000, "bytes"),
+            "max_feed_bytes": self._int_range(1000, 1_000_000_000, _("bytes")),
             "full_articles": self._full_articles,
-            "keep_days": self._int_range(0, 36500, "days; 0 = never purge"),
+            "keep_days": self._int_range(0, 36500, _("days; 0 = never purge")),
             "theme": self._theme,
+            "language": self._language,
         }
         values: dict[str, Any] = {}
         for key, value in table.items():
             path: Path_ = ("settings", key)
             validator = validators.get(key)
             if validator is None:
-                self.add(path, f"unknown key; {_suggest(key, list(validators))}")
+                self.add(
+                    path, _("unknown key; {hint}").format(hint=_suggest(key, list(validators)))
+                )
                 continue
             checked = validator(path, value)
             if checked is not None:
@@ -428,10 +447,20 @@ class _Checker:
     def _int_range(self, low: int, high: int, unit: str) -> Callable[[Path_, object], object]:
         def check(path: Path_, value: object) -> int | None:
             if isinstance(value, bool) or not isinstance(value, int):
-                self.add(path, f"expected an integer ({unit}), got {_type_name(value)}")
+                self.add(
+                    path,
+                    _("expected an integer ({unit}), got {value}").format(
+                        unit=unit, value=_type_name(value)
+                    ),
+                )
                 return None
             if not low <= value <= high:
-                self.add(path, f"{value} is out of range; use {low}..{high} ({unit})")
+                self.add(
+                    path,
+                    _("{value} is out of range; use {low}..{high} ({unit})").format(
+                        value=value, low=low, high=high, unit=unit
+                    ),
+                )
                 return None
             return value
 
@@ -439,10 +468,17 @@ class _Checker:
 
     def _timeout(self, path: Path_, value: object) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.add(path, f"expected a number of seconds, got {_type_name(value)}")
+            self.add(
+                path, _("expected a number of seconds, got {value}").format(value=_type_name(value))
+            )
             return None
         if not (math.isfinite(value) and 0 < value <= 300):
-            self.add(path, f"{value} is out of range; use more than 0 and at most 300 seconds")
+            self.add(
+                path,
+                _("{value} is out of range; use more than 0 and at most 300 seconds").format(
+                    value=value
+                ),
+            )
             return None
         return float(value)
 
@@ -450,23 +486,41 @@ class _Checker:
         if isinstance(value, str) and value in FULL_ARTICLES_VALUES:
             return value
         shown = _type_name(value)
-        self.add(path, f'expected "auto", "always" or "never", got {shown}')
+        self.add(path, _('expected "auto", "always" or "never", got {value}').format(value=shown))
         return None
 
     def _theme(self, path: Path_, value: object) -> str | None:
         if not isinstance(value, str) or not value.strip():
-            self.add(path, f"expected a theme name, got {_type_name(value)}")
+            self.add(path, _("expected a theme name, got {value}").format(value=_type_name(value)))
             return None
         if value not in THEMES:
-            self.add(path, f"unknown theme {_quote(value)}; {_suggest(value, sorted(THEMES))}")
+            self.add(
+                path,
+                _("unknown theme {name}; {hint}").format(
+                    name=_quote(value), hint=_suggest(value, sorted(THEMES))
+                ),
+            )
             return None
         return value
+
+    def _language(self, path: Path_, value: object) -> str | None:
+        if isinstance(value, str) and value in LANGUAGE_SETTINGS:
+            return value
+        self.add(
+            path, _('expected "auto", "fr" or "en", got {value}').format(value=_type_name(value))
+        )
+        return None
 
     # -- [[feeds]]
 
     def check_feeds(self, feeds: object) -> tuple[FeedConfig, ...]:
         if not isinstance(feeds, list):
-            self.add(("feeds",), f"must be an array of tables ([[feeds]]), not {_type_name(feeds)}")
+            self.add(
+                ("feeds",),
+                _("must be an array of tables ([[feeds]]), not {value}").format(
+                    value=_type_name(feeds)
+                ),
+            )
             return ()
         result: list[FeedConfig] = []
         urls: dict[str, int] = {}
@@ -480,8 +534,9 @@ class _Checker:
                 first = urls[url_key]
                 self.add(
                     ("feeds", index, "url"),
-                    f"duplicate URL: feeds[{first + 1}] (line "
-                    f"{self.lines.line(('feeds', first, 'url'))}) has the same feed; remove one",
+                    _(
+                        "duplicate URL: feeds[{number}] (line {line}) has the same feed; remove one"
+                    ).format(number=first + 1, line=self.lines.line(("feeds", first, "url"))),
                 )
             else:
                 urls[url_key] = index
@@ -490,8 +545,14 @@ class _Checker:
                 first = names[name_key]
                 self.add(
                     ("feeds", index, "name"),
-                    f"duplicate name {_quote(feed.name)}: feeds[{first + 1}] (line "
-                    f"{self.lines.line(('feeds', first, 'name'))}) has it too; rename one",
+                    _(
+                        "duplicate name {name}: feeds[{number}] (line {line}) has it too; "
+                        "rename one"
+                    ).format(
+                        name=_quote(feed.name),
+                        number=first + 1,
+                        line=self.lines.line(("feeds", first, "name")),
+                    ),
                 )
             else:
                 names[name_key] = index
@@ -501,26 +562,34 @@ class _Checker:
     def check_feed(self, index: int, entry: object) -> FeedConfig | None:
         base: Path_ = ("feeds", index)
         if not isinstance(entry, dict):
-            self.add(base, f"each feed must be a table, not {_type_name(entry)}")
+            self.add(
+                base, _("each feed must be a table, not {value}").format(value=_type_name(entry))
+            )
             return None
         before = len(self.problems)
         for key in entry:
             if key not in _FEED_KEYS:
-                self.add((*base, key), f"unknown key; {_suggest(key, _FEED_KEYS)}")
+                self.add(
+                    (*base, key), _("unknown key; {hint}").format(hint=_suggest(key, _FEED_KEYS))
+                )
         name = entry.get("name")
         if name is None:
-            self.add((*base, "name"), 'missing; every feed needs a name = "..."')
+            self.add((*base, "name"), _('missing; every feed needs a name = "..."'))
         elif not isinstance(name, str):
-            self.add((*base, "name"), f"expected a string, got {_type_name(name)}")
+            self.add(
+                (*base, "name"), _("expected a string, got {value}").format(value=_type_name(name))
+            )
         elif not name.strip():
-            self.add((*base, "name"), "empty name; give the feed a name to show in the sidebar")
+            self.add((*base, "name"), _("empty name; give the feed a name to show in the sidebar"))
         elif _has_control_chars(name):
-            self.add((*base, "name"), "the name contains control characters; remove them")
+            self.add((*base, "name"), _("the name contains control characters; remove them"))
         url = entry.get("url")
         if url is None:
-            self.add((*base, "url"), 'missing; every feed needs a url = "https://..."')
+            self.add((*base, "url"), _('missing; every feed needs a url = "https://..."'))
         elif not isinstance(url, str):
-            self.add((*base, "url"), f"expected a string, got {_type_name(url)}")
+            self.add(
+                (*base, "url"), _("expected a string, got {value}").format(value=_type_name(url))
+            )
         else:
             reason = url_problem(url)
             if reason is not None:
@@ -546,16 +615,31 @@ class _Checker:
 
     def check_tags(self, path: Path_, tags: object) -> tuple[str, ...]:
         if not isinstance(tags, list):
-            self.add(path, f'expected an array of strings like ["tech"], got {_type_name(tags)}')
+            self.add(
+                path,
+                _('expected an array of strings like ["tech"], got {value}').format(
+                    value=_type_name(tags)
+                ),
+            )
             return ()
         result: list[str] = []
         for position, tag in enumerate(tags, 1):
             if not isinstance(tag, str):
-                self.add(path, f"tag #{position}: expected a string, got {_type_name(tag)}")
+                self.add(
+                    path,
+                    _("tag #{position}: expected a string, got {value}").format(
+                        position=position, value=_type_name(tag)
+                    ),
+                )
             elif not tag.strip():
-                self.add(path, f"tag #{position} is empty; remove it")
+                self.add(path, _("tag #{position} is empty; remove it").format(position=position))
             elif _has_control_chars(tag):
-                self.add(path, f"tag #{position} contains control characters; remove them")
+                self.add(
+                    path,
+                    _("tag #{position} contains control characters; remove them").format(
+                        position=position
+                    ),
+                )
             elif tag.strip() not in result:
                 result.append(tag.strip())
         return tuple(result)
@@ -564,29 +648,40 @@ class _Checker:
 
     def check_keys(self, table: object) -> dict[str, str]:
         if not isinstance(table, dict):
-            self.add(("keys",), f"must be a table ([keys]), not {_type_name(table)}")
+            self.add(
+                ("keys",),
+                _("must be a table ([keys]), not {value}").format(value=_type_name(table)),
+            )
             return {}
         action_ids = [action.id for action in ACTIONS]
         overrides: dict[str, str] = {}
         for action_id, value in table.items():
             path: Path_ = ("keys", action_id)
             if action_id not in ACTION_IDS:
-                self.add(path, f"unknown action; {_suggest(action_id, action_ids)}")
+                self.add(
+                    path,
+                    _("unknown action; {hint}").format(hint=_suggest(action_id, action_ids)),
+                )
                 continue
             if not isinstance(value, str):
                 self.add(
-                    path, f'expected a string of keys like "b" or "b,f5", got {_type_name(value)}'
+                    path,
+                    _('expected a string of keys like "b" or "b,f5", got {value}').format(
+                        value=_type_name(value)
+                    ),
                 )
                 continue
             if not value:
-                self.add(path, 'empty; give at least one key, like "b"')
+                self.add(path, _('empty; give at least one key, like "b"'))
                 continue
             if key_names(value) is None:
                 bad = next(part for part in value.split(",") if _parse_key(part) is None)
                 self.add(
                     path,
-                    f"{_quote(bad)} is not a key; use Textual names separated by commas without "
-                    'spaces, like "b", "B", "ctrl+x", "f5", "pagedown", "question_mark"',
+                    _(
+                        "{key} is not a key; use Textual names separated by commas without "
+                        'spaces, like "b", "B", "ctrl+x", "f5", "pagedown", "question_mark"'
+                    ).format(key=_quote(bad)),
                 )
                 continue
             overrides[action_id] = value
@@ -606,8 +701,10 @@ class _Checker:
             others = [action for action in actions if action != blamed]
             self.add(
                 ("keys", blamed),
-                f"key {_quote(name)} is bound to both {blamed} and {', '.join(others)}; "
-                "give one of them another key in [keys]",
+                _(
+                    "key {key} is bound to both {action} and {others}; "
+                    "give one of them another key in [keys]"
+                ).format(key=_quote(name), action=blamed, others=", ".join(others)),
             )
 
 

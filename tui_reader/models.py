@@ -34,6 +34,7 @@ class Settings:
     full_articles: FullArticles = "auto"
     keep_days: int = 90
     theme: str = "textual-dark"
+    language: str = "auto"  # "auto" (LC_ALL, LC_MESSAGES, LANG), "fr" or "en"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import listparser
 
 from tui_reader.config import normalize_url, unique_name, url_problem
+from tui_reader.i18n import _
 from tui_reader.models import FeedConfig
 
 __all__ = [
@@ -57,7 +58,9 @@ def read_subscriptions(path: Path) -> ImportResult:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SubscriptionFileError(
-            f"{path}:{line}: not valid UTF-8; expected an OPML file or a newsboat urls file"
+            _(
+                "{file}:{line}: not valid UTF-8; expected an OPML file or a newsboat urls file"
+            ).format(file=path, line=line)
         ) from None
     return parse_newsboat_urls(text)
 
@@ -80,11 +83,15 @@ class _Collector:
         url = url.strip()
         reason = url_problem(url)
         if reason is not None:
-            self.result.skipped.append(f"{where}: {url or '(no URL)'}: {reason}")
+            self.result.skipped.append(f"{where}: {url or _('(no URL)')}: {reason}")
             return
         key = normalize_url(url)
         if key in self.urls:
-            self.result.skipped.append(f"{where}: {url}: duplicate of {self.urls[key]}")
+            self.result.skipped.append(
+                _("{where}: {url}: duplicate of {first}").format(
+                    where=where, url=url, first=self.urls[key]
+                )
+            )
             return
         self.urls[key] = where
         name = clean_label(title) or urlsplit(url).hostname or url
@@ -105,24 +112,32 @@ def parse_opml(data: bytes, source: str = "<opml>") -> ImportResult:
         # listparser forgives truncated documents; a half-written export should not pass.
         ET.fromstring(data)
     except ET.ParseError as exc:
-        raise SubscriptionFileError(f"{source}: not a valid OPML file ({exc})") from None
+        raise SubscriptionFileError(
+            _("{file}: not a valid OPML file ({error})").format(file=source, error=exc)
+        ) from None
     # Bytes, never str: listparser fetches a str that looks like a URL.
     parsed = listparser.parse(data)
     if parsed.bozo and not parsed.feeds:
-        reason = parsed.get("bozo_exception") or "unreadable"
-        raise SubscriptionFileError(f"{source}: not a valid OPML file ({reason})")
+        reason = parsed.get("bozo_exception") or _("unreadable")
+        raise SubscriptionFileError(
+            _("{file}: not a valid OPML file ({error})").format(file=source, error=reason)
+        )
     if not parsed.get("version"):
         raise SubscriptionFileError(
-            f"{source}: not an OPML subscription list; export one from your feed reader"
+            _("{file}: not an OPML subscription list; export one from your feed reader").format(
+                file=source
+            )
         )
     collector = _Collector()
     for position, feed in enumerate(parsed.feeds, 1):
         tags = [part for category in feed.get("categories", []) for part in category if part]
         title = str(feed.get("title", ""))
-        collector.add(f"outline {position}", str(feed.get("url", "")), title, tags)
+        collector.add(_("outline {n}").format(n=position), str(feed.get("url", "")), title, tags)
     for entry in parsed.get("lists", []):
         collector.result.skipped.append(
-            f"{entry.get('url', '')}: a linked subscription list; import it separately"
+            _("{url}: a linked subscription list; import it separately").format(
+                url=entry.get("url", "")
+            )
         )
     return collector.result
 
@@ -170,17 +185,21 @@ def parse_newsboat_urls(text: str) -> ImportResult:
         if not tokens:
             continue
         url, *rest = tokens
-        where = f"line {number}"
+        where = _("line {n}").format(n=number)
         scheme = url.split(":", 1)[0].lower()
         if scheme == "query":
             name = url.split(":", 2)[1] if url.count(":") >= 2 else url
             collector.result.skipped.append(
-                f"{where}: query feed {name!r} skipped (tui-reader filters with tags instead)"
+                _(
+                    "{where}: query feed {name} skipped (tui-reader filters with tags instead)"
+                ).format(where=where, name=repr(name))
             )
             continue
         if scheme in ("filter", "exec"):
             collector.result.skipped.append(
-                f"{where}: {scheme}: feed skipped (tui-reader does not run scripts)"
+                _("{where}: {scheme}: feed skipped (tui-reader does not run scripts)").format(
+                    where=where, scheme=scheme
+                )
             )
             continue
         title = ""

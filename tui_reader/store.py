@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from tui_reader.i18n import _
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, ParsedEntry
 from tui_reader.query import fts_match_expression
 
@@ -220,29 +221,35 @@ def _describe(path: Path, exc: BaseException) -> str:
     msg = str(exc).strip() or type(exc).__name__
     low = msg.lower()
     if name == "SQLITE_NOTADB" or "not a database" in low:
-        return (
-            f"{path}: database is corrupt (file is not a database); "
+        return _(
+            "{path}: database is corrupt (file is not a database); "
             "move it aside or restore a backup"
-        )
+        ).format(path=path)
     if name.startswith("SQLITE_CORRUPT") or "malformed" in low:
-        return f"{path}: database is corrupt ({msg}); move it aside or restore a backup"
+        return _("{path}: database is corrupt ({error}); move it aside or restore a backup").format(
+            path=path, error=msg
+        )
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in low:
-        return (
-            f"{path}: database is locked by another process; "
+        return _(
+            "{path}: database is locked by another process; "
             "close the other tui-reader or wait for its refresh, then try again"
-        )
+        ).format(path=path)
     if name.startswith("SQLITE_READONLY") or "readonly" in low or "read-only" in low:
-        return (
-            f"{path}: database is read-only; "
+        return _(
+            "{path}: database is read-only; "
             "make the file and its directory writable or pass --data-dir"
-        )
+        ).format(path=path)
     if name == "SQLITE_FULL" or "disk is full" in low or "no space" in low:
-        return f"{path}: disk is full; free some space and try again"
+        return _("{path}: disk is full; free some space and try again").format(path=path)
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")) or isinstance(exc, OSError):
-        return f"{path}: cannot open the database ({msg}); check permissions or pass --data-dir"
+        return _(
+            "{path}: cannot open the database ({error}); check permissions or pass --data-dir"
+        ).format(path=path, error=msg)
     if name.startswith("SQLITE_IOERR"):
-        return f"{path}: disk I/O error ({msg}); check the disk and try again"
-    return f"{path}: database error ({msg})"
+        return _("{path}: disk I/O error ({error}); check the disk and try again").format(
+            path=path, error=msg
+        )
+    return _("{path}: database error ({error})").format(path=path, error=msg)
 
 
 def _guarded(
@@ -427,11 +434,13 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(
-                f"{path}: cannot create directory {path.parent} ({exc.strerror or exc}); "
-                "check permissions or pass --data-dir"
+                _(
+                    "{path}: cannot create directory {directory} ({error}); "
+                    "check permissions or pass --data-dir"
+                ).format(path=path, directory=path.parent, error=exc.strerror or exc)
             ) from exc
         if path.exists() and not path.is_file():
-            raise StoreError(f"{path}: not a file; pass another --data-dir")
+            raise StoreError(_("{path}: not a file; pass another --data-dir").format(path=path))
         store = cls(path, busy_timeout)
         try:
             store._prepare()
@@ -451,14 +460,18 @@ class Store:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if version > len(MIGRATIONS):
             raise StoreError(
-                f"{self.path}: database schema v{version} is newer than this tui-reader "
-                f"understands (v{len(MIGRATIONS)}); upgrade tui-reader"
+                _(
+                    "{path}: database schema v{version} is newer than this tui-reader "
+                    "understands (v{known}); upgrade tui-reader"
+                ).format(path=self.path, version=version, known=len(MIGRATIONS))
             )
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(
-                f"{self.path}: cannot switch the database to WAL mode (got {mode}); "
-                "use a local disk or pass --data-dir"
+                _(
+                    "{path}: cannot switch the database to WAL mode (got {mode}); "
+                    "use a local disk or pass --data-dir"
+                ).format(path=self.path, mode=mode)
             )
         if version < len(MIGRATIONS):
             with self._write() as tx:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from tui_reader.i18n import _
 from tui_reader.models import Config
 from tui_reader.store import Store
 from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.system_commands import PALETTE_PLACEHOLDER, translated_system_commands
 
 if TYPE_CHECKING:
     from tui_reader.refresh import FeedFetcher
@@ -70,6 +74,17 @@ class ReaderApp(App[int]):
         """The current time (fixed in tests so filters like `@7d` are stable)."""
         return self.clock() if self.clock is not None else datetime.now(UTC)
 
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's system commands, in the user's language."""
+        return translated_system_commands(super().get_system_commands(screen))
+
+    def action_command_palette(self) -> None:
+        """The palette, its prompt in the user's language."""
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(
+                CommandPalette(placeholder=_(PALETTE_PLACEHOLDER), id="--command-palette")
+            )
+
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
 
@@ -95,7 +110,7 @@ class ReaderApp(App[int]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             message = " ".join(f"{type(error).__name__}: {error}".split())
-            self.notify(message[:300], title="Error", severity="error", markup=False)
+            self.notify(message[:300], title=_("Error"), severity="error", markup=False)
 
     def refresh_all_feeds(self) -> None:
         """Start a background refresh of every feed (from the timer or at start)."""

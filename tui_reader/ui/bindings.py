@@ -16,12 +16,16 @@ APP_ACTIONS = {
 
 
 def action_bindings() -> list[Binding]:
-    """One `Binding` per action, with `id` = action name so `[keys]` can remap it."""
+    """One `Binding` per action, with `id` = action name so `[keys]` can remap it.
+
+    Descriptions are translated here, at import of the screen: the CLI chooses the language
+    before it imports any UI module. Hints, help and palette translate again when shown.
+    """
     return [
         Binding(
             action.keys,
             APP_ACTIONS.get(action.id, action.id),
-            action.description,
+            action.title,
             show=action.show,
             id=action.id,
         )

@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.style import Style
 
 from tui_reader.actions import ACTIONS
+from tui_reader.i18n import _, ngettext
 from tui_reader.models import ArticleQuery
 
 if TYPE_CHECKING:
@@ -55,36 +56,51 @@ class ReaderCommands(Provider):
             store.headlines, ArticleQuery(bookmarked=True), limit=200
         )
         self.bookmarks = [
-            (f"Open bookmark: {a.title}", lambda a=a: main.open_bookmark(a)) for a in articles
+            (_("Open bookmark: {title}").format(title=a.title), lambda a=a: main.open_bookmark(a))
+            for a in articles
         ]
 
     def commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         """(title, callback, help) for everything the palette offers."""
+        for title, _english, callback, help_text in self.entries():
+            yield title, callback, help_text
+
+    def entries(self) -> Iterator[tuple[str, str, Callable[[], object], str]]:
+        """(title, English title, callback, help): actions are also found by their English
+        names when the interface is in another language."""
         main = self._main()
         if main is None:
             return
         for action in ACTIONS:
             if action.id == "command_palette":
                 continue
-            yield action.description, partial_action(main, action.id), f"Action: {action.id}"
+            help_text = _("Action: {id}").format(id=action.id)
+            yield action.title, action.description, partial_action(main, action.id), help_text
+        for title, callback, help_text in self.other_commands(main):
+            yield title, title, callback, help_text
+
+    def other_commands(self, main: MainScreen) -> Iterator[tuple[str, Callable[[], object], str]]:
+        """Feeds, tags and bookmarks."""
         if main.totals is not None:
             for feed in main.totals.feeds:
                 yield (
-                    f"Go to feed: {feed.name}",
+                    _("Go to feed: {name}").format(name=feed.name),
                     lambda name=feed.name: main.set_filter(
                         replace(main.filter, feed=name, view="all")
                     ),
-                    f"{feed.unread} unread",
+                    ngettext("{n} unread", "{n} unread", feed.unread).format(n=feed.unread),
                 )
             for tag in sorted(main.totals.tags):
                 yield (
-                    f"Filter by tag: {tag}",
+                    _("Filter by tag: {tag}").format(tag=tag),
                     lambda tag=tag: main.set_filter(replace(main.filter, tags=(tag,), feed=None)),
-                    f"{main.totals.tags[tag]} items",
+                    ngettext("{n} item", "{n} items", main.totals.tags[tag]).format(
+                        n=main.totals.tags[tag]
+                    ),
                 )
         yield from organise_commands(main)
         for title, callback in self.bookmarks:
-            yield title, callback, "Bookmark"
+            yield title, callback, _("Bookmark")
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self.commands():
@@ -92,8 +108,14 @@ class ReaderCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, callback, help_text in self.commands():
+        for title, english, callback, help_text in self.entries():
             score, display = highlight(matcher, title)
+            if english != title:
+                english_score, english_display = highlight(matcher, english)
+                if english_score > score:
+                    # Found by its English name: show both, the match underlined.
+                    score = english_score
+                    display = Content.assemble(Content(title), " · ", english_display)
             if score > 0:
                 yield Hit(score, display, callback, text=title, help=help_text)
 

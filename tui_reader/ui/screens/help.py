@@ -10,30 +10,35 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_reader.actions import ACTIONS
+from tui_reader.i18n import N_, _
 
-SEARCH_HELP = (
+SEARCH_HELP = N_(
     "Search syntax: words (full text, accents ignored) · +tag · -tag · =feed · "
     "@7d @2w @3m (newer than) · is:unread · is:bookmarked · is:hidden"
 )
+"""English msgid: show it as `_(SEARCH_HELP)`."""
 
 
 class HelpScreen(ModalScreen[None]):
     """Lists each action with the keys it is bound to right now."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="close_help")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", _("Close"), id="close_help")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(
                 Content.assemble(
-                    ("Keys", "bold"),
-                    ('  (remap any action in the config\'s [keys] table: action = "key")', "dim"),
+                    (_("Keys"), "bold"),
+                    (
+                        _('  (remap any action in the config\'s [keys] table: action = "key")'),
+                        "dim",
+                    ),
                 ),
                 id="help-title",
             )
             yield Static(self.binding_table(), id="help-table")
-            yield Static(Content(SEARCH_HELP), id="help-search")
-            yield Static(Content.styled("Press Esc to close.", "dim"))
+            yield Static(Content(_(SEARCH_HELP)), id="help-search")
+            yield Static(Content.styled(_("Press Esc to close."), "dim"))
 
     def binding_table(self) -> Content:
         """One line per action: its keys as the user would type them, then what it does."""
@@ -44,5 +49,5 @@ class HelpScreen(ModalScreen[None]):
             shown = ", ".join(
                 self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")
             )
-            rows.append(Content.assemble((shown.ljust(18), "bold"), action.description))
+            rows.append(Content.assemble((shown.ljust(18), "bold"), action.title))
         return Content("\n").join(rows)

@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from tui_reader.i18n import _
+from tui_reader.i18n import _, ngettext
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
 from tui_reader.query import parse_search
 from tui_reader.store import StoreError
@@ -82,19 +82,20 @@ class Filter:
         """The always-visible filter line, built from data (never markup)."""
         parts: list[Content] = [
             Content.styled(
-                {"all": "All", "unread": "Unread", "bookmarks": "Bookmarks"}[self.view], "bold"
+                {"all": _("All"), "unread": _("Unread"), "bookmarks": _("Bookmarks")}[self.view],
+                "bold",
             )
         ]
         if self.saved:
             parts.append(Content.assemble((_("view: "), "dim"), self.saved))
         if self.feed:
-            parts.append(Content.assemble(("feed: ", "dim"), self.feed))
+            parts.append(Content.assemble((_("feed: "), "dim"), self.feed))
         if self.tags:
             parts.append(
-                Content.assemble(("tags: ", "dim"), " + ".join(f"#{t}" for t in self.tags))
+                Content.assemble((_("tags: "), "dim"), " + ".join(f"#{t}" for t in self.tags))
             )
         if self.search:
-            parts.append(Content.assemble(("search: ", "dim"), self.search))
+            parts.append(Content.assemble((_("search: "), "dim"), self.search))
         if self.show_hidden:
             parts.append(Content.styled(_("hidden items shown"), "italic"))
         return Content(" · ").join(parts)
@@ -216,9 +217,9 @@ class MainScreen(OrganiseActions, Screen[None]):
         self.filter = data.filter
         self.query_now = data.query
         self.headlines.empty_text = (
-            "No articles match"
+            _("No articles match")
             if data.filter != Filter()
-            else "No articles yet: press R to refresh"
+            else _("No articles yet: press R to refresh")
         )
         self.headlines.set_source(
             partial(self.app.store.headline_page_at, data.query, total=data.total),
@@ -228,7 +229,9 @@ class MainScreen(OrganiseActions, Screen[None]):
             first_page_offset=data.first_page_offset,
         )
         bar = data.filter.describe()
-        count = Content.styled(f"   {data.total:,} items".replace(",", " "), "dim")
+        number = f"{data.total:,}".replace(",", " ")
+        items = ngettext("{n} item", "{n} items", data.total).format(n=number)
+        count = Content.styled(f"   {items}", "dim")
         self.query_one("#filter-bar", Static).update(Content.assemble(bar, count))
 
     def set_filter(self, filter: Filter) -> None:
@@ -389,7 +392,7 @@ class MainScreen(OrganiseActions, Screen[None]):
                     self.app.call_from_thread(self._jump_to_feed, target, found)
                     return
         self.app.call_from_thread(
-            self.notify, "No more unread articles here.", markup=False, timeout=3
+            self.notify, _("No more unread articles here."), markup=False, timeout=3
         )
 
     def _jump_to_feed(self, target: Filter, article: Article) -> None:
@@ -413,7 +416,9 @@ class MainScreen(OrganiseActions, Screen[None]):
         if not self.write_state(self.app.store.set_bookmarked, article.id, bookmarked):
             return
         self._patch(article, bookmarked=bookmarked)
-        self.notify("Bookmarked" if bookmarked else "Bookmark removed", markup=False, timeout=2)
+        self.notify(
+            _("Bookmarked") if bookmarked else _("Bookmark removed"), markup=False, timeout=2
+        )
         self.load_totals()
 
     def action_toggle_read(self) -> None:
@@ -431,7 +436,7 @@ class MainScreen(OrganiseActions, Screen[None]):
         try:
             write(*args)
         except StoreError as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            self.notify(str(error), title=_("Not saved"), severity="error", markup=False)
             return False
         return True
 
@@ -463,20 +468,30 @@ class MainScreen(OrganiseActions, Screen[None]):
         self.undo_read = changed
         self.app.call_from_thread(
             self.notify,
-            f"Marked {len(changed)} articles as read. Press u to undo.",
+            ngettext(
+                "Marked {n} article as read. Press u to undo.",
+                "Marked {n} articles as read. Press u to undo.",
+                len(changed),
+            ).format(n=len(changed)),
             markup=False,
         )
         self.app.call_from_thread(self.reload, keep=self.headlines.current)
 
     def action_undo(self) -> None:
         if not self.undo_read:
-            self.notify("Nothing to undo.", markup=False, timeout=2)
+            self.notify(_("Nothing to undo."), markup=False, timeout=2)
             return
         ids = self.undo_read
         if not self.write_state(self.app.store.set_read, ids, False):
             return
         self.undo_read = []
-        self.notify(f"{len(ids)} articles marked unread again.", markup=False, timeout=3)
+        self.notify(
+            ngettext(
+                "{n} article marked unread again.", "{n} articles marked unread again.", len(ids)
+            ).format(n=len(ids)),
+            markup=False,
+            timeout=3,
+        )
         self.reload(keep=self.headlines.current)
 
     def open_bookmark(self, article: Article) -> None:
@@ -493,7 +508,7 @@ class MainScreen(OrganiseActions, Screen[None]):
     def action_tag_filter(self) -> None:
         tags = sorted(self.totals.tags) if self.totals else []
         if not tags:
-            self.notify("No tags: add `tags = [...]` to feeds in the config.", markup=False)
+            self.notify(_("No tags: add `tags = [...]` to feeds in the config."), markup=False)
             return
         base = replace(self.filter, tags=())
 
@@ -525,11 +540,11 @@ class MainScreen(OrganiseActions, Screen[None]):
         if article is None:
             return
         if not article.link:
-            self.notify("This article has no link to fetch.", markup=False, severity="warning")
+            self.notify(_("This article has no link to fetch."), markup=False, severity="warning")
             return
         if self.reader.article is not None and self.reader.article.id == article.id:
-            self.reader.update_note(self.reader.article, "fetching the full article…")
-        self.set_status(f"Fetching the full article: {article.title}")
+            self.reader.update_note(self.reader.article, _("fetching the full article…"))
+        self.set_status(_("Fetching the full article: {title}").format(title=article.title))
         self.fetch_full(article.id)
 
     @work(group="fulltext", exit_on_error=False)
@@ -542,10 +557,12 @@ class MainScreen(OrganiseActions, Screen[None]):
         finally:
             self.set_status("")
         if result.ok:
-            self.notify("Full article fetched.", markup=False, timeout=2)
+            self.notify(_("Full article fetched."), markup=False, timeout=2)
         else:
             self.notify(
-                f"Full article failed: {result.error}; showing the feed's text.",
+                _("Full article failed: {error}; showing the feed's text.").format(
+                    error=result.error
+                ),
                 markup=False,
                 severity="warning",
             )
@@ -581,10 +598,10 @@ class MainScreen(OrganiseActions, Screen[None]):
 
         article = self.current_article()
         if article is None or not safe_link(article.link):
-            self.notify("This article has no link.", markup=False, severity="warning")
+            self.notify(_("This article has no link."), markup=False, severity="warning")
             return
         self.app.copy_to_clipboard(article.link)
-        self.notify(f"Copied {article.link}", markup=False, timeout=3)
+        self.notify(_("Copied {link}").format(link=article.link), markup=False, timeout=3)
 
     def open_url(self, url: str) -> None:
         """Open http(s) links only; a console browser runs with the app suspended."""
@@ -592,7 +609,9 @@ class MainScreen(OrganiseActions, Screen[None]):
 
         link = safe_link(url)
         if not link:
-            self.notify("Not opening a link that is not http(s).", markup=False, severity="warning")
+            self.notify(
+                _("Not opening a link that is not http(s)."), markup=False, severity="warning"
+            )
             return
         browser = shlex.split(os.environ.get("BROWSER", ""))
         if browser and os.path.basename(browser[0]) in CONSOLE_BROWSERS:
@@ -609,7 +628,9 @@ class MainScreen(OrganiseActions, Screen[None]):
             if not opened:
                 self.app.copy_to_clipboard(link)
                 self.notify(
-                    f"No browser found; link copied: {link}", markup=False, severity="warning"
+                    _("No browser found; link copied: {link}").format(link=link),
+                    markup=False,
+                    severity="warning",
                 )
             return
         self.app.open_url(link)
@@ -632,7 +653,7 @@ class MainScreen(OrganiseActions, Screen[None]):
             name = article.feed if article else None
         feeds = [feed for feed in self.app.config.feeds if feed.name == name]
         if not feeds:
-            self.notify("No feed selected.", markup=False, timeout=3)
+            self.notify(_("No feed selected."), markup=False, timeout=3)
             return
         self.run_refresh(feeds)
 
@@ -645,7 +666,7 @@ class MainScreen(OrganiseActions, Screen[None]):
     @work(group="refresh", exit_on_error=False)
     async def run_refresh(self, feeds: list[FeedConfig]) -> None:
         if self.refreshing:
-            self.notify("A refresh is already running.", markup=False, timeout=3)
+            self.notify(_("A refresh is already running."), markup=False, timeout=3)
             return
         if not feeds:
             return
@@ -655,9 +676,19 @@ class MainScreen(OrganiseActions, Screen[None]):
         def progress(result: FeedResult, done: int, total: int) -> None:
             nonlocal new_items
             new_items += result.new_items
-            self.set_status(f"Refreshing {done}/{total} feeds · {new_items} new")
+            self.set_status(
+                ngettext(
+                    "Refreshing {done}/{total} feeds · {new} new",
+                    "Refreshing {done}/{total} feeds · {new} new",
+                    total,
+                ).format(done=done, total=total, new=new_items)
+            )
 
-        self.set_status(f"Refreshing 0/{len(feeds)} feeds")
+        self.set_status(
+            ngettext(
+                "Refreshing {done}/{total} feeds", "Refreshing {done}/{total} feeds", len(feeds)
+            ).format(done=0, total=len(feeds))
+        )
         refresh_all = (await import_off_loop("tui_reader.refresh")).refresh_all
 
         try:
@@ -700,25 +731,32 @@ def article_text(article: Article) -> tuple[str, str]:
     from tui_reader.extract import reading_time_minutes  # lxml: not needed before first open
 
     if article.full_text:
-        text, source = article.full_text, "full article"
+        text, source = article.full_text, _("full article")
     elif article.body:
         text, source = article.body, ""
     else:
-        text = article.summary or "*(no text)*"
-        source = "summary only: press f for the full article"
+        text = article.summary or _("*(no text)*")
+        source = _("summary only: press f for the full article")
         if article.full_text_error:
-            source = f"summary only (full article failed: {article.full_text_error})"
+            source = _("summary only (full article failed: {error})").format(
+                error=article.full_text_error
+            )
     minutes = reading_time_minutes(text)
-    return text, " · ".join(part for part in (f"{minutes} min read", source) if part)
+    reading = ngettext("{n} min read", "{n} min read", minutes).format(n=minutes)
+    return text, " · ".join(part for part in (reading, source) if part)
 
 
 def refresh_message(results: tuple[FeedResult, ...] | list[FeedResult]) -> str:
     """One line summing up a refresh, naming the failed feeds."""
     new_items = sum(r.new_items for r in results)
     failed = [r for r in results if r.status == "error"]
-    line = f"Refreshed {len(results)} feeds: {new_items} new"
+    line = ngettext(
+        "Refreshed {n} feed: {new} new", "Refreshed {n} feeds: {new} new", len(results)
+    ).format(n=len(results), new=new_items)
     if failed:
         names = ", ".join(f"{r.name} ({r.error})" for r in failed[:3])
-        more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
-        line += f", {len(failed)} failed: {names}{more}"
+        if len(failed) > 3:
+            more = len(failed) - 3
+            names += ngettext(" and {n} more", " and {n} more", more).format(n=more)
+        line += _(", {n} failed: {names}").format(n=len(failed), names=names)
     return line

@@ -9,13 +9,14 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui_reader.i18n import _
 from tui_reader.ui.screens.help import SEARCH_HELP
 
 
 class SearchScreen(ModalScreen[str | None]):
     """Returns the query typed (possibly empty, meaning "clear"), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_search")]
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="cancel_search")]
 
     def __init__(self, initial: str = "") -> None:
         super().__init__()
@@ -23,8 +24,8 @@ class SearchScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Input(self.initial, placeholder="Search…", id="search-input")
-            yield Static(Content(SEARCH_HELP), id="search-help")
+            yield Input(self.initial, placeholder=_("Search…"), id="search-input")
+            yield Static(Content(_(SEARCH_HELP)), id="search-help")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

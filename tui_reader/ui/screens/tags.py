@@ -14,6 +14,8 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
+from tui_reader.i18n import _
+
 TagCounter = Callable[[tuple[str, ...]], Mapping[str, int]]
 """`counter(selected)` → for every tag, how many shown items carry it and all of `selected`."""
 
@@ -22,8 +24,8 @@ class TagPicker(ModalScreen[None]):
     """Toggling a tag applies the filter at once (through `on_change`); Esc closes."""
 
     BINDINGS = [
-        Binding("escape,q,t", "close", "Close", id="close_tags"),
-        Binding("T", "clear", "Clear all", id="clear_picked_tags"),
+        Binding("escape,q,t", "close", _("Close"), id="close_tags"),
+        Binding("T", "clear", _("Clear all"), id="clear_picked_tags"),
     ]
 
     def __init__(
@@ -42,9 +44,9 @@ class TagPicker(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-box"):
-            yield Static(Content.styled("Filter by tags (items must carry all)", "bold"))
+            yield Static(Content.styled(_("Filter by tags (items must carry all)"), "bold"))
             yield SelectionList[str](id="tag-list")
-            yield Static(Content.styled("space: toggle · esc: close · T: clear all", "dim"))
+            yield Static(Content.styled(_("space: toggle · esc: close · T: clear all"), "dim"))
 
     def on_mount(self) -> None:
         self.load_counts(self.selected)

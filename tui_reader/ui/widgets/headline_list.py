@@ -20,7 +20,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
+from tui_reader.dates import LIST_DATE_WIDTH, list_date
+from tui_reader.i18n import _, current_language
 from tui_reader.models import Article
 
 PageLoader = Callable[[int, int], list[Article]]
@@ -31,8 +34,11 @@ CACHED_PAGES = 16
 FEED_WIDTH = 18
 
 
-def short_date(published: str) -> str:
-    """`2026-11-27T14:03:00+00:00` → `11-27 14:03` in local time (blank when unparseable)."""
+def short_date(published: str, now: datetime | None = None) -> str:
+    """`2026-11-27T14:03:00+00:00` → `11-27 14:03` in local time (blank when unparseable);
+    in French `27 nov. 14:03`, or `il y a 3 h` for today (`tui_reader.dates`)."""
+    if current_language() == "fr":
+        return fit(list_date(published, now), LIST_DATE_WIDTH)
     try:
         moment = datetime.fromisoformat(published).astimezone()
     except ValueError:
@@ -90,7 +96,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._loader: PageLoader | None = None
         self._total = 0
         self._pages: OrderedDict[int, list[Article]] = OrderedDict()
-        self.empty_text = "No articles"
+        self.empty_text = _("No articles")
 
     @property
     def total(self) -> int:
@@ -219,16 +225,22 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
                 "★" if article.bookmarked else " ", style(component("headline-list--bookmark"))
             ),
             Segment(" ", plain),
-            Segment(short_date(article.published), meta),
+            Segment(short_date(article.published, app_now(self)), meta),
             Segment("  ", plain),
             Segment(fit(article.feed, FEED_WIDTH), meta),
             Segment("  ", plain),
-            Segment(article.title or "(untitled)", title),
+            Segment(article.title or _("(untitled)"), title),
         ]
         return Strip(segments).crop_extend(0, width, plain)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self._total)
+
+
+def app_now(widget: Widget) -> datetime | None:
+    """The app's clock when it has one (fixed in tests), for "il y a 3 h"."""
+    now = getattr(widget.app, "now", None)
+    return now() if callable(now) else None
 
 
 def fit(text: str, width: int) -> str:

@@ -28,18 +28,39 @@ class KeyHints(Static):
     """
 
     def on_mount(self) -> None:
-        self.update(hint_line(getattr(self.app, "_keymap", {}), self.app.get_key_display))
+        self.show_hints()
+
+    def on_resize(self) -> None:
+        self.show_hints()
+
+    def show_hints(self) -> None:
+        """The hints that fit the width (help and quit always among them)."""
+        keymap = getattr(self.app, "_keymap", {})
+        self.update(hint_line(keymap, self.app.get_key_display, self.content_region.width))
 
 
-def hint_line(keymap: Mapping[str, str], display: Callable[[Binding], str]) -> Content:
-    """The hints, each key in bold, remapped keys included."""
-    parts: list[Content] = []
+ALWAYS_SHOWN = frozenset({"help", "quit"})
+"""Hints kept when the line is too narrow for all (others go from the right): in any
+language the user can still find help and the way out."""
+
+
+def hint_line(
+    keymap: Mapping[str, str], display: Callable[[Binding], str], width: int = 0
+) -> Content:
+    """The hints, each key in bold, remapped keys included; at most `width` cells if given."""
+    parts: list[tuple[str, Content]] = []
     for action in ACTIONS:
         if not action.show:
             continue
         first_key = keymap.get(action.id, action.keys).split(",")[0].strip()
         key = display(Binding(first_key, ""))
-        parts.append(
-            Content.assemble((key, "bold $footer-key-foreground"), " ", action.description)
-        )
-    return Content("  ").join(parts)
+        hint = Content.assemble((key, "bold $footer-key-foreground"), " ", action.title)
+        parts.append((action.id, hint))
+    line = Content("  ").join(hint for _, hint in parts)
+    while width > 0 and line.cell_length > width:
+        droppable = [index for index, (id, _) in enumerate(parts) if id not in ALWAYS_SHOWN]
+        if not droppable:
+            break
+        del parts[droppable[-1]]
+        line = Content("  ").join(hint for _, hint in parts)
+    return line

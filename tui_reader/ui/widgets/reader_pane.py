@@ -8,6 +8,7 @@ never kept waiting, whatever the size of what is being read.
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 from rich.console import Console
 from rich.markdown import Markdown
@@ -22,9 +23,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from tui_reader.dates import long_date
+from tui_reader.i18n import N_, _
 from tui_reader.models import Article
+from tui_reader.ui.widgets.headline_list import app_now
 
-PLACEHOLDER = "Select an article and press Enter to read it."
+PLACEHOLDER = N_("Select an article and press Enter to read it.")
 
 
 def render_markdown(text: str, width: int) -> list[Strip]:
@@ -107,7 +111,7 @@ class ReaderPane(Vertical, can_focus=True):
         self.article: Article | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(PLACEHOLDER), id="article-header", markup=False)
+        yield Static(Content(_(PLACEHOLDER)), id="article-header", markup=False)
         yield ArticleBody(id="article-body")
 
     @property
@@ -121,14 +125,18 @@ class ReaderPane(Vertical, can_focus=True):
     def show_article(self, article: Article, note: str, lines: list[Strip], width: int) -> None:
         """Display `article`: its header and its body, already rendered at `width`."""
         self.article = article
-        self.query_one("#article-header", Static).update(article_header(article, note))
+        self.query_one("#article-header", Static).update(
+            article_header(article, note, app_now(self))
+        )
         self.body.set_lines(lines, width)
 
     def update_note(self, article: Article, note: str) -> None:
         """Change the header only (e.g. bookmark state or full-text progress)."""
         if self.article is not None and self.article.id == article.id:
             self.article = article
-            self.query_one("#article-header", Static).update(article_header(article, note))
+            self.query_one("#article-header", Static).update(
+                article_header(article, note, app_now(self))
+            )
 
     def scroll_body(self, pages: int) -> None:
         """Scroll the article by whole pages (negative: up)."""
@@ -137,15 +145,16 @@ class ReaderPane(Vertical, can_focus=True):
         body.scroll_to(y=body.scroll_offset.y + pages * step, animate=False)
 
 
-def article_header(article: Article, note: str) -> Content:
+def article_header(article: Article, note: str, now: datetime | None = None) -> Content:
     """Title, byline and link as Content built from data: nothing here is parsed as markup."""
     byline = " · ".join(
-        part
-        for part in (article.feed, article.author, article.published[:16].replace("T", " "))
-        if part
+        part for part in (article.feed, article.author, long_date(article.published, now)) if part
     )
-    marks = "★ bookmarked" if article.bookmarked else ""
-    lines = [Content.styled(article.title or "(untitled)", "bold"), Content.styled(byline, "dim")]
+    marks = _("★ bookmarked") if article.bookmarked else ""
+    lines = [
+        Content.styled(article.title or _("(untitled)"), "bold"),
+        Content.styled(byline, "dim"),
+    ]
     status = " · ".join(part for part in (note, marks) if part)
     if status:
         lines.append(Content.styled(status, "italic"))

@@ -59,9 +59,9 @@ class Sidebar(OptionList):
         width = max(0, self.scrollable_content_region.width - 2)
         self._drawn_width = width
         options: list[Option | None] = [
-            Option(count_line("All", totals.total, width), id="view:all"),
-            Option(count_line("Unread", totals.unread, width), id="view:unread"),
-            Option(count_line("Bookmarks", totals.bookmarked, width), id="view:bookmarks"),
+            Option(count_line(_("All"), totals.total, width), id="view:all"),
+            Option(count_line(_("Unread"), totals.unread, width), id="view:unread"),
+            Option(count_line(_("Bookmarks"), totals.bookmarked, width), id="view:bookmarks"),
         ]
         if totals.views:
             options.append(None)
