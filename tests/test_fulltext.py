@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,34 +55,6 @@ def article_page(marker: str, extra: str = "", head: str = "") -> str:
 
 
 LONG_BODY = "<p>" + " ".join(PARAGRAPHS * 2) + "</p>"
-
-
-@pytest.fixture(scope="module")
-def threaded_server() -> Iterator[HTTPServer]:
-    """One threaded local server for the module (stopping one takes half a second)."""
-    srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    srv.start()
-    yield srv
-    if srv.is_running():
-        srv.stop()
-
-
-@pytest.fixture
-def server(threaded_server: HTTPServer) -> Iterator[HTTPServer]:
-    """The threaded server, cleared for each test: a slow page must not hold up the others."""
-    threaded_server.clear()
-    yield threaded_server
-    threaded_server.clear()
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Isolate config and data paths under tmp_path."""
-    monkeypatch.setenv("TUI_READER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TUI_READER_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    return tmp_path
 
 
 def write_config(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.conftest import wait_until
 from tests.hostile import test_encodings, test_injection, test_xml_attacks
 from tests.hostile.harness import FORBIDDEN, FamilyRun, run_family, servers
 from tui_reader.config import load_config
@@ -103,7 +104,9 @@ async def test_every_hostile_row_opens(hostile_db: FamilyRun) -> None:
             assert app.is_running
             assert not failed_notifications(app), failed_notifications(app)
             await pilot.press("escape", "escape")
+            assert app.return_code is None
             await pilot.press("q")
-        assert app.return_code in (0, None)
+            await wait_until(pilot, lambda: app.return_code is not None)
+        assert app.return_code == 0
     finally:
         store.close()

@@ -66,11 +66,6 @@ def utc_timezone(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "tui-reader.db"
-
-
-@pytest.fixture
 def store(db_path: Path) -> Store:
     store = Store.open(db_path)
     fill_store(store, sample_config())

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, SelectionList, Static
 
+from tests.conftest import wait_until
 from tests.ui.conftest import AppFactory, MixedFetcher, sample_config
 from tui_reader.actions import ACTIONS
 from tui_reader.models import ArticleQuery, FeedConfig
@@ -359,9 +360,10 @@ async def test_q_quits(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert app.return_code is None
         await pilot.press("q")
-        await pilot.pause()
-    assert app.return_code == 0 or app._exit_renderables == []
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 0
 
 
 async def test_markup_and_controls_in_titles_are_shown_literally(make_app: AppFactory) -> None:
