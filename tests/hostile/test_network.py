@@ -197,9 +197,11 @@ def redirect(to: str, code: int = 302) -> dict[str, object]:
     return {"http_status": code, "headers": {"Location": to}, "body": b"", "content_type": ""}
 
 
-def hits(path: str, most: int):
+def hits(path: str, exactly: int):
+    """The server saw exactly this many requests for `path` (2: one retry, 1: none)."""
+
     def check(articles: list[Article], run: FamilyRun) -> None:
-        assert 1 <= run.http_hits(path) <= most, run.http_hits(path)
+        assert run.http_hits(path) == exactly, run.http_hits(path)
 
     return check
 
