@@ -26,7 +26,6 @@ from tests.hostile.documents import (
 )
 from tests.hostile.harness import (
     FORBIDDEN,
-    SLACK,
     Case,
     FamilyRun,
     check_case,
@@ -340,7 +339,7 @@ def family(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FamilyRun]:
 
 
 def test_refresh_is_quick(family: FamilyRun) -> None:
-    assert family.refresh.elapsed < family.timeout + SLACK
+    family.assert_timeout_honoured()
 
 
 @pytest.mark.parametrize("name", [case.name for case in CASES])
