@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import AppFactory
+from tests.conftest import wait_until
+from tests.ui.conftest import AppFactory, wait_for_palette
 from tests.ui.test_app import open_tiktok, settle
 from tui_reader.models import ArticleQuery
 from tui_reader.store import Store
-
-
-async def wait_for_palette(pilot, hits: int) -> None:
-    """Poll until the palette lists `hits` results and is no longer busy (it searches async)."""
-    from textual.command import CommandList, CommandPalette
-
-    for _ in range(100):
-        await pilot.pause(0.05)
-        palette = pilot.app.screen
-        if isinstance(palette, CommandPalette):
-            found = palette.query_one(CommandList).option_count
-            if found == hits and not palette._show_busy:
-                break
-    await pilot.pause(0.2)
+from tui_reader.ui.screens.help import HelpScreen
 
 
 async def ready(pilot) -> None:
@@ -46,7 +34,7 @@ def test_help_screen(snap_compare, make_app: AppFactory) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
@@ -95,6 +83,6 @@ def test_feed_error_mark(snap_compare, make_app: AppFactory, store: Store) -> No
             names = pilot.app.focused.feed_names
             if option is not None and names.get((option.id or "")[5:], "").startswith("Numerama"):
                 break
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
