@@ -24,6 +24,7 @@ from typing import Any
 
 import feedparser
 
+from tui_reader.dates import feedparser_date, parse_date
 from tui_reader.fastfeed import read_simple_feed
 from tui_reader.links import clean_link
 from tui_reader.models import ParsedEntry, ParsedFeed
@@ -249,69 +250,10 @@ def _prepare_xml(body: bytes, content_type: str) -> tuple[bytes, str]:
 
 # ---------------------------------------------------------------- dates
 
-_FR_MONTHS = {
-    "jan": 1, "janv": 1, "janvier": 1,
-    "fev": 2, "fevr": 2, "fevrier": 2,
-    "mar": 3, "mars": 3,
-    "avr": 4, "avril": 4,
-    "mai": 5,
-    "juin": 6,
-    "juil": 7, "juillet": 7,
-    "aou": 8, "aout": 8,
-    "sep": 9, "sept": 9, "septembre": 9,
-    "oct": 10, "octobre": 10,
-    "nov": 11, "novembre": 11,
-    "dec": 12, "decembre": 12,
-}  # fmt: skip
-_ACCENTS = str.maketrans("éèêëûùôàâç", "eeeeuuoaac")
-_FR_DATE_RE = re.compile(
-    r"^\s*(?:[^\W\d_]+\.?,?\s+)?(\d{1,2})(?:er)?\s+([^\W\d_]+)\.?\s+(\d{4})"
-    r"(?:\s+(?:à\s+)?(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?"
-    r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _parse_french_date(value: str) -> datetime | None:
-    """Parse "jeu., 28 nov. 2026 10:00:00 +0100" and friends; None if it is not one."""
-    match = _FR_DATE_RE.match(value)
-    if match is None:
-        return None
-    day, month_name, year, hour, minute, second, zone = match.groups()
-    month = _FR_MONTHS.get(month_name.lower().translate(_ACCENTS))
-    if month is None:
-        return None
-    offset = timedelta(0)
-    if zone and zone[0] in "+-":
-        digits = zone[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        if zone[0] == "-":
-            offset = -offset
-    try:
-        local = datetime(
-            int(year), month, int(day), int(hour or 0), int(minute or 0), int(second or 0)
-        )
-    except ValueError:
-        return None
-    return (local - offset).replace(tzinfo=UTC)
-
-
-def _parse_date_text(value: Any) -> datetime | None:
-    """Parse a date string feedparser could not: ISO 8601, RFC 822, French."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        parsed = None
-    if parsed is not None:
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    french = _parse_french_date(value)
-    if french is not None:
-        return french
-    as_tuple = feedparser.datetimes._parse_date(value)
-    return _from_struct(as_tuple)
+# Dates are read by our own parser (dates.py); feedparser asks it first too, through its
+# public registerDateHandler, so that feedparser and the lxml fast path agree on every date.
+feedparser.registerDateHandler(feedparser_date)
+_parse_date_text = parse_date
 
 
 def _from_struct(value: Any) -> datetime | None:
