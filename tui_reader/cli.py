@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tui_reader import __version__
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
+from tui_reader.errors import describe
 from tui_reader.models import Article, ArticleQuery, Config, Cursor, FeedResult
 from tui_reader.paths import config_write_path, resolve_config_path, resolve_data_dir
 from tui_reader.store import Store, StoreError
@@ -191,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
-        message = " ".join(f"{type(error).__name__}: {error}".split())
+        message = describe(error)
         print(
             f"tui-reader: unexpected error: {message} (run with --debug for details)",
             file=sys.stderr,

@@ -26,6 +26,7 @@ import certifi
 import httpx
 
 from tui_reader import __version__
+from tui_reader.errors import one_line
 from tui_reader.models import FetchResult
 
 DEFAULT_USER_AGENT = f"tui-reader/{__version__} (+https://github.com/tui-reader/tui-reader)"
@@ -528,15 +529,7 @@ def _exception_text(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def _one_line(message: str) -> str:
-    """Collapse whitespace and control characters, and cap the length."""
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in message)
-    cleaned = " ".join(cleaned.split())
-    if len(cleaned) > _MAX_ERROR_CHARS:
-        cleaned = cleaned[: _MAX_ERROR_CHARS - 1].rstrip() + "…"
-    return cleaned or "unknown error"
-
-
 def _error(url: str, message: str, final_url: str) -> FetchResult:
     """A FetchResult for a failure."""
-    return FetchResult(url=url, status="error", final_url=final_url, error=_one_line(message))
+    error = one_line(message, _MAX_ERROR_CHARS)
+    return FetchResult(url=url, status="error", final_url=final_url, error=error)

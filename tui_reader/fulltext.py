@@ -18,6 +18,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Protocol
 
+from tui_reader.errors import one_line
 from tui_reader.extract import extract_markdown, is_summary_only
 from tui_reader.fetch import PAGE_ACCEPT
 from tui_reader.models import Config, FeedConfig, FetchResult
@@ -163,11 +164,7 @@ def _html_problem(content_type: str, body: bytes) -> str | None:
 
 
 def _one_line(message: str) -> str:
-    """Whitespace and control characters collapsed, length capped."""
-    line = " ".join("".join(ch if ch.isprintable() else " " for ch in message).split())
-    if len(line) > _MAX_ERROR_CHARS:
-        line = line[: _MAX_ERROR_CHARS - 1].rstrip() + "…"
-    return line or "unknown error"
+    return one_line(message, _MAX_ERROR_CHARS)
 
 
 # --------------------------------------------------------------------------- fetching

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import listparser
 
 from tui_reader.config import normalize_url, unique_name, url_problem
+from tui_reader.errors import one_line
 from tui_reader.models import FeedConfig
 
 __all__ = [
@@ -105,11 +106,13 @@ def parse_opml(data: bytes, source: str = "<opml>") -> ImportResult:
         # listparser forgives truncated documents; a half-written export should not pass.
         ET.fromstring(data)
     except ET.ParseError as exc:
-        raise SubscriptionFileError(f"{source}: not a valid OPML file ({exc})") from None
+        raise SubscriptionFileError(
+            f"{source}: not a valid OPML file ({one_line(str(exc))})"
+        ) from None
     # Bytes, never str: listparser fetches a str that looks like a URL.
     parsed = listparser.parse(data)
     if parsed.bozo and not parsed.feeds:
-        reason = parsed.get("bozo_exception") or "unreadable"
+        reason = one_line(str(parsed.get("bozo_exception") or "unreadable"))
         raise SubscriptionFileError(f"{source}: not a valid OPML file ({reason})")
     if not parsed.get("version"):
         raise SubscriptionFileError(

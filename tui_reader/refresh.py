@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Protocol
 
+from tui_reader.errors import describe, one_line
 from tui_reader.models import (
     Config,
     FeedConfig,
@@ -144,12 +145,6 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def one_line(message: str, limit: int = 300) -> str:
-    """Squash an error message to a single, bounded line."""
-    line = " ".join(message.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
 class Refresher:
     """Refreshes feeds into a store; parse work runs on `parse_executor`, writes on one thread.
 
@@ -203,7 +198,7 @@ class Refresher:
             # feed's failure: it ends the refresh with one line naming the file (exit 1).
             raise
         except Exception as error:  # a feed's failure must never escape its feed
-            message = one_line(f"{type(error).__name__}: {error}")
+            message = describe(error)
             with contextlib.suppress(Exception):
                 return await self._failed(feed, message, self.now())
             return FeedResult(feed.name, feed.url, "error", 0, message)

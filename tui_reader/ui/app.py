@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
+from tui_reader.errors import describe
 from tui_reader.models import Config
 from tui_reader.store import Store
 from tui_reader.ui.commands import ReaderCommands
@@ -85,8 +86,7 @@ class ReaderApp(App[int]):
         """The one place where a failed worker becomes a one-line notification."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            message = " ".join(f"{type(error).__name__}: {error}".split())
-            self.notify(message[:300], title="Error", severity="error", markup=False)
+            self.notify(describe(error), title="Error", severity="error", markup=False)
 
     def refresh_all_feeds(self) -> None:
         """Start a background refresh of every feed (from the timer or at start)."""
