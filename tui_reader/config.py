@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tomlkit import TOMLDocument
     from tomlkit.items import AoT, InlineTable, Item, Key, Table
 from tui_reader.models import Config, FeedConfig, FullArticles, Settings
+from tui_reader.urls import url_problem
 
 __all__ = [
     "EMBEDDED_DEFAULT_TOML",
@@ -222,23 +223,6 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
-
-
-def url_problem(url: str) -> str | None:
-    """Why `url` cannot be a feed address (http or https with a host), or None when it can."""
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
-        return "the URL contains spaces or control characters; percent-encode them"
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises ValueError on a malformed port
-    except ValueError as exc:
-        return f"not a valid URL ({exc})"
-    if parts.scheme.lower() not in ("http", "https"):
-        shown = parts.scheme or "no scheme"
-        return f"only http:// and https:// feed URLs are supported, not {shown}"
-    if not parts.hostname:
-        return "the URL has no host; write it like https://example.com/feed"
-    return None
 
 
 def _has_control_chars(value: str) -> bool:

@@ -28,6 +28,7 @@ import httpx
 from tui_reader import __version__
 from tui_reader.errors import one_line
 from tui_reader.models import FetchResult
+from tui_reader.urls import url_problem
 
 DEFAULT_USER_AGENT = f"tui-reader/{__version__} (+https://github.com/tui-reader/tui-reader)"
 FEED_ACCEPT = (
@@ -388,16 +389,13 @@ def _content_encodings(header: str) -> list[str]:
 
 def _url_problem(url: str) -> str | None:
     """Why `url` cannot be fetched, or None; decided without touching the network."""
+    problem = url_problem(url)
+    if problem is not None:
+        return problem
     try:
-        parsed = httpx.URL(url)
+        httpx.URL(url)  # what the rule allows, httpx must take too
     except (httpx.InvalidURL, TypeError) as exc:
         return f"invalid URL: {exc}"
-    if not parsed.scheme:
-        return "not an absolute http(s) URL"
-    if parsed.scheme not in ("http", "https"):
-        return f"unsupported URL scheme {parsed.scheme!r} (only http and https)"
-    if not parsed.host:
-        return "invalid URL: no host"
     return None
 
 
