@@ -12,7 +12,6 @@ what real feeds send and the slower, lossier loose parser is the exception.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 import re
@@ -24,6 +23,7 @@ from typing import Any
 
 import feedparser
 
+from tui_reader.charset import decode_bytes
 from tui_reader.dates import feedparser_date, parse_date
 from tui_reader.fastfeed import read_simple_feed
 from tui_reader.links import clean_link
@@ -45,75 +45,21 @@ class ParseError(Exception):
 # ---------------------------------------------------------------- decoding
 
 
-def _byte_as_cp1252(b: int) -> str:
-    try:
-        return bytes([b]).decode("cp1252")
-    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: no cp1252 glyph
-        return chr(b)
-
-
-_CP1252 = tuple(_byte_as_cp1252(b) for b in range(256))
-_FALLBACK_HANDLER = "tui_reader.cp1252"
-
-
-def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: read the bytes a codec rejected as Windows-1252."""
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    bad = error.object[error.start : error.end]
-    return "".join(_CP1252[b] for b in bad), error.end
-
-
-codecs.register_error(_FALLBACK_HANDLER, _cp1252_fallback)
-
 _XML_DECL_ENCODING_RE = re.compile(
     rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})"""
 )
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
-_LATIN1_LIKE = {"latin_1", "iso8859_1", "cp1252", "ascii", "iso8859_15"}
-
-
-def _codec_name(label: str) -> str | None:
-    try:
-        return codecs.lookup(label).name.replace("-", "_")
-    except LookupError:
-        return None
 
 
 def _decode(body: bytes, content_type: str) -> str:
     """Decode a document: BOM, else valid UTF-8, else the declared charset, else cp1252."""
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32-be"),
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if body.startswith(bom):
-            return body[len(bom) :].decode(encoding, errors="replace")
-    if body[:4] == b"<\x00?\x00":
-        return body.decode("utf-16-le", errors="replace")
-    if body[:4] == b"\x00<\x00?":
-        return body.decode("utf-16-be", errors="replace")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = None
-    match = _XML_DECL_ENCODING_RE.match(body)
-    if match:
-        declared = _codec_name(match.group(1).decode("ascii"))
-    if declared is None:
-        charset = _CHARSET_RE.search(content_type)
-        if charset:
-            declared = _codec_name(charset.group(1))
-    if declared in _LATIN1_LIKE:
-        # Servers say ISO-8859-1 and mean Windows-1252 (’ “ ” € œ): read it the browsers' way.
-        return body.decode("cp1252", errors=_FALLBACK_HANDLER)
-    if declared is not None and not declared.startswith("utf"):
-        return body.decode(declared, errors="replace")
-    # Declared or assumed UTF-8 but it is not: the usual culprit is Windows-1252.
-    return body.decode("utf-8", errors=_FALLBACK_HANDLER)
+    xml_decl = _XML_DECL_ENCODING_RE.match(body)
+    header = _CHARSET_RE.search(content_type)
+    declared = (
+        xml_decl.group(1).decode("ascii") if xml_decl else None,
+        header.group(1) if header else None,
+    )
+    return decode_bytes(body, declared, utf8_first=True)
 
 
 # ---------------------------------------------------------------- XML clean-up
