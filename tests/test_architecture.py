@@ -8,9 +8,12 @@ import sys
 
 CORE_MODULES = [
     "tui_reader.actions",
+    "tui_reader.charset",
     "tui_reader.config",
+    "tui_reader.dates",
     "tui_reader.demo",
     "tui_reader.demo.fetcher",
+    "tui_reader.errors",
     "tui_reader.extract",
     "tui_reader.fetch",
     "tui_reader.fulltext",
@@ -23,6 +26,7 @@ CORE_MODULES = [
     "tui_reader.refresh",
     "tui_reader.store",
     "tui_reader.text",
+    "tui_reader.urls",
 ]
 
 

@@ -18,7 +18,7 @@ from pytest_httpserver import HTTPServer
 from tests.hostile_server import Handler, HostileServer, read_request, reset
 from tui_reader import __version__
 from tui_reader.fetch import DEFAULT_USER_AGENT, FEED_ACCEPT, Fetcher
-from tui_reader.models import FetchResult
+from tui_reader.models import FetchResult, Settings
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>' * 20
 RSS = "application/rss+xml; charset=utf-8"
@@ -549,6 +549,11 @@ async def test_unfetchable_url_fails_without_network(url: str, fragment: str) ->
         result = await fetcher.fetch(url.format(port=server.port))
     assert_error(result, fragment)
     assert server.connections == 0
+
+
+def test_fetcher_from_settings_honours_the_config_limits() -> None:
+    fetcher = Fetcher.from_settings(Settings(concurrency=3, timeout=7, max_feed_bytes=1234))
+    assert (fetcher.concurrency, fetcher.timeout, fetcher.max_bytes) == (3, 7, 1234)
 
 
 async def test_fetch_outside_the_context_manager_is_a_programming_error() -> None:

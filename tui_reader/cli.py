@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from tui_reader import __version__
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
@@ -57,12 +57,7 @@ class Context:
             return DemoFetcher()
         from tui_reader.fetch import Fetcher
 
-        settings = self.config.settings
-        return Fetcher(
-            concurrency=settings.concurrency,
-            timeout=settings.timeout,
-            max_bytes=settings.max_feed_bytes,
-        )
+        return Fetcher.from_settings(self.config.settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -306,7 +301,7 @@ def fetch_full_texts_after_refresh(
     """
     if context.demo:
         return
-    from tui_reader.fulltext import PageFetcher, feeds_with_setting, fill_full_texts
+    from tui_reader.fulltext import feeds_with_setting, fill_full_texts
 
     refreshed = {result.url for result in summary.results if result.status != "error"}
     feeds = [feed for feed in context.config.feeds if feed.url in refreshed]
@@ -316,10 +311,7 @@ def fetch_full_texts_after_refresh(
 
     async def fill() -> tuple[int, int]:
         async with context.make_fetcher() as fetcher:
-            page_fetcher = cast("PageFetcher", fetcher)
-            results = await fill_full_texts(
-                context.config, store, page_fetcher, limit=30, feeds=feeds
-            )
+            results = await fill_full_texts(context.config, store, fetcher, limit=30, feeds=feeds)
         return sum(result.ok for result in results), len(results)
 
     fetched, tried = asyncio.run(fill())
@@ -434,11 +426,11 @@ def cmd_show(context: Context, store: Store, args: argparse.Namespace) -> int:
     """`show ID`: the article rendered for the terminal; feed text is data, never markup."""
     article = get_article_or_fail(store, args.id)
     if args.full and article.full_text is None:
-        from tui_reader.fulltext import PageFetcher, fetch_full_text
+        from tui_reader.fulltext import fetch_full_text
 
         async def fetch() -> str | None:
             async with context.make_fetcher() as fetcher:
-                result = await fetch_full_text(cast("PageFetcher", fetcher), store, article.id)
+                result = await fetch_full_text(fetcher, store, article.id)
             return result.error
 
         error = asyncio.run(fetch())

@@ -27,7 +27,7 @@ import httpx
 
 from tui_reader import __version__
 from tui_reader.errors import one_line
-from tui_reader.models import FetchResult
+from tui_reader.models import FetchResult, Settings
 from tui_reader.urls import url_problem
 
 DEFAULT_USER_AGENT = f"tui-reader/{__version__} (+https://github.com/tui-reader/tui-reader)"
@@ -49,6 +49,20 @@ _MAX_ERROR_CHARS = 200
 
 class _FetchError(Exception):
     """A failure whose message is ready for the user; turned into a FetchResult by `fetch`."""
+
+
+class UrlFetcher(Protocol):
+    """The one fetcher interface: `Fetcher`, the demo's fetcher and test doubles give it, and
+    refresh (feeds) and fulltext (pages) take it."""
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = ...,
+    ) -> FetchResult: ...
 
 
 class Fetcher:
@@ -80,6 +94,15 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._slots: asyncio.Semaphore | None = None
         self._host_slots: dict[str, asyncio.Semaphore] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Fetcher:
+        """A fetcher honouring the config's limits (the CLI and the app build it this way)."""
+        return cls(
+            concurrency=settings.concurrency,
+            timeout=settings.timeout,
+            max_bytes=settings.max_feed_bytes,
+        )
 
     async def __aenter__(self) -> Self:
         # Loading the CA bundle takes tens of milliseconds: do it in a thread, so opening a

@@ -15,13 +15,12 @@ import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Protocol
 
 from tui_reader.charset import codec_name, decode_bytes
 from tui_reader.errors import one_line
 from tui_reader.extract import extract_markdown, is_summary_only
-from tui_reader.fetch import PAGE_ACCEPT
-from tui_reader.models import Config, FeedConfig, FetchResult
+from tui_reader.fetch import PAGE_ACCEPT, UrlFetcher
+from tui_reader.models import Config, FeedConfig
 
 # parse.py registers the "UTF-8, else Windows-1252 byte by byte" codec error handler.
 from tui_reader.store import Store
@@ -49,17 +48,8 @@ _SCAN_FACTOR = 10  # candidates read per wanted one, since "auto" skips whole ar
 _MAX_ERROR_CHARS = 200
 
 
-class PageFetcher(Protocol):
-    """Anything that fetches a URL the way `fetch.Fetcher` does (the demo has its own)."""
-
-    async def fetch(
-        self,
-        url: str,
-        *,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        accept: str = ...,
-    ) -> FetchResult: ...
+# The fetcher full text takes: the one fetcher Protocol (the name is kept for callers).
+PageFetcher = UrlFetcher
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Protocol
 
 from tui_reader.errors import describe, one_line
+from tui_reader.fetch import UrlFetcher
 from tui_reader.models import (
     Config,
     FeedConfig,
@@ -31,13 +31,8 @@ from tui_reader.models import (
 from tui_reader.parse import ParseError, parse_feed
 from tui_reader.store import FeedState, Store, StoreError
 
-
-class FeedFetcher(Protocol):
-    """Anything that fetches a URL the way `fetch.Fetcher` does (the demo has its own)."""
-
-    async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
-    ) -> FetchResult: ...
+# The fetcher refresh takes: the one fetcher Protocol (the name is kept for callers).
+FeedFetcher = UrlFetcher
 
 
 @dataclass(frozen=True, slots=True)

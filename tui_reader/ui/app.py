@@ -28,12 +28,7 @@ def default_fetcher_factory(config: Config) -> FetcherFactory:
     def make() -> AbstractAsyncContextManager[FeedFetcher]:
         from tui_reader.fetch import Fetcher
 
-        settings = config.settings
-        return Fetcher(
-            concurrency=settings.concurrency,
-            timeout=settings.timeout,
-            max_bytes=settings.max_feed_bytes,
-        )
+        return Fetcher.from_settings(config.settings)
 
     return make
 
