@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
-
-import pytest
 
 from tests.hostile.documents import atom, atom_entry, json_feed, rss, rss_item
 from tests.hostile.harness import (
     Case,
+    FamilyChecks,
     FamilyRun,
-    check_case,
-    check_commands,
-    run_family,
-    servers,
-    sweep_database,
+    family_fixture,
 )
 from tui_reader.models import Article
 
@@ -230,27 +224,11 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def family(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FamilyRun]:
-    with servers(extra_hosts=0) as (http, raw):
-        yield run_family(CASES, http, raw, tmp_path_factory.mktemp("encodings"))
+family = family_fixture(CASES, "encodings")
 
 
-def test_refresh_is_quick(family: FamilyRun) -> None:
-    family.assert_timeout_honoured()
-
-
-@pytest.mark.parametrize("name", [case.name for case in CASES])
-def test_case(family: FamilyRun, name: str) -> None:
-    check_case(family, name)
-
-
-def test_database_is_clean(family: FamilyRun) -> None:
-    sweep_database(family.db_path)
-
-
-def test_commands_work_on_what_was_stored(family: FamilyRun) -> None:
-    check_commands(family)
+class TestFamily(FamilyChecks):
+    """Refresh, every case, the database and the commands (harness.FamilyChecks)."""
 
 
 def test_accents_are_searchable(family: FamilyRun) -> None:

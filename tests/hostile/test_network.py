@@ -19,12 +19,10 @@ from werkzeug import Response
 from tests.hostile.documents import rss, rss_item
 from tests.hostile.harness import (
     Case,
+    FamilyChecks,
     FamilyRun,
-    check_case,
-    check_commands,
     run_family,
     servers,
-    sweep_database,
 )
 from tests.hostile.server import response_head
 from tests.hostile_server import reset
@@ -355,21 +353,8 @@ def family(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FamilyRun]:
         yield run
 
 
-def test_refresh_honours_the_timeout(family: FamilyRun) -> None:
-    family.assert_timeout_honoured()
-
-
-@pytest.mark.parametrize("name", [case.name for case in CASES])
-def test_case(family: FamilyRun, name: str) -> None:
-    check_case(family, name)
-
-
-def test_database_is_clean(family: FamilyRun) -> None:
-    sweep_database(family.db_path)
-
-
-def test_commands_work_after_a_broken_refresh(family: FamilyRun) -> None:
-    check_commands(family)
+class TestFamily(FamilyChecks):
+    """Refresh, every case, the database and the commands (harness.FamilyChecks)."""
 
 
 def test_second_refresh_makes_no_retry_storm(family: FamilyRun) -> None:
