@@ -6,20 +6,19 @@ import pytest
 
 from tui_reader.errors import MAX_ERROR_CHARS, describe, one_line
 
+ONE_LINE = {
+    "plain": "plain",
+    "two\nlines": "two lines",
+    "  spaced \t  out  ": "spaced out",
+    "esc\x1b[31m red\x07": "esc [31m red",
+    "c1\x9bcontrol": "c1 control",
+    "bidi\u202eevil": "bidi evil",
+    "": "unknown error",
+    "\n\x00 ": "unknown error",
+}
 
-@pytest.mark.parametrize(
-    ("message", "line"),
-    [
-        ("plain", "plain"),
-        ("two\nlines", "two lines"),
-        ("  spaced \t  out  ", "spaced out"),
-        ("esc\x1b[31m red\x07", "esc [31m red"),
-        ("c1\x9bcontrol", "c1 control"),
-        ("bidi\u202eevil", "bidi evil"),
-        ("", "unknown error"),
-        ("\n\x00 ", "unknown error"),
-    ],
-)
+
+@pytest.mark.parametrize(("message", "line"), ONE_LINE.items())
 def test_one_line(message: str, line: str) -> None:
     assert one_line(message) == line
 

@@ -243,40 +243,24 @@ CASES = [
     Case("net-404", "error", body=b"gone", http_status=404, error_has=("404",)),
     Case("net-410", "error", body=b"gone", http_status=410, error_has=("410",)),
     Case("net-500", "error", body=b"oops", http_status=500, error_has=("500",)),
-    Case(
-        "net-429-retry-1",
-        "error",
-        body=b"slow down",
-        http_status=429,
-        headers={"Retry-After": "1"},
-        error_has=("429",),
-        check=hits("/net-429-retry-1", 2),
-    ),
-    Case(
-        "net-503-retry-hour",
-        "error",
-        body=b"later",
-        http_status=503,
-        headers={"Retry-After": "3600"},
-        error_has=("503", "retry after"),
-        check=hits("/net-503-retry-hour", 1),
-    ),
-    Case(
-        "net-429-retry-date",
-        "error",
-        body=b"later",
-        http_status=429,
-        headers={"Retry-After": "Fri, 31 Dec 2099 23:59:59 GMT"},
-        error_has=("429",),
-        check=hits("/net-429-retry-date", 1),
-    ),
-    Case(
-        "net-503-no-retry-after",
-        "error",
-        body=b"later",
-        http_status=503,
-        error_has=("503",),
-        check=hits("/net-503-no-retry-after", 1),
+    # Rate limits: (name, status, Retry-After, requests the server must see: one retry at most,
+    # and only when the wait fits in the timeout).
+    *(
+        Case(
+            name,
+            "error",
+            body=b"later",
+            http_status=status,
+            headers={"Retry-After": retry_after} if retry_after else {},
+            error_has=(str(status), *says),
+            check=hits(f"/{name}", requests),
+        )
+        for name, status, retry_after, requests, says in [
+            ("net-429-retry-1", 429, "1", 2, ()),
+            ("net-503-retry-hour", 503, "3600", 1, ("retry after",)),
+            ("net-429-retry-date", 429, "Fri, 31 Dec 2099 23:59:59 GMT", 1, ()),
+            ("net-503-no-retry-after", 503, "", 1, ()),
+        ]
     ),
     Case(
         "net-redirect-loop",
