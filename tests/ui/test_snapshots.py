@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from tests.conftest import wait_until
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from tests.ui.conftest import AppFactory, wait_for_palette
 from tests.ui.test_app import open_tiktok, settle
 from tui_reader.models import ArticleQuery
 from tui_reader.store import Store
-from tui_reader.ui.screens.help import HelpScreen
 
 
 async def ready(pilot) -> None:
@@ -30,24 +31,25 @@ def test_reading_pane_with_tiktok_article(snap_compare, make_app: AppFactory) ->
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
 
-def test_help_screen(snap_compare, make_app: AppFactory) -> None:
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+def after_keys(*keys: str) -> Callable[[Any], Awaitable[None]]:
+    """A `run_before` that presses `keys`, letting the app settle after each."""
 
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_help_screen(snap_compare, make_app: AppFactory) -> None:
+    run_before = after_keys("question_mark")
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
 
 def test_tag_picker(snap_compare, make_app: AppFactory) -> None:
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("space")
-        await settle(pilot)
-
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=after_keys("t", "space"))
 
 
 def test_command_palette(snap_compare, make_app: AppFactory) -> None:
