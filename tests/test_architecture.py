@@ -8,10 +8,14 @@ import sys
 
 CORE_MODULES = [
     "tui_reader.actions",
+    "tui_reader.charset",
     "tui_reader.config",
+    "tui_reader.dates",
+    "tui_reader.feed_dates",
     "tui_reader.demo",
     "tui_reader.discover",
     "tui_reader.demo.fetcher",
+    "tui_reader.errors",
     "tui_reader.extract",
     "tui_reader.fetch",
     "tui_reader.fulltext",
@@ -28,6 +32,7 @@ CORE_MODULES = [
     "tui_reader.schedule",
     "tui_reader.store",
     "tui_reader.text",
+    "tui_reader.urls",
 ]
 
 

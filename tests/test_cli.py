@@ -19,16 +19,6 @@ from tui_reader.store import Store
 HOSTILE_TITLE = "[bold red]Pwned[/] \x1b]52;c;ZXZpbA==\x07\x1b[2J [@click=app.quit]x[/]"
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Isolate config and data paths under tmp_path."""
-    monkeypatch.setenv("TUI_READER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TUI_READER_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    return tmp_path
-
-
 def write_config(path: Path, feeds: list[tuple[str, str, list[str]]], **settings: object) -> Path:
     lines = ["[settings]", "timeout = 3", "refresh_interval = 0"]
     # The items link to example.org: never fetch their pages (tests stay on 127.0.0.1).

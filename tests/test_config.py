@@ -189,83 +189,203 @@ def test_invalid_utf8_names_its_line(tmp_path: Path) -> None:
     assert only_problem(path).startswith(f"{path}:3: file: not valid UTF-8")
 
 
-def test_invalid_toml_names_its_line(tmp_path: Path) -> None:
-    path = write(tmp_path, '[settings]\nconcurrency = 4\ntheme = "nord\n')
-    assert only_problem(path).startswith(f"{path}:3: syntax: invalid TOML")
+# Each row: a config, then the one problem it has as "LINE: KEY: message" (the file name
+# comes first in the real line) and words the message must also hold.
+PROBLEMS = [
+    pytest.param(
+        '[settings]\nconcurrency = 4\ntheme = "nord\n', "3: syntax: invalid TOML", (), id="toml"
+    ),
+    pytest.param(
+        FEED + "\n[setings]\nconcurrency = 4\n",
+        "5: setings: unknown table",
+        ("did you mean 'settings'?",),
+        id="unknown-table",
+    ),
+    pytest.param('theme = "nord"\n', "1: theme: unknown key", (), id="unknown-top-key"),
+    pytest.param(
+        "[settings]\nconcurrency = 4\nrefresh = 5\n",
+        "3: settings.refresh: unknown key",
+        (),
+        id="unknown-settings-key",
+    ),
+    pytest.param(
+        FEED + FEED.replace("A", "B").replace("a.ex", "b.ex") + "titel = 1\n",
+        "7: feeds[2].titel: unknown key",
+        (),
+        id="unknown-feed-key",
+    ),
+    pytest.param(
+        '[keys]\nbookmrk = "x"\n',
+        "2: keys.bookmrk: unknown action",
+        ("did you mean 'bookmark'?",),
+        id="unknown-action",
+    ),
+    pytest.param(
+        "[settings]\nconcurrency = true\n",
+        "2: settings.concurrency: expected an integer",
+        ("boolean true",),
+        id="bool-not-int",
+    ),
+    pytest.param(
+        "[settings]\nkeep_days = 1.5\n",
+        "2: settings.keep_days: expected an integer",
+        (),
+        id="float-not-int",
+    ),
+    pytest.param(
+        '[settings]\ntimeout = "15"\n', "2: settings.timeout: expected a number", (), id="str"
+    ),
+    pytest.param(
+        "[settings]\ntimeout = false\n",
+        "2: settings.timeout: expected a number",
+        (),
+        id="bool-timeout",
+    ),
+    pytest.param(
+        '[settings]\nfull_articles = "sometimes"\n',
+        '2: settings.full_articles: expected "auto", "always"',
+        (),
+        id="full-articles",
+    ),
+    pytest.param(
+        FEED + "full_articles = true\n",
+        "4: feeds[1].full_articles: expected",
+        (),
+        id="feed-full-articles",
+    ),
+    pytest.param(
+        '[settings]\ntheme = "nordd"\n',
+        '2: settings.theme: unknown theme "nordd"',
+        ("did you mean 'nord'?",),
+        id="unknown-theme",
+    ),
+    pytest.param(
+        '[settings]\ntheme = ""\n', "2: settings.theme: expected a theme name", (), id="no-theme"
+    ),
+    pytest.param(
+        '[[feeds]]\nname = "A"\nurl = "https://a.example/a b"\n',
+        "3: feeds[1].url: ",
+        ("spaces or control characters",),
+        id="url-space",
+    ),
+    pytest.param(
+        '[[feeds]]\nname = "A"\nurl = ["https://a.example/"]\n',
+        "3: feeds[1].url: expected a string",
+        (),
+        id="url-type",
+    ),
+    pytest.param(
+        FEED + '\n[[feeds]]\nname = "B"\n', "5: feeds[2].url: missing", (), id="missing-url"
+    ),
+    pytest.param(
+        '[[feeds]]\nurl = "https://a.example/"\n',
+        "1: feeds[1].name: missing",
+        (),
+        id="missing-name",
+    ),
+    pytest.param(
+        '[[feeds]]\nurl = "https://a.example/"\nname = "  "\n',
+        "3: feeds[1].name: empty name",
+        (),
+        id="empty-name",
+    ),
+    pytest.param(
+        '[[feeds]]\nurl = "https://a.example/"\nname = "a\\u001bb"\n',
+        "3: feeds[1].name: ",
+        (),
+        id="name-controls",
+    ),
+    pytest.param(
+        '[[feeds]]\nname = "A"\nurl = "https://Example.COM/feed/"\n\n'
+        '[[feeds]]\nname = "B"\nurl = "HTTPS://example.com/feed"\n',
+        "7: feeds[2].url: duplicate URL: feeds[1] (line 3)",
+        (),
+        id="duplicate-url",
+    ),
+    pytest.param(
+        '[[feeds]]\nname = "Same"\nurl = "https://a.example/"\n\n'
+        '[[feeds]]\nurl = "https://b.example/"\nname = "same"\n',
+        '7: feeds[2].name: duplicate name "same"',
+        (),
+        id="duplicate-name",
+    ),
+    *(
+        pytest.param(
+            FEED + f"tags = {tags}\n", "4: feeds[1].tags: ", (fragment,), id=f"tags-{tags}"
+        )
+        for tags, fragment in [
+            ('"tech"', "expected an array"),
+            ('["tech", ""]', "tag #2 is empty"),
+            ("[1]", "tag #1"),
+        ]
+    ),
+    pytest.param(
+        FEED + 'tags = [\n  "a",\n  "",\n]\n',
+        "4: feeds[1].tags: tag #2 is empty",
+        (),
+        id="multiline-tags",
+    ),
+    pytest.param(
+        'feeds = "https://a.example/"\n',
+        "1: feeds: must be an array of tables",
+        (),
+        id="feeds-not-tables",
+    ),
+    pytest.param(
+        '\nfeeds = [{ name = "A", url = "gopher://a" }]\n',
+        "2: feeds[1].url: ",
+        (),
+        id="inline-feed",
+    ),
+    pytest.param("settings = 3\n", "1: settings: must be a table", (), id="settings-not-table"),
+    *(
+        pytest.param(
+            f"# settings\n[settings]\n{key} = {value}\n",
+            f"3: settings.{key}: ",
+            ("out of range",),
+            id=f"range-{key}={value}",
+        )
+        for key, value in [
+            ("refresh_interval", "-1"),
+            ("refresh_interval", "10081"),
+            ("concurrency", "0"),
+            ("concurrency", "65"),
+            ("timeout", "0"),
+            ("timeout", "300.5"),
+            ("timeout", "nan"),
+            ("timeout", "inf"),
+            ("max_feed_bytes", "999"),
+            ("max_feed_bytes", "1_000_000_001"),
+            ("keep_days", "-1"),
+            ("keep_days", "36501"),
+        ]
+    ),
+    *(
+        pytest.param(
+            f'[[feeds]]\nname = "A"\nurl = "{url}"\n', "3: feeds[1].url: ", (), id=f"url-{url}"
+        )
+        for url in [
+            "ftp://a.example/feed",
+            "file:///etc/passwd",
+            "a.example/feed",
+            "https://",
+            "http:///x",
+        ]
+    ),
+    *(
+        pytest.param(f"[keys]\nbookmark = {value}\n", "2: keys.bookmark: ", (), id=f"key-{value}")
+        for value in ['""', '"b, c"', '"b,"', '"ctl+x"', '"Enter"', '"ctrl+"', "1"]
+    ),
+]
 
 
-def test_unknown_top_level_table(tmp_path: Path) -> None:
-    path = write(tmp_path, FEED + "\n[setings]\nconcurrency = 4\n")
+@pytest.mark.parametrize(("text", "problem", "fragments"), PROBLEMS)
+def test_one_problem(tmp_path: Path, text: str, problem: str, fragments: tuple[str, ...]) -> None:
+    path = write(tmp_path, text)
     message = only_problem(path)
-    assert message.startswith(f"{path}:5: setings: unknown table")
-    assert "did you mean 'settings'?" in message
-
-
-def test_unknown_top_level_key(tmp_path: Path) -> None:
-    path = write(tmp_path, 'theme = "nord"\n')
-    assert only_problem(path).startswith(f"{path}:1: theme: unknown key")
-
-
-def test_unknown_settings_key(tmp_path: Path) -> None:
-    path = write(tmp_path, "[settings]\nconcurrency = 4\nrefresh = 5\n")
-    assert only_problem(path).startswith(f"{path}:3: settings.refresh: unknown key")
-
-
-def test_unknown_feed_key(tmp_path: Path) -> None:
-    path = write(tmp_path, FEED + FEED.replace("A", "B").replace("a.ex", "b.ex") + "titel = 1\n")
-    assert only_problem(path).startswith(f"{path}:7: feeds[2].titel: unknown key")
-
-
-def test_unknown_action_in_keys(tmp_path: Path) -> None:
-    path = write(tmp_path, '[keys]\nbookmrk = "x"\n')
-    message = only_problem(path)
-    assert message.startswith(f"{path}:2: keys.bookmrk: unknown action")
-    assert "did you mean 'bookmark'?" in message
-
-
-def test_bool_is_not_an_integer(tmp_path: Path) -> None:
-    path = write(tmp_path, "[settings]\nconcurrency = true\n")
-    message = only_problem(path)
-    assert message.startswith(f"{path}:2: settings.concurrency: expected an integer")
-    assert "boolean true" in message
-
-
-def test_float_is_not_an_integer(tmp_path: Path) -> None:
-    path = write(tmp_path, "[settings]\nkeep_days = 1.5\n")
-    assert only_problem(path).startswith(f"{path}:2: settings.keep_days: expected an integer")
-
-
-def test_string_is_not_a_number(tmp_path: Path) -> None:
-    path = write(tmp_path, '[settings]\ntimeout = "15"\n')
-    assert only_problem(path).startswith(f"{path}:2: settings.timeout: expected a number")
-
-
-def test_bool_timeout_is_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path, "[settings]\ntimeout = false\n")
-    assert only_problem(path).startswith(f"{path}:2: settings.timeout: expected a number")
-
-
-@pytest.mark.parametrize(
-    ("key", "value"),
-    [
-        ("refresh_interval", "-1"),
-        ("refresh_interval", "10081"),
-        ("concurrency", "0"),
-        ("concurrency", "65"),
-        ("timeout", "0"),
-        ("timeout", "300.5"),
-        ("timeout", "nan"),
-        ("timeout", "inf"),
-        ("max_feed_bytes", "999"),
-        ("max_feed_bytes", "1_000_000_001"),
-        ("keep_days", "-1"),
-        ("keep_days", "36501"),
-    ],
-)
-def test_out_of_range_numbers(tmp_path: Path, key: str, value: str) -> None:
-    path = write(tmp_path, f"# settings\n[settings]\n{key} = {value}\n")
-    assert only_problem(path).startswith(f"{path}:3: settings.{key}: ")
-    assert "out of range" in only_problem(path)
+    assert message.startswith(f"{path}:{problem}")
+    for fragment in fragments:
+        assert fragment in message
 
 
 @pytest.mark.parametrize(
@@ -280,124 +400,6 @@ def test_out_of_range_numbers(tmp_path: Path, key: str, value: str) -> None:
 )
 def test_range_bounds_are_inclusive(tmp_path: Path, key: str, value: str) -> None:
     load_config(write(tmp_path, f"[settings]\n{key} = {value}\n"))
-
-
-def test_full_articles_value(tmp_path: Path) -> None:
-    path = write(tmp_path, '[settings]\nfull_articles = "sometimes"\n')
-    message = only_problem(path)
-    assert message.startswith(f'{path}:2: settings.full_articles: expected "auto", "always"')
-
-
-def test_per_feed_full_articles_value(tmp_path: Path) -> None:
-    path = write(tmp_path, FEED + "full_articles = true\n")
-    assert only_problem(path).startswith(f"{path}:4: feeds[1].full_articles: expected")
-
-
-def test_unknown_theme(tmp_path: Path) -> None:
-    path = write(tmp_path, '[settings]\ntheme = "nordd"\n')
-    message = only_problem(path)
-    assert message.startswith(f'{path}:2: settings.theme: unknown theme "nordd"')
-    assert "did you mean 'nord'?" in message
-
-
-def test_empty_theme(tmp_path: Path) -> None:
-    path = write(tmp_path, '[settings]\ntheme = ""\n')
-    assert only_problem(path).startswith(f"{path}:2: settings.theme: expected a theme name")
-
-
-@pytest.mark.parametrize(
-    "url",
-    ["ftp://a.example/feed", "file:///etc/passwd", "a.example/feed", "https://", "http:///x"],
-)
-def test_bad_url(tmp_path: Path, url: str) -> None:
-    path = write(tmp_path, f'[[feeds]]\nname = "A"\nurl = "{url}"\n')
-    assert only_problem(path).startswith(f"{path}:3: feeds[1].url: ")
-
-
-def test_url_with_space_is_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[feeds]]\nname = "A"\nurl = "https://a.example/a b"\n')
-    assert "spaces or control characters" in only_problem(path)
-
-
-def test_url_wrong_type(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[feeds]]\nname = "A"\nurl = ["https://a.example/"]\n')
-    assert only_problem(path).startswith(f"{path}:3: feeds[1].url: expected a string")
-
-
-def test_missing_url_points_at_the_entry(tmp_path: Path) -> None:
-    path = write(tmp_path, FEED + '\n[[feeds]]\nname = "B"\n')
-    assert only_problem(path).startswith(f"{path}:5: feeds[2].url: missing")
-
-
-def test_missing_name_points_at_the_entry(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[feeds]]\nurl = "https://a.example/"\n')
-    assert only_problem(path).startswith(f"{path}:1: feeds[1].name: missing")
-
-
-def test_empty_name(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[feeds]]\nurl = "https://a.example/"\nname = "  "\n')
-    assert only_problem(path).startswith(f"{path}:3: feeds[1].name: empty name")
-
-
-def test_name_with_control_characters(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[feeds]]\nurl = "https://a.example/"\nname = "a\\u001bb"\n')
-    assert only_problem(path).startswith(f"{path}:3: feeds[1].name: ")
-
-
-def test_duplicate_urls_after_normalization(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[[feeds]]\nname = "A"\nurl = "https://Example.COM/feed/"\n\n'
-        '[[feeds]]\nname = "B"\nurl = "HTTPS://example.com/feed"\n',
-    )
-    message = only_problem(path)
-    assert message.startswith(f"{path}:7: feeds[2].url: duplicate URL: feeds[1] (line 3)")
-
-
-def test_duplicate_names(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[[feeds]]\nname = "Same"\nurl = "https://a.example/"\n\n'
-        '[[feeds]]\nurl = "https://b.example/"\nname = "same"\n',
-    )
-    assert only_problem(path).startswith(f'{path}:7: feeds[2].name: duplicate name "same"')
-
-
-@pytest.mark.parametrize(
-    ("tags", "fragment"),
-    [('"tech"', "expected an array"), ('["tech", ""]', "tag #2 is empty"), ("[1]", "tag #1")],
-)
-def test_bad_tags(tmp_path: Path, tags: str, fragment: str) -> None:
-    path = write(tmp_path, FEED + f"tags = {tags}\n")
-    message = only_problem(path)
-    assert message.startswith(f"{path}:4: feeds[1].tags: ")
-    assert fragment in message
-
-
-def test_multiline_tags_point_at_the_key(tmp_path: Path) -> None:
-    path = write(tmp_path, FEED + 'tags = [\n  "a",\n  "",\n]\n')
-    assert only_problem(path).startswith(f"{path}:4: feeds[1].tags: tag #2 is empty")
-
-
-def test_feeds_must_be_an_array_of_tables(tmp_path: Path) -> None:
-    path = write(tmp_path, 'feeds = "https://a.example/"\n')
-    assert only_problem(path).startswith(f"{path}:1: feeds: must be an array of tables")
-
-
-def test_inline_feed_problems_fall_back_to_the_feeds_line(tmp_path: Path) -> None:
-    path = write(tmp_path, '\nfeeds = [{ name = "A", url = "gopher://a" }]\n')
-    assert only_problem(path).startswith(f"{path}:2: feeds[1].url: ")
-
-
-def test_settings_must_be_a_table(tmp_path: Path) -> None:
-    path = write(tmp_path, "settings = 3\n")
-    assert only_problem(path).startswith(f"{path}:1: settings: must be a table")
-
-
-@pytest.mark.parametrize("value", ['""', '"b, c"', '"b,"', '"ctl+x"', '"Enter"', '"ctrl+"', "1"])
-def test_bad_key_values(tmp_path: Path, value: str) -> None:
-    path = write(tmp_path, f"[keys]\nbookmark = {value}\n")
-    assert only_problem(path).startswith(f"{path}:2: keys.bookmark: ")
 
 
 def test_key_conflict_names_both_actions(tmp_path: Path) -> None:

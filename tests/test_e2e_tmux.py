@@ -27,6 +27,12 @@ def tmux(*args: str) -> str:
     return subprocess.run([TMUX, *args], capture_output=True, text=True, check=True).stdout
 
 
+def session_alive(session: str) -> bool:
+    assert TMUX is not None
+    probe = subprocess.run([TMUX, "has-session", "-t", session], capture_output=True)
+    return probe.returncode == 0
+
+
 def wait_for(session: str, text: str, timeout: float = 20.0) -> str:
     """Poll the pane until `text` shows (the app runs in another process)."""
     deadline = time.monotonic() + timeout
@@ -69,10 +75,14 @@ def test_demo_open_tiktok_and_bookmark_it(tmp_path: Path) -> None:
         tmux("send-keys", "-t", session, "b")
         wait_for(session, "Bookmarked")
         tmux("send-keys", "-t", session, "q")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if subprocess.run([TMUX, "has-session", "-t", session], capture_output=True).returncode:
-                break
+        # The session ends when its one command (the app) exits: `q` must end the app.
+        deadline = time.monotonic() + 20
+        while session_alive(session):
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    "the app still runs 20 s after q; the pane shows:\n"
+                    + tmux("capture-pane", "-p", "-t", session)
+                )
             time.sleep(0.2)
     finally:
         subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True, check=False)

@@ -171,6 +171,19 @@ def test_page_with_nothing_to_extract_gives_none(html: str) -> None:
     assert extract_markdown(html, PAGE_URL) is None
 
 
+def precision_calls(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Spy on trafilatura: each call's favor_precision, in order (the real extract runs)."""
+    calls: list[bool] = []
+    real_extract = trafilatura.extract
+
+    def spy(*args: object, **kwargs: object) -> str | None:
+        calls.append(bool(kwargs.get("favor_precision")))
+        return real_extract(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(trafilatura, "extract", spy)
+    return calls
+
+
 def test_falls_back_to_recall_when_precision_finds_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -181,14 +194,7 @@ def test_falls_back_to_recall_when_precision_finds_nothing(
         f'<html><head><script type="application/ld+json">{data}</script></head>'
         '<body><div id="app"></div><script>render()</script></body></html>'
     )
-    calls: list[bool] = []
-    real_extract = trafilatura.extract
-
-    def spy(*args: object, **kwargs: object) -> str | None:
-        calls.append(bool(kwargs.get("favor_precision")))
-        return real_extract(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(trafilatura, "extract", spy)
+    calls = precision_calls(monkeypatch)
     md = extract_markdown(page, PAGE_URL)
     assert calls == [True, False]
     assert md is not None
@@ -196,14 +202,7 @@ def test_falls_back_to_recall_when_precision_finds_nothing(
 
 
 def test_precision_result_is_used_without_a_retry(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[bool] = []
-    real_extract = trafilatura.extract
-
-    def spy(*args: object, **kwargs: object) -> str | None:
-        calls.append(bool(kwargs.get("favor_precision")))
-        return real_extract(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(trafilatura, "extract", spy)
+    calls = precision_calls(monkeypatch)
     assert extract_markdown(ARTICLE, PAGE_URL)
     assert calls == [True]
 

@@ -18,7 +18,7 @@ from pytest_httpserver import HTTPServer
 from tests.hostile_server import Handler, HostileServer, read_request, reset
 from tui_reader import __version__
 from tui_reader.fetch import DEFAULT_USER_AGENT, FEED_ACCEPT, Fetcher
-from tui_reader.models import FetchResult
+from tui_reader.models import FetchResult, Settings
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>' * 20
 RSS = "application/rss+xml; charset=utf-8"
@@ -413,92 +413,73 @@ async def test_retry_after_beyond_the_deadline_fails_at_once(httpserver: HTTPSer
 # --- broken servers ---------------------------------------------------------------------------
 
 
-async def _garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(b"SSH-2.0-OpenSSH_9.6\r\n\x00\x01\x02\xff garbage\n\n more")
-    await writer.drain()
+def replying(raw: bytes, *, then_reset: bool = False) -> Handler:
+    """A server that reads the request, sends `raw` (if any), then resets or just stops."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        if raw:
+            writer.write(raw)
+            await writer.drain()
+        if then_reset:
+            if raw:
+                await asyncio.sleep(0.05)
+            reset(writer)
+
+    return handler
 
 
-async def _reset_mid_body(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"x" * 1000)
-    await writer.drain()
-    await asyncio.sleep(0.05)
-    reset(writer)
+OK_HEAD = b"HTTP/1.1 200 OK\r\n"
+CHUNKED = OK_HEAD + b"Transfer-Encoding: chunked\r\n\r\n"
+
+# Each row: what the broken server does, and what the one-line error must say.
+BROKEN_SERVERS = [
+    pytest.param(
+        replying(b"SSH-2.0-OpenSSH_9.6\r\n\x00\x01\x02\xff garbage\n\n more"),
+        "invalid HTTP response",
+        id="garbage",
+    ),
+    pytest.param(
+        replying(OK_HEAD + b"Content-Length: 100000\r\n\r\n" + b"x" * 1000, then_reset=True),
+        "connection reset by the server",
+        id="reset-mid-body",
+    ),
+    pytest.param(
+        replying(OK_HEAD + b"Content-Length: 1000\r\n\r\nonly ten b"),
+        "connection closed before the whole body arrived",
+        id="content-length-lies",
+    ),
+    pytest.param(
+        replying(CHUNKED + b"ZZZ\r\nnot hex\r\n"), "invalid HTTP response", id="bad-chunked"
+    ),
+    pytest.param(
+        replying(CHUNKED + b"64\r\nshort"),
+        "connection closed in the middle of a chunked body",
+        id="truncated-chunked",
+    ),
+    pytest.param(
+        replying(OK_HEAD + b"X-Huge: " + b"a" * 1_000_000 + b"\r\n\r\nbody"),
+        "invalid HTTP response",
+        id="enormous-header",
+    ),
+    pytest.param(
+        replying(b""), "server closed the connection without responding", id="close-silently"
+    ),
+    pytest.param(replying(b"", then_reset=True), "connection reset", id="reset-at-once"),
+    pytest.param(
+        replying(b"HTTP/1.1 599 \x1b[31mRed\x1b[0m\tAlert\r\nContent-Length: 0\r\n\r\n"),
+        "HTTP 599",
+        id="ansi-reason",
+    ),
+    pytest.param(
+        replying(b"HTTP/1.1 302 Found\r\nLocation: http://[::1/feed\r\nContent-Length: 0\r\n\r\n"),
+        "redirect to a non-http(s) or malformed URL",
+        id="malformed-location",
+    ),
+]
 
 
-async def _short_body(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly ten b")
-    await writer.drain()
-
-
-async def _bad_chunked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nnot hex\r\n")
-    await writer.drain()
-
-
-async def _truncated_chunked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\nshort")
-    await writer.drain()
-
-
-async def _enormous_header(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(b"HTTP/1.1 200 OK\r\nX-Huge: " + b"a" * 1_000_000 + b"\r\n\r\nbody")
-    await writer.drain()
-
-
-async def _close_silently(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-
-
-async def _reset_at_once(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    reset(writer)
-
-
-async def _ansi_reason(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(b"HTTP/1.1 599 \x1b[31mRed\x1b[0m\tAlert\r\nContent-Length: 0\r\n\r\n")
-    await writer.drain()
-
-
-async def _malformed_location(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(b"HTTP/1.1 302 Found\r\nLocation: http://[::1/feed\r\nContent-Length: 0\r\n\r\n")
-    await writer.drain()
-
-
-@pytest.mark.parametrize(
-    ("handler", "fragment"),
-    [
-        (_garbage, "invalid HTTP response"),
-        (_reset_mid_body, "connection reset by the server"),
-        (_short_body, "connection closed before the whole body arrived"),
-        (_bad_chunked, "invalid HTTP response"),
-        (_truncated_chunked, "connection closed in the middle of a chunked body"),
-        (_enormous_header, "invalid HTTP response"),
-        (_close_silently, "server closed the connection without responding"),
-        (_reset_at_once, "connection reset"),
-        (_ansi_reason, "HTTP 599"),
-        (_malformed_location, "redirect to a non-http(s) or malformed URL"),
-    ],
-    ids=[
-        "garbage",
-        "reset-mid-body",
-        "content-length-lies",
-        "bad-chunked",
-        "truncated-chunked",
-        "enormous-header",
-        "close-silently",
-        "reset-at-once",
-        "ansi-reason",
-        "malformed-location",
-    ],
-)
+@pytest.mark.parametrize(("handler", "fragment"), BROKEN_SERVERS)
 async def test_broken_server_gives_one_line_error(handler: Handler, fragment: str) -> None:
     async with HostileServer(handler) as server, Fetcher(timeout=5) as fetcher:
         started = time.monotonic()
@@ -549,6 +530,11 @@ async def test_unfetchable_url_fails_without_network(url: str, fragment: str) ->
         result = await fetcher.fetch(url.format(port=server.port))
     assert_error(result, fragment)
     assert server.connections == 0
+
+
+def test_fetcher_from_settings_honours_the_config_limits() -> None:
+    fetcher = Fetcher.from_settings(Settings(concurrency=3, timeout=7, max_feed_bytes=1234))
+    assert (fetcher.concurrency, fetcher.timeout, fetcher.max_bytes) == (3, 7, 1234)
 
 
 async def test_fetch_outside_the_context_manager_is_a_programming_error() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,34 +56,6 @@ def article_page(marker: str, extra: str = "", head: str = "") -> str:
 
 
 LONG_BODY = "<p>" + " ".join(PARAGRAPHS * 2) + "</p>"
-
-
-@pytest.fixture(scope="module")
-def threaded_server() -> Iterator[HTTPServer]:
-    """One threaded local server for the module (stopping one takes half a second)."""
-    srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    srv.start()
-    yield srv
-    if srv.is_running():
-        srv.stop()
-
-
-@pytest.fixture
-def server(threaded_server: HTTPServer) -> Iterator[HTTPServer]:
-    """The threaded server, cleared for each test: a slow page must not hold up the others."""
-    threaded_server.clear()
-    yield threaded_server
-    threaded_server.clear()
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Isolate config and data paths under tmp_path."""
-    monkeypatch.setenv("TUI_READER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TUI_READER_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    return tmp_path
 
 
 def write_config(
@@ -342,20 +314,28 @@ async def test_fill_full_texts_newest_first_limited_and_concurrent(
 ) -> None:
     active = 0
     peak = 0
+    lock = threading.Lock()
+    two_at_once = threading.Event()
 
     def handler(request: Request) -> Response:
+        # The first request waits (up to 5 s) for a second one to arrive: fetched one after
+        # another, the peak stays 1 and the test fails.
         nonlocal active, peak
-        active += 1
-        peak = max(peak, active)
-        time.sleep(0.1)
-        active -= 1
+        with lock:
+            active += 1
+            peak = max(peak, active)
+            if active >= 2:
+                two_at_once.set()
+        two_at_once.wait(timeout=5)
+        with lock:
+            active -= 1
         return Response(article_page(request.path), content_type="text/html")
 
     server.expect_request(re.compile(r"/p/\d+")).respond_with_handler(handler)
     store = store_with(tmp_path, [server.url_for(f"/p/{n}") for n in range(8)])
     config = Config(feeds=(FEED,))
     seen: list[int] = []
-    async with Fetcher(timeout=2) as fetcher:
+    async with Fetcher(timeout=10) as fetcher:
         results = await fill_full_texts(
             config,
             store,
@@ -366,7 +346,7 @@ async def test_fill_full_texts_newest_first_limited_and_concurrent(
         )
     assert len(results) == 5 and all(result.ok for result in results)
     assert sorted(seen) == sorted(result.article_id for result in results)
-    assert peak <= 2
+    assert peak == 2  # concurrent, and never more than `concurrency`
     by_title = ids_by_title(store)
     assert {result.article_id for result in results} == {by_title[f"T{n}"] for n in range(5)}
     store.close()

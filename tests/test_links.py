@@ -85,15 +85,7 @@ def test_tracking_parameters_are_removed(url: str, expected: str) -> None:
         "https://ex.com/a#top",
         "https://ex.com/?",
         "",
-    ],
-)
-def test_urls_without_trackers_are_unchanged(url: str) -> None:
-    assert clean_link(url) == url
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
+        # Not http(s): returned as they are, trackers and all (safe_link decides on safety).
         "mailto:me@ex.com?subject=hi&utm_source=rss",
         "javascript:alert(1)//?utm_source=x",
         "ftp://ex.com/file?utm_source=x",
@@ -101,7 +93,7 @@ def test_urls_without_trackers_are_unchanged(url: str) -> None:
         "data:text/html,<p>?utm_source=x</p>",
     ],
 )
-def test_non_http_urls_are_returned_unchanged(url: str) -> None:
+def test_urls_without_trackers_are_unchanged(url: str) -> None:
     assert clean_link(url) == url
 
 

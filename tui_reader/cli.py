@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager, ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from tui_reader import __version__
 from tui_reader.cli_lang import (
@@ -26,6 +26,7 @@ from tui_reader.cli_lang import (
 )
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
 from tui_reader.dates import decimal, long_date
+from tui_reader.errors import describe
 from tui_reader.i18n import _, current_language, ngettext, set_language
 from tui_reader.models import Article, ArticleQuery, Config, Cursor, FeedConfig, FeedResult
 from tui_reader.paths import config_write_path, resolve_config_path, resolve_data_dir
@@ -67,12 +68,7 @@ class Context:
             return DemoFetcher()
         from tui_reader.fetch import Fetcher
 
-        settings = self.config.settings
-        return Fetcher(
-            concurrency=settings.concurrency,
-            timeout=settings.timeout,
-            max_bytes=settings.max_feed_bytes,
-        )
+        return Fetcher.from_settings(self.config.settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -247,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
-        message = " ".join(f"{type(error).__name__}: {error}".split())
+        message = describe(error)
         print(
             _("tui-reader: unexpected error: {message} (run with --debug for details)").format(
                 message=message
@@ -404,7 +400,7 @@ def fetch_full_texts_after_refresh(
     """
     if context.demo:
         return
-    from tui_reader.fulltext import PageFetcher, feeds_with_setting, fill_full_texts
+    from tui_reader.fulltext import feeds_with_setting, fill_full_texts
 
     refreshed = {r.url for r in summary.results if r.status not in ("error", "skipped")}
     feeds = [feed for feed in context.config.feeds if feed.url in refreshed]
@@ -414,10 +410,7 @@ def fetch_full_texts_after_refresh(
 
     async def fill() -> tuple[int, int]:
         async with context.make_fetcher() as fetcher:
-            page_fetcher = cast("PageFetcher", fetcher)
-            results = await fill_full_texts(
-                context.config, store, page_fetcher, limit=30, feeds=feeds
-            )
+            results = await fill_full_texts(context.config, store, fetcher, limit=30, feeds=feeds)
         return sum(result.ok for result in results), len(results)
 
     fetched, tried = asyncio.run(fill())
@@ -546,11 +539,11 @@ def cmd_show(context: Context, store: Store, args: argparse.Namespace) -> int:
     """`show ID`: the article rendered for the terminal; feed text is data, never markup."""
     article = get_article_or_fail(store, args.id)
     if args.full and article.full_text is None:
-        from tui_reader.fulltext import PageFetcher, fetch_full_text
+        from tui_reader.fulltext import fetch_full_text
 
         async def fetch() -> str | None:
             async with context.make_fetcher() as fetcher:
-                result = await fetch_full_text(cast("PageFetcher", fetcher), store, article.id)
+                result = await fetch_full_text(fetcher, store, article.id)
             return result.error
 
         error = asyncio.run(fetch())

@@ -41,6 +41,7 @@ from tui_reader.models import (
     Settings,
     ViewConfig,
 )
+from tui_reader.urls import url_problem
 
 __all__ = [
     "EMBEDDED_DEFAULT_TOML",
@@ -241,25 +242,6 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
-
-
-def url_problem(url: str) -> str | None:
-    """Why `url` cannot be a feed address (http or https with a host), or None when it can."""
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
-        return _("the URL contains spaces or control characters; percent-encode them")
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError on a malformed port)
-    except ValueError as exc:
-        return _("not a valid URL ({error})").format(error=exc)
-    if parts.scheme.lower() not in ("http", "https"):
-        shown = parts.scheme or _("no scheme")
-        return _("only http:// and https:// feed URLs are supported, not {scheme}").format(
-            scheme=shown
-        )
-    if not parts.hostname:
-        return _("the URL has no host; write it like https://example.com/feed")
-    return None
 
 
 def _has_control_chars(value: str) -> bool:

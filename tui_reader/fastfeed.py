@@ -16,14 +16,14 @@ network anyway.
 from __future__ import annotations
 
 import contextlib
+import html.entities
 import re
+import time
 from typing import Any
 
-from feedparser.datetimes import _parse_date
-from feedparser.html import _cp1252
-from feedparser.mixin import _FeedParserMixin
-from feedparser.urls import _urljoin
 from lxml import etree
+
+from tui_reader.feed_dates import parse_date
 
 __all__ = ["read_simple_feed"]
 
@@ -72,8 +72,64 @@ _ONCE = frozenset(
     }
 )  # fmt: skip
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-_looks_like_html = _FeedParserMixin.looks_like_html
-_map_content_type = _FeedParserMixin.map_content_type
+# feedparser's rules, written here rather than read from its private names (the feedparser
+# pin and tests/test_fastfeed.py keep them in step): the HTML elements its sanitizer accepts,
+# which decide whether an RSS title "looks like HTML"; its cp1252 map for C1 characters; its
+# URI fixer for "http:///host"; and its content-type names.
+_HTML_ELEMENTS = frozenset(
+    """a abbr acronym address area article aside audio b big blockquote br button canvas
+    caption center cite code col colgroup command datagrid datalist dd del details dfn dialog
+    dir div dl dt em event-source fieldset figcaption figure font footer form h1 h2 h3 h4 h5
+    h6 header hr i img input ins kbd keygen label legend li m map menu meter multicol nav
+    nextid noscript ol optgroup option output p pre progress q s samp section select small
+    sound source spacer span strike strong sub sup table tbody td textarea tfoot th thead time
+    tr tt u ul var video""".split()  # noqa: SIM905
+)
+_CP1252 = {
+    code: bytes([code]).decode("cp1252")
+    for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)  # undefined in Windows-1252
+}
+_URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
+_CONTENT_TYPES = {
+    "text": "text/plain",
+    "plain": "text/plain",
+    "html": "text/html",
+    "xhtml": "application/xhtml+xml",
+}
+
+
+def _looks_like_html(value: str) -> bool:
+    """feedparser's guess: a close tag or an entity, only known elements and entities."""
+    if not (re.search(r"</(\w+)>", value) or re.search(r"&#?\w+;", value)):
+        return False
+    if any(tag.lower() not in _HTML_ELEMENTS for tag in re.findall(r"</?(\w+)", value)):
+        return False
+    return all(name in html.entities.entitydefs for name in re.findall(r"&(\w+);", value))
+
+
+def _map_content_type(value: str) -> str:
+    value = value.lower()
+    return _CONTENT_TYPES.get(value, value)
+
+
+def _urljoin(base: str, uri: str) -> str:
+    """feedparser's URI fix-up ("http:///x" → "http://x"); with no base, nothing more."""
+    assert base == ""
+    return _URI_FIXER.sub(r"\1\3", uri)
+
+
+def _parse_date(value: str) -> time.struct_time | None:
+    """The date as feedparser reads it (our parser comes first there, see dates.py); a date
+    our parser does not know is left to feedparser's other handlers: the slow path."""
+    moment = parse_date(value)
+    if moment is None:
+        if value.strip():
+            raise _NotSimple
+        return None
+    return moment.utctimetuple()
+
+
 _C1_RE = re.compile("[\x80-\x9f]")
 _LINK_ENTITY_RE = re.compile("&([A-Za-z0-9_]+);")
 
@@ -100,7 +156,7 @@ def _finish(value: str) -> str:
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         value = value.encode("iso-8859-1").decode("utf-8")  # UTF-8 read as Latin-1: undo
     if _C1_RE.search(value) is not None:
-        value = value.translate(_cp1252)
+        value = value.translate(_CP1252)
     return value
 
 

@@ -26,7 +26,9 @@ import certifi
 import httpx
 
 from tui_reader import __version__
-from tui_reader.models import FetchResult
+from tui_reader.errors import one_line
+from tui_reader.models import FetchResult, Settings
+from tui_reader.urls import url_problem
 
 DEFAULT_USER_AGENT = f"tui-reader/{__version__} (+https://github.com/tui-reader/tui-reader)"
 FEED_ACCEPT = (
@@ -47,6 +49,20 @@ _MAX_ERROR_CHARS = 200
 
 class _FetchError(Exception):
     """A failure whose message is ready for the user; turned into a FetchResult by `fetch`."""
+
+
+class UrlFetcher(Protocol):
+    """The one fetcher interface: `Fetcher`, the demo's fetcher and test doubles give it, and
+    refresh (feeds) and fulltext (pages) take it."""
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = ...,
+    ) -> FetchResult: ...
 
 
 class Fetcher:
@@ -78,6 +94,15 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._slots: asyncio.Semaphore | None = None
         self._host_slots: dict[str, asyncio.Semaphore] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Fetcher:
+        """A fetcher honouring the config's limits (the CLI and the app build it this way)."""
+        return cls(
+            concurrency=settings.concurrency,
+            timeout=settings.timeout,
+            max_bytes=settings.max_feed_bytes,
+        )
 
     async def __aenter__(self) -> Self:
         # Loading the CA bundle takes tens of milliseconds: do it in a thread, so opening a
@@ -387,16 +412,13 @@ def _content_encodings(header: str) -> list[str]:
 
 def _url_problem(url: str) -> str | None:
     """Why `url` cannot be fetched, or None; decided without touching the network."""
+    problem = url_problem(url)
+    if problem is not None:
+        return problem
     try:
-        parsed = httpx.URL(url)
+        httpx.URL(url)  # what the rule allows, httpx must take too
     except (httpx.InvalidURL, TypeError) as exc:
         return f"invalid URL: {exc}"
-    if not parsed.scheme:
-        return "not an absolute http(s) URL"
-    if parsed.scheme not in ("http", "https"):
-        return f"unsupported URL scheme {parsed.scheme!r} (only http and https)"
-    if not parsed.host:
-        return "invalid URL: no host"
     return None
 
 
@@ -528,15 +550,7 @@ def _exception_text(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def _one_line(message: str) -> str:
-    """Collapse whitespace and control characters, and cap the length."""
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in message)
-    cleaned = " ".join(cleaned.split())
-    if len(cleaned) > _MAX_ERROR_CHARS:
-        cleaned = cleaned[: _MAX_ERROR_CHARS - 1].rstrip() + "…"
-    return cleaned or "unknown error"
-
-
 def _error(url: str, message: str, final_url: str) -> FetchResult:
     """A FetchResult for a failure."""
-    return FetchResult(url=url, status="error", final_url=final_url, error=_one_line(message))
+    error = one_line(message, _MAX_ERROR_CHARS)
+    return FetchResult(url=url, status="error", final_url=final_url, error=error)

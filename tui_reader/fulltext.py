@@ -11,19 +11,18 @@ for the items a refresh brought in. Failures are values: no exception leaves thi
 from __future__ import annotations
 
 import asyncio
-import codecs
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Protocol
 
+from tui_reader.charset import codec_name, decode_bytes
+from tui_reader.errors import one_line
 from tui_reader.extract import extract_markdown, is_summary_only
-from tui_reader.fetch import PAGE_ACCEPT
-from tui_reader.models import Config, FeedConfig, FetchResult
+from tui_reader.fetch import PAGE_ACCEPT, UrlFetcher
+from tui_reader.models import Config, FeedConfig
 
 # parse.py registers the "UTF-8, else Windows-1252 byte by byte" codec error handler.
-from tui_reader.parse import _FALLBACK_HANDLER, _codec_name
 from tui_reader.store import Store
 
 __all__ = [
@@ -49,17 +48,8 @@ _SCAN_FACTOR = 10  # candidates read per wanted one, since "auto" skips whole ar
 _MAX_ERROR_CHARS = 200
 
 
-class PageFetcher(Protocol):
-    """Anything that fetches a URL the way `fetch.Fetcher` does (the demo has its own)."""
-
-    async def fetch(
-        self,
-        url: str,
-        *,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        accept: str = ...,
-    ) -> FetchResult: ...
+# The fetcher full text takes: the one fetcher Protocol (the name is kept for callers).
+PageFetcher = UrlFetcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,20 +92,11 @@ def feed_is_all_short(texts: Sequence[tuple[str, str]]) -> bool:
 
 # --------------------------------------------------------------------------- decoding
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _HEADER_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
 _META_CHARSET_RE = re.compile(
     rb"""<meta\b[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I
 )
 _META_SCAN_BYTES = 8192
-# Browsers read these labels as Windows-1252 (WHATWG Encoding): ’ “ ” € œ live there.
-_CP1252_LIKE = frozenset({"latin_1", "iso8859_1", "cp1252", "ascii", "iso8859_15"})
 
 
 def decode_page(body: bytes, content_type: str) -> str:
@@ -123,27 +104,12 @@ def decode_page(body: bytes, content_type: str) -> str:
 
     Bytes that are not valid in UTF-8 are read as Windows-1252, as are latin-1 labels.
     """
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(encoding, errors="replace")
-    codec = None
     header = _HEADER_CHARSET_RE.search(content_type or "")
-    if header:
-        codec = _codec_name(header.group(1))
-    if codec is None:
-        meta = _META_CHARSET_RE.search(body[:_META_SCAN_BYTES])
-        if meta:
-            codec = _codec_name(meta.group(1).decode("ascii"))
-            if codec is not None and codec.startswith(("utf_16", "utf_32")):
-                codec = "utf_8"  # a page that can declare it in ASCII is not UTF-16
-    if codec in _CP1252_LIKE:
-        return body.decode("cp1252", errors=_FALLBACK_HANDLER)
-    if codec is not None and not codec.startswith("utf_8"):
-        try:
-            return body.decode(codec, errors="replace")
-        except (LookupError, ValueError):
-            pass
-    return body.decode("utf-8", errors=_FALLBACK_HANDLER)
+    meta = _META_CHARSET_RE.search(body[:_META_SCAN_BYTES])
+    meta_codec = codec_name(meta.group(1).decode("ascii")) if meta else None
+    if meta_codec is not None and meta_codec.startswith(("utf_16", "utf_32")):
+        meta_codec = "utf_8"  # a page that can declare it in ASCII is not UTF-16
+    return decode_bytes(body, (header.group(1) if header else None, meta_codec))
 
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -163,11 +129,7 @@ def _html_problem(content_type: str, body: bytes) -> str | None:
 
 
 def _one_line(message: str) -> str:
-    """Whitespace and control characters collapsed, length capped."""
-    line = " ".join("".join(ch if ch.isprintable() else " " for ch in message).split())
-    if len(line) > _MAX_ERROR_CHARS:
-        line = line[: _MAX_ERROR_CHARS - 1].rstrip() + "…"
-    return line or "unknown error"
+    return one_line(message, _MAX_ERROR_CHARS)
 
 
 # --------------------------------------------------------------------------- fetching

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import listparser
 
 from tui_reader.config import normalize_url, unique_name, url_problem
+from tui_reader.errors import one_line
 from tui_reader.i18n import _
 from tui_reader.models import FeedConfig
 
@@ -113,12 +114,14 @@ def parse_opml(data: bytes, source: str = "<opml>") -> ImportResult:
         ET.fromstring(data)
     except ET.ParseError as exc:
         raise SubscriptionFileError(
-            _("{file}: not a valid OPML file ({error})").format(file=source, error=exc)
+            _("{file}: not a valid OPML file ({error})").format(
+                file=source, error=one_line(str(exc))
+            )
         ) from None
     # Bytes, never str: listparser fetches a str that looks like a URL.
     parsed = listparser.parse(data)
     if parsed.bozo and not parsed.feeds:
-        reason = parsed.get("bozo_exception") or _("unreadable")
+        reason = one_line(str(parsed.get("bozo_exception") or _("unreadable")))
         raise SubscriptionFileError(
             _("{file}: not a valid OPML file ({error})").format(file=source, error=reason)
         )

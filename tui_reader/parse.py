@@ -12,7 +12,6 @@ what real feeds send and the slower, lossier loose parser is the exception.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 import re
@@ -24,7 +23,9 @@ from typing import Any
 
 import feedparser
 
+from tui_reader.charset import decode_bytes
 from tui_reader.fastfeed import read_simple_feed
+from tui_reader.feed_dates import feedparser_date, parse_date
 from tui_reader.links import clean_link
 from tui_reader.models import ParsedEntry, ParsedFeed
 from tui_reader.text import clean_text, html_to_markdown, html_to_text, safe_link
@@ -44,75 +45,21 @@ class ParseError(Exception):
 # ---------------------------------------------------------------- decoding
 
 
-def _byte_as_cp1252(b: int) -> str:
-    try:
-        return bytes([b]).decode("cp1252")
-    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: no cp1252 glyph
-        return chr(b)
-
-
-_CP1252 = tuple(_byte_as_cp1252(b) for b in range(256))
-_FALLBACK_HANDLER = "tui_reader.cp1252"
-
-
-def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: read the bytes a codec rejected as Windows-1252."""
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    bad = error.object[error.start : error.end]
-    return "".join(_CP1252[b] for b in bad), error.end
-
-
-codecs.register_error(_FALLBACK_HANDLER, _cp1252_fallback)
-
 _XML_DECL_ENCODING_RE = re.compile(
     rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})"""
 )
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
-_LATIN1_LIKE = {"latin_1", "iso8859_1", "cp1252", "ascii", "iso8859_15"}
-
-
-def _codec_name(label: str) -> str | None:
-    try:
-        return codecs.lookup(label).name.replace("-", "_")
-    except LookupError:
-        return None
 
 
 def _decode(body: bytes, content_type: str) -> str:
     """Decode a document: BOM, else valid UTF-8, else the declared charset, else cp1252."""
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32-be"),
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if body.startswith(bom):
-            return body[len(bom) :].decode(encoding, errors="replace")
-    if body[:4] == b"<\x00?\x00":
-        return body.decode("utf-16-le", errors="replace")
-    if body[:4] == b"\x00<\x00?":
-        return body.decode("utf-16-be", errors="replace")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = None
-    match = _XML_DECL_ENCODING_RE.match(body)
-    if match:
-        declared = _codec_name(match.group(1).decode("ascii"))
-    if declared is None:
-        charset = _CHARSET_RE.search(content_type)
-        if charset:
-            declared = _codec_name(charset.group(1))
-    if declared in _LATIN1_LIKE:
-        # Servers say ISO-8859-1 and mean Windows-1252 (’ “ ” € œ): read it the browsers' way.
-        return body.decode("cp1252", errors=_FALLBACK_HANDLER)
-    if declared is not None and not declared.startswith("utf"):
-        return body.decode(declared, errors="replace")
-    # Declared or assumed UTF-8 but it is not: the usual culprit is Windows-1252.
-    return body.decode("utf-8", errors=_FALLBACK_HANDLER)
+    xml_decl = _XML_DECL_ENCODING_RE.match(body)
+    header = _CHARSET_RE.search(content_type)
+    declared = (
+        xml_decl.group(1).decode("ascii") if xml_decl else None,
+        header.group(1) if header else None,
+    )
+    return decode_bytes(body, declared, utf8_first=True)
 
 
 # ---------------------------------------------------------------- XML clean-up
@@ -249,69 +196,10 @@ def _prepare_xml(body: bytes, content_type: str) -> tuple[bytes, str]:
 
 # ---------------------------------------------------------------- dates
 
-_FR_MONTHS = {
-    "jan": 1, "janv": 1, "janvier": 1,
-    "fev": 2, "fevr": 2, "fevrier": 2,
-    "mar": 3, "mars": 3,
-    "avr": 4, "avril": 4,
-    "mai": 5,
-    "juin": 6,
-    "juil": 7, "juillet": 7,
-    "aou": 8, "aout": 8,
-    "sep": 9, "sept": 9, "septembre": 9,
-    "oct": 10, "octobre": 10,
-    "nov": 11, "novembre": 11,
-    "dec": 12, "decembre": 12,
-}  # fmt: skip
-_ACCENTS = str.maketrans("éèêëûùôàâç", "eeeeuuoaac")
-_FR_DATE_RE = re.compile(
-    r"^\s*(?:[^\W\d_]+\.?,?\s+)?(\d{1,2})(?:er)?\s+([^\W\d_]+)\.?\s+(\d{4})"
-    r"(?:\s+(?:à\s+)?(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?"
-    r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _parse_french_date(value: str) -> datetime | None:
-    """Parse "jeu., 28 nov. 2026 10:00:00 +0100" and friends; None if it is not one."""
-    match = _FR_DATE_RE.match(value)
-    if match is None:
-        return None
-    day, month_name, year, hour, minute, second, zone = match.groups()
-    month = _FR_MONTHS.get(month_name.lower().translate(_ACCENTS))
-    if month is None:
-        return None
-    offset = timedelta(0)
-    if zone and zone[0] in "+-":
-        digits = zone[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        if zone[0] == "-":
-            offset = -offset
-    try:
-        local = datetime(
-            int(year), month, int(day), int(hour or 0), int(minute or 0), int(second or 0)
-        )
-    except ValueError:
-        return None
-    return (local - offset).replace(tzinfo=UTC)
-
-
-def _parse_date_text(value: Any) -> datetime | None:
-    """Parse a date string feedparser could not: ISO 8601, RFC 822, French."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        parsed = None
-    if parsed is not None:
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    french = _parse_french_date(value)
-    if french is not None:
-        return french
-    as_tuple = feedparser.datetimes._parse_date(value)
-    return _from_struct(as_tuple)
+# Dates are read by our own parser (dates.py); feedparser asks it first too, through its
+# public registerDateHandler, so that feedparser and the lxml fast path agree on every date.
+feedparser.registerDateHandler(feedparser_date)
+_parse_date_text = parse_date
 
 
 def _from_struct(value: Any) -> datetime | None:

@@ -18,8 +18,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Protocol
 
+from tui_reader.errors import describe, one_line
+from tui_reader.fetch import UrlFetcher
 from tui_reader.models import (
     Config,
     FeedConfig,
@@ -31,13 +32,8 @@ from tui_reader.models import (
 from tui_reader.parse import ParseError, parse_feed
 from tui_reader.store import FeedState, Store, StoreError
 
-
-class FeedFetcher(Protocol):
-    """Anything that fetches a URL the way `fetch.Fetcher` does (the demo has its own)."""
-
-    async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
-    ) -> FetchResult: ...
+# The fetcher refresh takes: the one fetcher Protocol (the name is kept for callers).
+FeedFetcher = UrlFetcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +141,6 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def one_line(message: str, limit: int = 300) -> str:
-    """Squash an error message to a single, bounded line."""
-    line = " ".join(message.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
 class Refresher:
     """Refreshes feeds into a store; parse work runs on `parse_executor`, writes on one thread.
 
@@ -206,7 +196,7 @@ class Refresher:
             # feed's failure: it ends the refresh with one line naming the file (exit 1).
             raise
         except Exception as error:  # a feed's failure must never escape its feed
-            message = one_line(f"{type(error).__name__}: {error}")
+            message = describe(error)
             with contextlib.suppress(Exception):
                 return await self._failed(feed, message, self.now())
             return FeedResult(feed.name, feed.url, "error", 0, message)

@@ -17,6 +17,8 @@ from urllib.parse import quote, urljoin, urlsplit
 # each call, which costs more than converting a typical feed item.
 from html_to_markdown import _html_to_markdown as _native
 
+from tui_reader.urls import WEB_SCHEMES, is_web_url
+
 __all__ = ["clean_text", "html_to_markdown", "html_to_text", "safe_link"]
 
 # Escape sequences are removed whole, so their payload ("31m", an OSC 52 clipboard write,
@@ -83,8 +85,8 @@ def safe_link(url: str, base: str = "", *, allow_mailto: bool = False) -> str:
     except ValueError:  # e.g. an unbalanced "[" in an IPv6 host
         return ""
     scheme = parts.scheme.lower()
-    if scheme in ("http", "https"):
-        if not parts.hostname or "\\" in parts.netloc:
+    if scheme in WEB_SCHEMES:
+        if not is_web_url(parts) or "\\" in parts.netloc:
             return ""
     elif not (allow_mailto and scheme == "mailto" and parts.path):
         return ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 from functools import cache
@@ -33,7 +32,7 @@ from tests.hostile.harness import (
     sweep_database,
     write_config,
 )
-from tests.hostile.test_state import subprocess_env
+from tests.hostile.test_state import cli_command, subprocess_env
 
 GIB = 1 << 30
 
@@ -102,17 +101,7 @@ def refresh_in_subprocess(config: Path, data: Path) -> tuple[dict, float, int]:
     over its whole process tree sampled every 10 ms: a big refresh parses in a pool of
     worker processes, which ru_maxrss of the CLI process alone would not count.
     """
-    command = [
-        sys.executable,
-        "-m",
-        "tui_reader",
-        "--config",
-        str(config),
-        "--data-dir",
-        str(data),
-        "refresh",
-        "--json",
-    ]
+    command = cli_command(config, data, "refresh", "--json")
     started = time.perf_counter()
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env()

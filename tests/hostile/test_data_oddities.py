@@ -6,7 +6,6 @@ The 20,000-item and 30 MB feeds live in test_bounds.py, where memory is measured
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,15 +13,12 @@ import pytest
 
 from tests.hostile.documents import json_feed, rss, rss_item, xml_escape
 from tests.hostile.harness import (
-    SLACK,
     Case,
+    FamilyChecks,
     FamilyRun,
-    check_case,
-    check_commands,
     cli,
-    run_family,
+    family_fixture,
     servers,
-    sweep_database,
     write_config,
 )
 from tui_reader.models import Article
@@ -269,27 +265,11 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def family(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FamilyRun]:
-    with servers(extra_hosts=0) as (http, raw):
-        yield run_family(CASES, http, raw, tmp_path_factory.mktemp("oddities"))
+family = family_fixture(CASES, "oddities")
 
 
-def test_refresh_is_quick(family: FamilyRun) -> None:
-    assert family.refresh.elapsed < family.timeout + SLACK, family.refresh.elapsed
-
-
-@pytest.mark.parametrize("name", [case.name for case in CASES])
-def test_case(family: FamilyRun, name: str) -> None:
-    check_case(family, name)
-
-
-def test_database_is_clean(family: FamilyRun) -> None:
-    sweep_database(family.db_path)
-
-
-def test_commands_work_on_what_was_stored(family: FamilyRun) -> None:
-    check_commands(family)
+class TestFamily(FamilyChecks):
+    """Refresh, every case, the database and the commands (harness.FamilyChecks)."""
 
 
 @pytest.mark.parametrize("text", SQL)

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
-
-import pytest
 
 from tests.hostile.documents import atom, atom_entry, json_feed, rss, rss_item
 from tests.hostile.harness import (
-    SLACK,
     Case,
+    FamilyChecks,
     FamilyRun,
-    check_case,
-    check_commands,
-    run_family,
-    servers,
-    sweep_database,
+    family_fixture,
 )
 from tui_reader.models import Article
 
@@ -176,23 +169,14 @@ CASES = [
         content_type="application/feed+json",
         check=exact_title(),
     ),
-    Case(
-        "fmt-rss-as-text-html",
-        body=french_rss("utf-8").encode(),
-        content_type="text/html",
-        check=exact_title(),
-    ),
-    Case(
-        "fmt-rss-as-octet-stream",
-        body=french_rss("utf-8").encode(),
-        content_type="application/octet-stream",
-        check=exact_title(),
-    ),
-    Case(
-        "fmt-rss-as-json",
-        body=french_rss("utf-8").encode(),
-        content_type="application/json",
-        check=exact_title(),
+    # RSS served with a wrong content type is still read as RSS.
+    *(
+        Case(name, body=french_rss("utf-8").encode(), content_type=kind, check=exact_title())
+        for name, kind in [
+            ("fmt-rss-as-text-html", "text/html"),
+            ("fmt-rss-as-octet-stream", "application/octet-stream"),
+            ("fmt-rss-as-json", "application/json"),
+        ]
     ),
     Case(
         "fmt-json-as-text-plain",
@@ -231,27 +215,11 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def family(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FamilyRun]:
-    with servers(extra_hosts=0) as (http, raw):
-        yield run_family(CASES, http, raw, tmp_path_factory.mktemp("encodings"))
+family = family_fixture(CASES, "encodings")
 
 
-def test_refresh_is_quick(family: FamilyRun) -> None:
-    assert family.refresh.elapsed < family.timeout + SLACK, family.refresh.elapsed
-
-
-@pytest.mark.parametrize("name", [case.name for case in CASES])
-def test_case(family: FamilyRun, name: str) -> None:
-    check_case(family, name)
-
-
-def test_database_is_clean(family: FamilyRun) -> None:
-    sweep_database(family.db_path)
-
-
-def test_commands_work_on_what_was_stored(family: FamilyRun) -> None:
-    check_commands(family)
+class TestFamily(FamilyChecks):
+    """Refresh, every case, the database and the commands (harness.FamilyChecks)."""
 
 
 def test_accents_are_searchable(family: FamilyRun) -> None:

@@ -10,8 +10,6 @@ Rich/Textual markup as literal text.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,15 +25,11 @@ from tests.hostile.documents import (
 )
 from tests.hostile.harness import (
     FORBIDDEN,
-    SLACK,
     Case,
+    FamilyChecks,
     FamilyRun,
-    check_case,
-    check_commands,
+    family_fixture,
     rich_visible,
-    run_family,
-    servers,
-    sweep_database,
 )
 from tui_reader.models import Article
 
@@ -334,27 +328,11 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def family(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FamilyRun]:
-    with servers(extra_hosts=0) as (http, raw):
-        yield run_family(CASES, http, raw, tmp_path_factory.mktemp("injection"))
+family = family_fixture(CASES, "injection")
 
 
-def test_refresh_is_quick(family: FamilyRun) -> None:
-    assert family.refresh.elapsed < family.timeout + SLACK
-
-
-@pytest.mark.parametrize("name", [case.name for case in CASES])
-def test_case(family: FamilyRun, name: str) -> None:
-    check_case(family, name)
-
-
-def test_database_is_clean(family: FamilyRun) -> None:
-    assert sweep_database(family.db_path) > 0
-
-
-def test_commands_work_on_what_was_stored(family: FamilyRun) -> None:
-    check_commands(family)
+class TestFamily(FamilyChecks):
+    """Refresh, every case, the database and the commands (harness.FamilyChecks)."""
 
 
 def test_show_in_a_colour_terminal_emits_only_our_own_escapes(
@@ -375,7 +353,6 @@ def test_show_in_a_colour_terminal_emits_only_our_own_escapes(
             visible[:300]
         )
     assert styled, "FORCE_COLOR did not give a terminal: the check proved nothing"
-    assert os.environ["FORCE_COLOR"] == "1"
 
 
 def test_markup_is_printed_literally(family: FamilyRun) -> None:

@@ -65,23 +65,27 @@ class MovingFeeds:
         return respond
 
 
+def refreshed_once(tmp_path: Path, moving: MovingFeeds) -> tuple[MovingFeeds, Path, Path, Path]:
+    """Config and data dir for `moving`'s feeds, refreshed once: (moving, config, data, db)."""
+    config = write_config(tmp_path / "config.toml", moving.feeds, timeout=20)
+    data = tmp_path / "data"
+    assert cli(config, data, "refresh", "--json").code == 0
+    return moving, config, data, data / DB_NAME
+
+
 def subprocess_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
 
 
+def cli_command(config: Path, data: Path, *args: str) -> list[str]:
+    """`python -m tui_reader --config CONFIG --data-dir DATA ARGS`, for a child process."""
+    program = [sys.executable, "-m", "tui_reader"]
+    return [*program, "--config", str(config), "--data-dir", str(data), *args]
+
+
 def cli_process(config: Path, data: Path, *args: str, **popen: object) -> subprocess.Popen[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "tui_reader",
-        "--config",
-        str(config),
-        "--data-dir",
-        str(data),
-        *args,
-    ]
     return subprocess.Popen(  # type: ignore[call-overload]
-        command,
+        cli_command(config, data, *args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -119,11 +123,9 @@ def one_line_naming(err: str, path: Path, *words: str) -> None:
 
 def test_kill_9_during_refresh_loses_nothing(tmp_path: Path) -> None:
     with servers(extra_hosts=0) as (http, _raw):
-        moving = MovingFeeds(http, [f"big{n}" for n in range(4)], count=1500)
-        config = write_config(tmp_path / "config.toml", moving.feeds, timeout=20)
-        data = tmp_path / "data"
-        db = data / DB_NAME
-        assert cli(config, data, "refresh", "--json").code == 0
+        moving, config, data, db = refreshed_once(
+            tmp_path, MovingFeeds(http, [f"big{n}" for n in range(4)], 1500)
+        )
         items = json.loads(cli(config, data, "headlines", "--json", "--limit", "100000").out)
         rng = random.Random(6)
         bookmarked: set[int] = set()
@@ -384,11 +386,9 @@ def test_full_disk_during_refresh(tmp_path: Path) -> None:
 def test_long_lived_store_and_cron_refresh_together(tmp_path: Path) -> None:
     """A TUI-like process keeps a Store open and writes marks while `refresh` runs twice."""
     with servers(extra_hosts=0) as (http, _raw):
-        moving = MovingFeeds(http, [f"shared{n}" for n in range(3)], count=800)
-        config = write_config(tmp_path / "config.toml", moving.feeds, timeout=20)
-        data = tmp_path / "data"
-        db = data / DB_NAME
-        assert cli(config, data, "refresh", "--json").code == 0
+        moving, config, data, db = refreshed_once(
+            tmp_path, MovingFeeds(http, [f"shared{n}" for n in range(3)], 800)
+        )
         store = Store.open(db)
         ids = [a.id for a in store.headlines(ArticleQuery(), limit=100_000)]
         made: list[int] = []

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from textual.geometry import Region
+from textual.widgets import Static
 
+from tests.conftest import wait_until
 from tests.hostile import test_encodings, test_injection, test_xml_attacks
 from tests.hostile.harness import FORBIDDEN, FamilyRun, run_family, servers
 from tui_reader.config import load_config
@@ -62,6 +65,27 @@ def assert_clean(article: Article) -> None:
         assert not FORBIDDEN.search(value), repr(value[:200])
 
 
+def rendered_text(reader: ReaderPane) -> str:
+    """What the reading pane draws: the header's lines, the body's visible lines, and every
+    line the body holds for scrolling, as the text of their segments."""
+    header = reader.query_one("#article-header", Static)
+    body = reader.body
+    strips = [
+        *header.render_lines(Region(0, 0, header.size.width, header.size.height)),
+        *(body.render_line(y) for y in range(body.size.height)),
+        *body.lines,
+    ]
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def assert_pane_is_clean(reader: ReaderPane, article: Article) -> None:
+    shown = rendered_text(reader)
+    assert not FORBIDDEN.search(shown), repr(shown[:300])
+    # And it is this article that is drawn (the title may wrap: compare without spaces).
+    title = "".join(article.title.split())[:20]
+    assert title in "".join(shown.split()), (title, shown[:300])
+
+
 async def test_every_hostile_row_opens(hostile_db: FamilyRun) -> None:
     config = load_config(hostile_db.config)
     store = Store.open(hostile_db.db_path)
@@ -92,6 +116,7 @@ async def test_every_hostile_row_opens(hostile_db: FamilyRun) -> None:
                 assert reader.article is not None
                 assert reader.article.id == headlines.current.id  # type: ignore[union-attr]
                 assert_clean(reader.article)
+                assert_pane_is_clean(reader, reader.article)
                 seen.add(reader.article.id)
             assert len(seen) == total
             assert not failed_notifications(app), failed_notifications(app)
@@ -103,7 +128,9 @@ async def test_every_hostile_row_opens(hostile_db: FamilyRun) -> None:
             assert app.is_running
             assert not failed_notifications(app), failed_notifications(app)
             await pilot.press("escape", "escape")
+            assert app.return_code is None
             await pilot.press("q")
-        assert app.return_code in (0, None)
+            await wait_until(pilot, lambda: app.return_code is not None)
+        assert app.return_code == 0
     finally:
         store.close()

@@ -5,21 +5,13 @@ Every external reference points at a probe URL on the raw server: it must never 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from tests.hostile.documents import XML_DECL, rss, rss_item, xml_escape
 from tests.hostile.harness import (
-    SLACK,
     Case,
+    FamilyChecks,
     FamilyRun,
     Urls,
-    check_case,
-    check_commands,
-    run_family,
-    servers,
-    sweep_database,
+    family_fixture,
 )
 from tui_reader.models import Article
 
@@ -162,28 +154,12 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def family(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FamilyRun]:
-    with servers(extra_hosts=0) as (http, raw):
-        yield run_family(CASES, http, raw, tmp_path_factory.mktemp("xml"))
+family = family_fixture(CASES, "xml")
 
 
-def test_refresh_is_quick(family: FamilyRun) -> None:
-    assert family.refresh.elapsed < family.timeout + SLACK, family.refresh.elapsed
-
-
-@pytest.mark.parametrize("name", [case.name for case in CASES])
-def test_case(family: FamilyRun, name: str) -> None:
-    check_case(family, name)
+class TestFamily(FamilyChecks):
+    """Refresh, every case, the database and the commands (harness.FamilyChecks)."""
 
 
 def test_no_probe_was_ever_requested(family: FamilyRun) -> None:
     assert not [path for path in family.raw.hits if path.startswith("/probe/")]
-
-
-def test_database_is_clean(family: FamilyRun) -> None:
-    sweep_database(family.db_path)
-
-
-def test_commands_work_on_what_was_stored(family: FamilyRun) -> None:
-    check_commands(family)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.conftest import wait_until
 from tui_reader.demo import DEMO_FEEDS, demo_feed_bytes, demo_feed_url
 from tui_reader.models import Config, FeedConfig, Settings
 from tui_reader.parse import parse_feed
@@ -66,11 +68,6 @@ def utc_timezone(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "tui-reader.db"
-
-
-@pytest.fixture
 def store(db_path: Path) -> Store:
     store = Store.open(db_path)
     fill_store(store, sample_config())
@@ -112,3 +109,23 @@ class MixedFetcher:
         if url.startswith("https://demo."):
             return await self.demo.fetch(url, **kwargs)  # type: ignore[arg-type]
         return await self.http.fetch(url, **kwargs)  # type: ignore[arg-type]
+
+
+async def wait_for_palette(pilot: Any, hits: int | None = None, first: str = "") -> None:
+    """Wait until the command palette has finished its search: `hits` results listed (any
+    number when None), the first highlighted, and its prompt containing `first`."""
+    from textual.command import CommandList, CommandPalette
+
+    def listed() -> bool:
+        palette = pilot.app.screen
+        if not isinstance(palette, CommandPalette):
+            return False
+        commands = palette.query_one(CommandList)
+        if commands.has_class("--populating") or commands.highlighted != 0:
+            return False
+        if hits is not None and commands.option_count != hits:
+            return False
+        return first in str(commands.get_option_at_index(0).prompt)
+
+    await wait_until(pilot, listed)
+    await pilot.app.workers.wait_for_complete()

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, SelectionList, Static
 
-from tests.ui.conftest import AppFactory, MixedFetcher, sample_config
+from tests.conftest import wait_until
+from tests.ui.conftest import AppFactory, MixedFetcher, sample_config, wait_for_palette
 from tui_reader.actions import ACTIONS
 from tui_reader.models import ArticleQuery, FeedConfig
 from tui_reader.store import Store
@@ -125,14 +126,12 @@ async def test_space_and_pages_scroll_the_article(make_app: AppFactory) -> None:
         body = main_screen(app).query_one(ReaderPane).body
         assert body.max_scroll_y > 0
         await pilot.press("space")
-        await pilot.pause()
+        await wait_until(pilot, lambda: body.scroll_y > 0)
         first = body.scroll_y
-        assert first > 0
         await pilot.press("pagedown")
-        await pilot.pause()
-        assert body.scroll_y > first
+        await wait_until(pilot, lambda: body.scroll_y > first)
         await pilot.press("pageup")
-        await pilot.pause()
+        await wait_until(pilot, lambda: body.scroll_y < first + 1)
         assert body.scroll_y == pytest.approx(first, abs=1)
 
 
@@ -345,9 +344,8 @@ async def test_palette_goes_to_a_feed(make_app: AppFactory) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause()
         await pilot.press(*"go to feed korben")
-        await pilot.pause(0.3)
+        await wait_for_palette(pilot, first="Korben")
         await pilot.press("enter")
         await settle(pilot)
         screen = main_screen(app)
@@ -359,9 +357,10 @@ async def test_q_quits(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert app.return_code is None
         await pilot.press("q")
-        await pilot.pause()
-    assert app.return_code == 0 or app._exit_renderables == []
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 0
 
 
 async def test_markup_and_controls_in_titles_are_shown_literally(make_app: AppFactory) -> None:
@@ -444,15 +443,13 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
     store.sync_feeds(config.feeds)
     app = make_app(config=config, make_fetcher=MixedFetcher)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         screen = main_screen(app)
         headlines = screen.query_one(HeadlineList)
         await pilot.press("j", "j")
         reading = headlines.current
         await pilot.press("R")
-        await pilot.pause()
-        assert screen.refreshing
+        await wait_until(pilot, lambda: screen.refreshing)
         await pilot.press("j", "k")  # keys answer while the slow feed holds the refresh
         assert headlines.cursor == 2 and screen.refreshing
         release.set()
@@ -555,10 +552,10 @@ async def test_a_locked_database_does_not_crash_the_reader(
         blocker.execute("BEGIN EXCLUSIVE")
         try:
             await pilot.press("b")
-            await pilot.pause()
+            await wait_until(
+                pilot, lambda: any(str(db_path) in n.message for n in app._notifications)
+            )
             assert app.is_running
-            messages = [n.message for n in app._notifications]
-            assert any(str(db_path) in m for m in messages)
         finally:
             blocker.rollback()
             blocker.close()
@@ -676,7 +673,7 @@ async def test_o_without_a_display_uses_a_terminal_browser_or_copies(
         await settle(pilot)
         first = main_screen(app).query_one(HeadlineList).current
         await pilot.press("o")
-        await pilot.pause()
+        await wait_until(pilot, lambda: tried)
         assert tried == [first.link]
         assert app.clipboard == first.link
         assert app.is_running

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import AppFactory
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tests.ui.conftest import AppFactory, wait_for_palette
 from tests.ui.test_app import open_tiktok, settle
 from tui_reader.models import ArticleQuery
 from tui_reader.store import Store
-
-
-async def wait_for_palette(pilot, hits: int) -> None:
-    """Poll until the palette lists `hits` results and is no longer busy (it searches async)."""
-    from textual.command import CommandList, CommandPalette
-
-    for _ in range(100):
-        await pilot.pause(0.05)
-        palette = pilot.app.screen
-        if isinstance(palette, CommandPalette):
-            found = palette.query_one(CommandList).option_count
-            if found == hits and not palette._show_busy:
-                break
-    await pilot.pause(0.2)
 
 
 async def ready(pilot) -> None:
@@ -42,24 +31,25 @@ def test_reading_pane_with_tiktok_article(snap_compare, make_app: AppFactory) ->
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
 
-def test_help_screen(snap_compare, make_app: AppFactory) -> None:
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
+def after_keys(*keys: str) -> Callable[[Any], Awaitable[None]]:
+    """A `run_before` that presses `keys`, letting the app settle after each."""
 
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_help_screen(snap_compare, make_app: AppFactory) -> None:
+    run_before = after_keys("question_mark")
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
 
 def test_tag_picker(snap_compare, make_app: AppFactory) -> None:
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("space")
-        await settle(pilot)
-
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=after_keys("t", "space"))
 
 
 def test_command_palette(snap_compare, make_app: AppFactory) -> None:
@@ -95,6 +85,6 @@ def test_feed_error_mark(snap_compare, make_app: AppFactory, store: Store) -> No
             names = pilot.app.focused.feed_names
             if option is not None and names.get((option.id or "")[5:], "").startswith("Numerama"):
                 break
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)

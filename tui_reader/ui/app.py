@@ -12,6 +12,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from tui_reader.errors import describe
 from tui_reader.i18n import _
 from tui_reader.models import Config
 from tui_reader.store import Store
@@ -31,12 +32,7 @@ def default_fetcher_factory(config: Config) -> FetcherFactory:
     def make() -> AbstractAsyncContextManager[FeedFetcher]:
         from tui_reader.fetch import Fetcher
 
-        settings = config.settings
-        return Fetcher(
-            concurrency=settings.concurrency,
-            timeout=settings.timeout,
-            max_bytes=settings.max_feed_bytes,
-        )
+        return Fetcher.from_settings(config.settings)
 
     return make
 
@@ -109,8 +105,7 @@ class ReaderApp(App[int]):
         """The one place where a failed worker becomes a one-line notification."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            message = " ".join(f"{type(error).__name__}: {error}".split())
-            self.notify(message[:300], title=_("Error"), severity="error", markup=False)
+            self.notify(describe(error), title=_("Error"), severity="error", markup=False)
 
     def refresh_all_feeds(self) -> None:
         """Start a background refresh of every feed (from the timer or at start)."""
