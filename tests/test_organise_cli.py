@@ -117,7 +117,7 @@ def test_add_rejects_non_http_and_taken_name(
 ) -> None:
     before = site.read_bytes()
     code, _, err = run(capsys, "add", "file:///etc/passwd")
-    assert code == 2 and "only http:// and https://" in err
+    assert code == 2 and "only http and https" in err
     code, _, err = run(capsys, "add", httpserver.url_for("/blog/"), "--name", "tech")
     assert code == 2 and "already exists" in err
     assert site.read_bytes() == before
