@@ -398,6 +398,7 @@ class _Checker:
             "full_articles": self._full_articles,
             "keep_days": self._int_range(0, 36500, "days; 0 = never purge"),
             "theme": self._theme,
+            "images": self._images,
         }
         values: dict[str, Any] = {}
         for key, value in table.items():
@@ -437,6 +438,12 @@ class _Checker:
             return value
         shown = _type_name(value)
         self.add(path, f'expected "auto", "always" or "never", got {shown}')
+        return None
+
+    def _images(self, path: Path_, value: object) -> str | None:
+        if isinstance(value, str) and value in ("auto", "halfcell", "off"):
+            return value
+        self.add(path, f'expected "auto", "halfcell" or "off", got {_type_name(value)}')
         return None
 
     def _theme(self, path: Path_, value: object) -> str | None:

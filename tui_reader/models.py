@@ -9,6 +9,7 @@ from typing import Literal
 
 FullArticles = Literal["auto", "always", "never"]
 FeedStatus = Literal["ok", "not_modified", "error"]
+ImagesMode = Literal["auto", "halfcell", "off"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Settings:
     full_articles: FullArticles = "auto"
     keep_days: int = 90
     theme: str = "textual-dark"
+    images: ImagesMode = "auto"  # pictures in the reading pane
 
 
 @dataclass(frozen=True, slots=True)
