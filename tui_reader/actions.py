@@ -44,6 +44,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("fetch_full", "f", "Full article", show=False),
     Action("open_link", "o", "Open link", show=False),
     Action("copy_link", "y", "Copy link", show=False),
+    Action("link_list", "L", "Numbered links", show=False),
     Action("help", "question_mark", "Help"),
     Action("command_palette", "ctrl+p", "Palette", show=False),
     Action("quit", "q", "Quit"),

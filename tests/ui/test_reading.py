@@ -5,6 +5,9 @@ from __future__ import annotations
 from tests.ui.conftest import AppFactory, sample_config
 from tests.ui.test_app import main_screen, open_tiktok, settle
 from tui_reader.demo.fetcher import DemoFetcher
+from tui_reader.ui.screens.links import LinkList
+from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.widgets.headline_list import HeadlineList
 from tui_reader.ui.widgets.reader_pane import ReaderPane
 
 TIKTOK_ALT = "Un smartphone affichant le logo de TikTok"
@@ -56,3 +59,84 @@ async def test_images_off_shows_only_the_alt_text(make_app: AppFactory) -> None:
         lines = body_text(app)
         assert any(TIKTOK_ALT in line for line in lines)
         assert not any("▀" in line for line in lines)
+
+
+BLACK_FRIDAY = "Black Friday : cinq réflexes pour ne pas se faire avoir en ligne"
+
+
+async def select_title(pilot, title: str) -> None:
+    headlines = main_screen(pilot.app).query_one(HeadlineList)
+    for index in range(headlines.total):
+        article = headlines.article_at(index)
+        if article is not None and article.title == title:
+            headlines.cursor = index
+            return
+    raise AssertionError(f"{title!r} not listed")
+
+
+async def open_link_list(pilot) -> LinkList:
+    await pilot.press("L")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, LinkList)
+    return screen
+
+
+async def test_L_lists_links_numbered_own_link_first_and_digits_open(
+    make_app: AppFactory, monkeypatch
+) -> None:
+    app = make_app()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.delenv("BROWSER", raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")  # a graphical session: the app's own opener
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select_title(pilot, BLACK_FRIDAY)
+        screen = await open_link_list(pilot)
+        assert [(link.number, link.text, link.url) for link in screen.links] == [
+            (
+                1,
+                "The article",
+                "https://www.numerama.com/tech/black-friday-reflexes-arnaques-en-ligne.html",
+            ),
+            (2, "Cybermalveillance.gouv.fr", "https://www.cybermalveillance.gouv.fr/"),
+        ]
+        await pilot.press("2")
+        await settle(pilot)
+        assert opened == ["https://www.cybermalveillance.gouv.fr/"]
+        assert isinstance(app.screen, MainScreen)
+        # enter opens the highlighted one (the first), as `o` would
+        await open_link_list(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert opened[-1].endswith("black-friday-reflexes-arnaques-en-ligne.html")
+
+
+async def test_L_then_y_copies_the_highlighted_link(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select_title(pilot, BLACK_FRIDAY)
+        await open_link_list(pilot)
+        await pilot.press("down", "y")
+        await settle(pilot)
+        assert app.clipboard == "https://www.cybermalveillance.gouv.fr/"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_number_past_the_list_opens_nothing(make_app: AppFactory, monkeypatch) -> None:
+    app = make_app()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.setenv("DISPLAY", ":0")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select_title(pilot, BLACK_FRIDAY)
+        await open_link_list(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        assert opened == []
+        assert isinstance(app.screen, LinkList)

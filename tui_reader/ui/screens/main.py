@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from tui_reader.i18n import _
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
 from tui_reader.query import parse_search
 from tui_reader.store import StoreError
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
     from textual.strip import Strip
 
+    from tui_reader.footnotes import NumberedLink
     from tui_reader.images import ImageFetcher, ImageResult
     from tui_reader.ui.app import ReaderApp
 
@@ -617,6 +619,36 @@ class MainScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(article.link)
         self.notify(f"Copied {article.link}", markup=False, timeout=3)
+
+    def action_link_list(self) -> None:
+        """`L`: the article's links, numbered, its own link first."""
+        article = self.current_article()
+        if article is not None:
+            self.load_links(article.id)
+
+    @work(thread=True, exclusive=True, group="links", exit_on_error=False)
+    def load_links(self, article_id: int) -> None:
+        from tui_reader.footnotes import article_links
+
+        article = self.app.store.get_article(article_id)
+        if article is None:
+            return
+        links = article_links(article.link, article_text(article)[0])
+        self.app.call_from_thread(self.show_links, links)
+
+    def show_links(self, links: list[NumberedLink]) -> None:
+        """Open the numbered list (`links` from `load_links`)."""
+        from tui_reader.ui.screens.links import LinkList
+
+        if not links:
+            self.notify(_("This article has no links."), markup=False, timeout=3)
+            return
+        self.app.push_screen(LinkList(links, self.open_url, self.copy_url))
+
+    def copy_url(self, url: str) -> None:
+        """Put `url` on the clipboard and say so."""
+        self.app.copy_to_clipboard(url)
+        self.notify(_("Copied {url}").format(url=url), markup=False, timeout=3)
 
     def open_url(self, url: str) -> None:
         """Open http(s) links only; a console browser runs with the app suspended."""
