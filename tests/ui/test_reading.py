@@ -5,10 +5,12 @@ from __future__ import annotations
 from tests.ui.conftest import AppFactory, sample_config
 from tests.ui.test_app import main_screen, open_tiktok, settle
 from tui_reader.demo.fetcher import DemoFetcher
+from tui_reader.store import Store
 from tui_reader.ui.screens.links import LinkList
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.widgets.headline_list import HeadlineList
 from tui_reader.ui.widgets.reader_pane import ReaderPane
+from tui_reader.ui.widgets.sidebar import Sidebar
 
 TIKTOK_ALT = "Un smartphone affichant le logo de TikTok"
 
@@ -140,3 +142,62 @@ async def test_a_number_past_the_list_opens_nothing(make_app: AppFactory, monkey
         await settle(pilot)
         assert opened == []
         assert isinstance(app.screen, LinkList)
+
+
+async def test_shrinking_the_terminal_rewraps_the_open_article(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_tiktok(pilot)
+        body = main_screen(app).query_one(ReaderPane).body
+        wide = body.rendered_width
+        assert wide == body.scrollable_content_region.width > 80
+        await pilot.resize_terminal(80, 24)
+        await settle_all(pilot)
+        narrow = body.scrollable_content_region.width
+        assert body.rendered_width == narrow < wide
+        assert max(strip.cell_length for strip in body.lines) <= narrow
+        # and back: the text fills the wider pane again
+        await pilot.resize_terminal(120, 40)
+        await settle_all(pilot)
+        assert body.rendered_width == body.scrollable_content_region.width == wide
+
+
+async def test_the_list_takes_the_room_until_an_article_opens(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        headlines = screen.query_one(HeadlineList)
+        reader = screen.query_one(ReaderPane)
+        assert not reader.display
+        assert headlines.size.height >= 35
+        await open_tiktok(pilot)
+        assert reader.display and reader.size.height >= 15
+        assert headlines.size.height < 20
+        assert reader.body.rendered_width == reader.body.scrollable_content_region.width
+
+
+async def test_opening_an_article_updates_the_sidebar_unread_counts(
+    make_app: AppFactory, store: Store
+) -> None:
+    from tui_reader.models import ArticleQuery
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        before = screen.totals
+        assert before is not None
+        numerama = next(f for f in before.feeds if f.name.startswith("Numerama"))
+        await open_tiktok(pilot)
+        await settle_all(pilot)
+        after = screen.totals
+        assert after is not None and after.unread == before.unread - 1
+        assert after.unread == store.count(ArticleQuery(unread=True))
+        feed_after = next(f for f in after.feeds if f.name == numerama.name)
+        assert feed_after.unread == numerama.unread - 1
+        # what the sidebar draws, not only what it holds
+        sidebar = screen.query_one(Sidebar)
+        labels = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
+        assert any(numerama.name in label and str(feed_after.unread) in label for label in labels)

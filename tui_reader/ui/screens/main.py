@@ -120,7 +120,7 @@ class MainScreen(Screen[None]):
     app: ReaderApp
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(classes="-no-article")
         self.filter = Filter()
         self.query_now = ArticleQuery()
         self.totals: SidebarTotals | None = None
@@ -267,7 +267,8 @@ class MainScreen(Screen[None]):
 
     def open_article(self, article: Article) -> None:
         """Load the article off the loop, mark it read, render it there too, then show it."""
-        self.load_article(article.id, self.reader.body_width())
+        # While no article is open the pane is hidden: it will be as wide as the list.
+        self.load_article(article.id, self.reader.body_width(self.headlines.size.width - 3))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def load_article(self, article_id: int, width: int, keep_scroll: bool = False) -> None:
@@ -301,6 +302,7 @@ class MainScreen(Screen[None]):
         self, article: Article, note: str, lines: list[Strip], width: int, keep_scroll: bool
     ) -> None:
         """Put a loaded, rendered article in the reading pane."""
+        self.remove_class("-no-article")  # the pane comes back (the list had the room)
         self.headlines.update_article(article.id, read=True)
         self.reader.show_article(article, note, lines, width, keep_scroll=keep_scroll)
 
@@ -331,11 +333,13 @@ class MainScreen(Screen[None]):
         if self.reader.article is not None and self.reader.article.id == article_id:
             self.load_article(article_id, self.reader.body_width(), keep_scroll=True)
 
-    def on_resize(self) -> None:
-        # The body was rendered for a width: render again when the pane's width changes.
+    @on(ArticleBody.WidthChanged)
+    def body_width_changed(self, event: ArticleBody.WidthChanged) -> None:
+        # The body was rendered for a width: rewrap when the pane's width changes (resize,
+        # narrow/wide layout, the pane appearing).
         article = self.reader.article
-        if article is not None and self.reader.body_width() != self.reader.body.rendered_width:
-            self.load_article(article.id, self.reader.body_width())
+        if article is not None:
+            self.load_article(article.id, event.width, keep_scroll=True)
 
     def current_article(self) -> Article | None:
         """The article the user is acting on: the one being read when the pane has focus."""

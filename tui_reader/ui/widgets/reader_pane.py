@@ -145,10 +145,23 @@ class ArticleBody(ScrollView, can_focus=False, inherit_bindings=False):
             super().__init__()
             self.href = href
 
+    class WidthChanged(Message):
+        """The body's width is no longer the one its lines were rendered at: rewrap them."""
+
+        def __init__(self, width: int) -> None:
+            super().__init__()
+            self.width = width
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lines: list[Strip] = []
         self.rendered_width = 0
+
+    def on_resize(self) -> None:
+        # Layout has given this widget its new size (the screen's Resize comes before it).
+        width = self.scrollable_content_region.width
+        if self.lines and width > 0 and width != self.rendered_width:
+            self.post_message(self.WidthChanged(width))
 
     def set_lines(self, lines: list[Strip], width: int, *, keep_scroll: bool = False) -> None:
         """Show freshly rendered lines from the top (or where the reader was: `keep_scroll`)."""
@@ -200,9 +213,10 @@ class ReaderPane(Vertical, can_focus=True):
     def body(self) -> ArticleBody:
         return self.query_one(ArticleBody)
 
-    def body_width(self) -> int:
-        """The width to render the body at (cells)."""
-        return max(20, self.body.scrollable_content_region.width or self.size.width - 4)
+    def body_width(self, fallback: int = 0) -> int:
+        """The width to render the body at (cells); `fallback` while the pane is hidden."""
+        width = self.body.scrollable_content_region.width if self.display else 0
+        return max(20, width or fallback or self.size.width - 4)
 
     def show_article(
         self,
