@@ -201,3 +201,51 @@ async def test_opening_an_article_updates_the_sidebar_unread_counts(
         sidebar = screen.query_one(Sidebar)
         labels = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
         assert any(numerama.name in label and str(feed_after.unread) in label for label in labels)
+
+
+async def test_counts_say_1_item_and_2_items(make_app: AppFactory) -> None:
+    from dataclasses import replace
+
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        bar = screen.query_one("#filter-bar", Static)
+        screen.set_filter(replace(screen.filter, search="TikTok"))
+        await settle(pilot)
+        assert screen.query_one(HeadlineList).total == 1
+        assert str(bar.visual).endswith("   1 item")
+        screen.set_filter(replace(screen.filter, search="sécurité"))
+        await settle(pilot)
+        total = screen.query_one(HeadlineList).total
+        assert total >= 2
+        assert str(bar.visual).endswith(f"   {total} items")
+
+
+def test_refresh_message_counts_feeds_in_the_singular_and_plural() -> None:
+    from tui_reader.models import FeedResult
+    from tui_reader.ui.screens.main import refresh_message
+
+    one = FeedResult("A", "https://a.example/", "ok", new_items=2)
+    assert refresh_message([one]) == "Refreshed 1 feed: 2 new"
+    assert refresh_message([one, one]) == "Refreshed 2 feeds: 4 new"
+
+
+async def test_palette_describes_actions_in_words_with_their_keys(make_app: AppFactory) -> None:
+    from textual.command import CommandList, CommandPalette
+
+    from tests.ui.test_snapshots import wait_for_palette
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"numbered")
+        await wait_for_palette(pilot, hits=1)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        option = palette.query_one(CommandList).get_option_at_index(0)
+        shown = str(option.prompt)
+        assert "Numbered links" in shown and "Key: L" in shown
+        assert "Action:" not in shown and "link_list" not in shown

@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.style import Style
 
-from tui_reader.actions import ACTIONS
+from tui_reader.actions import ACTIONS, Action
+from tui_reader.i18n import _, ngettext
 from tui_reader.models import ArticleQuery
 
 if TYPE_CHECKING:
@@ -65,7 +67,7 @@ class ReaderCommands(Provider):
         for action in ACTIONS:
             if action.id == "command_palette":
                 continue
-            yield action.description, partial_action(main, action.id), f"Action: {action.id}"
+            yield _(action.description), partial_action(main, action.id), self.key_help(action)
         if main.totals is not None:
             for feed in main.totals.feeds:
                 yield (
@@ -73,16 +75,26 @@ class ReaderCommands(Provider):
                     lambda name=feed.name: main.set_filter(
                         replace(main.filter, feed=name, view="all")
                     ),
-                    f"{feed.unread} unread",
+                    _("{n} unread").format(n=feed.unread),
                 )
             for tag in sorted(main.totals.tags):
                 yield (
                     f"Filter by tag: {tag}",
                     lambda tag=tag: main.set_filter(replace(main.filter, tags=(tag,), feed=None)),
-                    f"{main.totals.tags[tag]} items",
+                    ngettext("{n} item", "{n} items", main.totals.tags[tag]).format(
+                        n=main.totals.tags[tag]
+                    ),
                 )
         for title, callback in self.bookmarks:
             yield title, callback, "Bookmark"
+
+    def key_help(self, action: Action) -> str:
+        """The help line of an action: the keys it is bound to now (`[keys]` included)."""
+        keys = self.app.config.keys.get(action.id, action.keys)  # type: ignore[attr-defined]
+        shown = ", ".join(
+            self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")
+        )
+        return _("Key: {keys}").format(keys=shown)
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self.commands():

@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from tui_reader.i18n import _
+from tui_reader.i18n import _, ngettext
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
 from tui_reader.query import parse_search
 from tui_reader.store import StoreError
@@ -226,7 +226,9 @@ class MainScreen(Screen[None]):
             first_page_offset=data.first_page_offset,
         )
         bar = data.filter.describe()
-        count = Content.styled(f"   {data.total:,} items".replace(",", " "), "dim")
+        shown = f"{data.total:,}".replace(",", " ")
+        items = ngettext("{n} item", "{n} items", data.total).format(n=shown)
+        count = Content.styled("   " + items, "dim")
         self.query_one("#filter-bar", Static).update(Content.assemble(bar, count))
 
     def set_filter(self, filter: Filter) -> None:
@@ -501,7 +503,11 @@ class MainScreen(Screen[None]):
         self.undo_read = changed
         self.app.call_from_thread(
             self.notify,
-            f"Marked {len(changed)} articles as read. Press u to undo.",
+            ngettext(
+                "Marked {n} article as read. Press u to undo.",
+                "Marked {n} articles as read. Press u to undo.",
+                len(changed),
+            ).format(n=len(changed)),
             markup=False,
         )
         self.app.call_from_thread(self.reload, keep=self.headlines.current)
@@ -514,7 +520,10 @@ class MainScreen(Screen[None]):
         if not self.write_state(self.app.store.set_read, ids, False):
             return
         self.undo_read = []
-        self.notify(f"{len(ids)} articles marked unread again.", markup=False, timeout=3)
+        again = ngettext(
+            "{n} article marked unread again.", "{n} articles marked unread again.", len(ids)
+        ).format(n=len(ids))
+        self.notify(again, markup=False, timeout=3)
         self.reload(keep=self.headlines.current)
 
     def open_bookmark(self, article: Article) -> None:
@@ -723,9 +732,16 @@ class MainScreen(Screen[None]):
         def progress(result: FeedResult, done: int, total: int) -> None:
             nonlocal new_items
             new_items += result.new_items
-            self.set_status(f"Refreshing {done}/{total} feeds · {new_items} new")
+            feeds_done = ngettext(
+                "Refreshing {done}/{total} feed", "Refreshing {done}/{total} feeds", total
+            ).format(done=done, total=total)
+            self.set_status(_("{feeds} · {n} new").format(feeds=feeds_done, n=new_items))
 
-        self.set_status(f"Refreshing 0/{len(feeds)} feeds")
+        self.set_status(
+            ngettext(
+                "Refreshing {done}/{total} feed", "Refreshing {done}/{total} feeds", len(feeds)
+            ).format(done=0, total=len(feeds))
+        )
         refresh_all = (await import_off_loop("tui_reader.refresh")).refresh_all
 
         try:
@@ -783,7 +799,9 @@ def refresh_message(results: tuple[FeedResult, ...] | list[FeedResult]) -> str:
     """One line summing up a refresh, naming the failed feeds."""
     new_items = sum(r.new_items for r in results)
     failed = [r for r in results if r.status == "error"]
-    line = f"Refreshed {len(results)} feeds: {new_items} new"
+    line = ngettext(
+        "Refreshed {n} feed: {new} new", "Refreshed {n} feeds: {new} new", len(results)
+    ).format(n=len(results), new=new_items)
     if failed:
         names = ", ".join(f"{r.name} ({r.error})" for r in failed[:3])
         more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
