@@ -233,3 +233,13 @@ def test_a_damaged_cache_file_counts_as_missing(tmp_path: Path) -> None:
     cache = ImageCache(tmp_path)
     cache.path("https://ex.com/a.png").write_bytes(b"not a png")
     assert cache.get("https://ex.com/a.png") is None
+
+
+async def test_demo_pictures_never_touch_the_network(tmp_path: Path) -> None:
+    class NoNetwork:
+        async def fetch(self, url: str, **kwargs: object) -> object:
+            raise AssertionError(f"fetched {url}")
+
+    url = "https://demo.tui-reader.invalid/images/tiktok.png"
+    result = await load_image(NoNetwork(), url, ImageCache(tmp_path))  # type: ignore[arg-type]
+    assert result.image is not None and result.image.size == (320, 180)

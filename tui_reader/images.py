@@ -28,6 +28,7 @@ from typing import Protocol
 
 from PIL import Image, UnidentifiedImageError
 
+from tui_reader.demo import demo_image
 from tui_reader.models import FetchResult
 from tui_reader.text import safe_link
 
@@ -259,7 +260,12 @@ async def load_image(fetcher: ImageFetcher, url: str, cache: ImageCache | None) 
         cached = await asyncio.to_thread(cache.get, link)
         if cached is not None:
             return ImageResult(url, cached)
-    result = await fetcher.fetch(link, accept=IMAGE_ACCEPT)
+    bundled = demo_image(link)
+    if bundled is not None:
+        # A picture drawn for the demo (its `.invalid` host never resolves): never the network.
+        result = FetchResult(link, "ok", body=bundled[0], content_type=bundled[1])
+    else:
+        result = await fetcher.fetch(link, accept=IMAGE_ACCEPT)
     if result.status != "ok" or result.body is None:
         return ImageResult(url, error=result.error or "no picture received")
     try:

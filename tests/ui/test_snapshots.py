@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.ui.conftest import AppFactory
 from tests.ui.test_app import open_tiktok, settle
+from tests.ui.test_reading import settle_all
 from tui_reader.models import ArticleQuery
 from tui_reader.store import Store
 
@@ -38,6 +39,7 @@ def test_reading_pane_with_tiktok_article(snap_compare, make_app: AppFactory) ->
     async def run_before(pilot) -> None:
         await settle(pilot)
         await open_tiktok(pilot)
+        await settle_all(pilot)  # its picture arrives after the text
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 PLACEHOLDER = "Select an article and press Enter to read it."
 PICTURE_MAX_WIDTH = 72
 """Cells: a picture is never drawn wider than this, however wide the pane."""
-PICTURE_MAX_ROWS = 18
+PICTURE_MAX_ROWS = 12
 """Rows: a picture is never drawn higher than this."""
 
 
