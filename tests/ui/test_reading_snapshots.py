@@ -2,7 +2,7 @@
 
 These run the app as `tui-reader --demo` builds it: the bundled feeds only (no test fixture
 in the sidebar), the demo's fetcher. `test_demo_tiktok_story_with_its_picture` is the
-README's picture (`docs/tui-reader-demo.svg` is a copy of it).
+README's picture.
 """
 
 from __future__ import annotations
