@@ -29,6 +29,7 @@ from typing import Protocol
 from PIL import Image, UnidentifiedImageError
 
 from tui_reader.demo import demo_image
+from tui_reader.i18n import _
 from tui_reader.models import FetchResult
 from tui_reader.text import safe_link
 
@@ -135,9 +136,9 @@ def decode_image(data: bytes, content_type: str = "") -> Image.Image:
     The size in pixels comes from the header, before any pixel is decoded.
     """
     if _looks_like_svg(data, content_type):
-        raise ImageError("SVG pictures are not shown")
+        raise ImageError(_("SVG pictures are not shown"))
     if len(data) > MAX_IMAGE_BYTES:
-        raise ImageError(f"picture larger than {MAX_IMAGE_BYTES // 1_000_000} MB")
+        raise ImageError(_("picture larger than {n} MB").format(n=MAX_IMAGE_BYTES // 1_000_000))
     with warnings.catch_warnings():
         # Pillow warns past its own MAX_IMAGE_PIXELS and refuses at twice that: our limit is
         # lower and checked first, so a warning here is an error too.
@@ -149,22 +150,30 @@ def decode_image(data: bytes, content_type: str = "") -> Image.Image:
             Image.DecompressionBombError,
             Image.DecompressionBombWarning,
         ):
-            kind = content_type.split(";")[0].strip() or "unknown format"
-            raise ImageError(f"not a picture that can be shown ({kind})") from None
+            kind = content_type.split(";")[0].strip() or _("unknown format")
+            raise ImageError(
+                _("not a picture that can be shown ({kind})").format(kind=kind)
+            ) from None
         except (OSError, ValueError, SyntaxError) as error:
-            raise ImageError(f"broken picture ({error})") from None
+            raise ImageError(_("broken picture ({error})").format(error=error)) from None
         width, height = picture.size
         if width < MIN_SIDE or height < MIN_SIDE:
-            raise ImageError(f"picture too small to show ({width}×{height} pixels)")
+            raise ImageError(
+                _("picture too small to show ({width}×{height} pixels)").format(
+                    width=width, height=height
+                )
+            )
         if width * height > MAX_IMAGE_PIXELS:
-            raise ImageError(f"picture too large ({width}×{height} pixels)")
+            raise ImageError(
+                _("picture too large ({width}×{height} pixels)").format(width=width, height=height)
+            )
         try:
             if picture.format == "JPEG":
                 picture.draft("RGB", (STORED_MAX_SIDE, STORED_MAX_SIDE))  # decode at 1/2…1/8
             picture.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE), Image.Resampling.LANCZOS)
             return picture.convert("RGBA")
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning) as error:
-            raise ImageError(f"broken picture ({error})") from None
+            raise ImageError(_("broken picture ({error})").format(error=error)) from None
 
 
 def halfcell_rows(
@@ -239,8 +248,8 @@ class ImageCache:
     def trim(self) -> None:
         """Delete the least recently used pictures until the cache fits its cap."""
         files = sorted(self._files())
-        total = sum(size for _, size, _ in files)
-        for _, size, path in files:
+        total = sum(size for _mtime, size, _path in files)
+        for _mtime, size, path in files:
             if total <= self.max_bytes:
                 break
             with contextlib.suppress(OSError):
@@ -255,7 +264,7 @@ async def load_image(fetcher: ImageFetcher, url: str, cache: ImageCache | None) 
     """
     link = safe_link(url)
     if not link:
-        return ImageResult(url, error="not an http(s) picture")
+        return ImageResult(url, error=_("not an http(s) picture"))
     if cache is not None:
         cached = await asyncio.to_thread(cache.get, link)
         if cached is not None:
