@@ -87,3 +87,24 @@ def test_full_article_without_pictures_is_headed_by_its_og_image() -> None:
     assert [(ref.line, ref.url, ref.alt) for ref in refs] == [
         (0, "https://site.example/og.jpg", "La une [!]")
     ]
+
+
+# --- the `images` setting -----------------------------------------------------------------
+
+
+def test_images_setting_values() -> None:
+    from tui_reader.config import config_from_text
+
+    for value in ("auto", "halfcell", "off"):
+        config = config_from_text(f'[settings]\nimages = "{value}"\n', "c.toml")
+        assert config.settings.images == value
+    assert config_from_text("", "c.toml").settings.images == "auto"
+
+
+def test_a_wrong_images_value_is_one_line_naming_file_line_and_key() -> None:
+    from tui_reader.config import problems_for_text
+
+    problems = problems_for_text('[settings]\ntheme = "nord"\nimages = "sixel"\n', "c.toml")
+    assert [str(problem) for problem in problems] == [
+        'c.toml:3: settings.images: expected "auto", "halfcell" or "off", got string "sixel"'
+    ]
