@@ -249,3 +249,14 @@ async def test_palette_describes_actions_in_words_with_their_keys(make_app: AppF
         shown = str(option.prompt)
         assert "Numbered links" in shown and "Key: L" in shown
         assert "Action:" not in shown and "link_list" not in shown
+
+
+def test_alt_text_is_data_never_markup() -> None:
+    from tui_reader.images import ImageResult
+    from tui_reader.ui.widgets.reader_pane import render_article
+
+    text = "Avant.\n\n![\\[bold red\\]Pwned\\[/\\] \\[@click=app.quit\\]x](https://e.example/p.png)\n\nAprès."
+    failed = {"https://e.example/p.png": ImageResult("https://e.example/p.png", error="SVG")}
+    lines = [strip.text for strip in render_article(text, 80, failed)]
+    assert any("[bold red]Pwned[/] [@click=app.quit]x (SVG)" in line for line in lines)
+    assert lines[0].startswith("Avant.") and lines[-1].startswith("Après.")
