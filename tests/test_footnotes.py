@@ -12,7 +12,7 @@ from tui_reader.cli import main
 from tui_reader.footnotes import article_links, footnotes
 
 
-def test_own_link_first_then_the_texts_links_once_each() -> None:
+def test_own_link_first_then_the_texts_links_and_pictures_once_each() -> None:
     markdown = (
         'Voir [le **site**](https://a.fr/x "titre") et [![logo](https://i.fr/l.png)](https://b.fr/)'
         " puis ![une image](https://c.fr/i.png), [js](javascript:alert(1)),"
@@ -23,6 +23,7 @@ def test_own_link_first_then_the_texts_links_once_each() -> None:
         (1, "The article", "https://own.fr/a"),
         (2, "le site", "https://a.fr/x"),
         (3, "logo", "https://b.fr/"),
+        (4, "picture: une image", "https://c.fr/i.png"),
     ]
 
 

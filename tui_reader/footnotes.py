@@ -1,4 +1,5 @@
-"""An article's links, numbered from 1: the article's own link first, then its text's links.
+"""An article's links, numbered from 1: the article's own link first, then its text's links
+and pictures, in reading order.
 
 The reading pane's `L` list and `show ID`'s footnotes are the same list. Links come from the
 Markdown the article is shown as; only http(s) targets are listed (others were unlinked when
@@ -33,6 +34,11 @@ _LINK_RE = re.compile(
     r"\((?:<(?P<angle>[^<>\n]*)>|(?P<bare>[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*))"
     r"(?:\s+\"[^\"\n]*\")?\)"
 )
+_PICTURE_RE = re.compile(
+    r"(?<!\\)!\[(?P<text>(?:\\.|[^\\\[\]])*)\]"
+    r"\((?:<(?P<angle>[^<>\n]*)>|(?P<bare>[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*))"
+    r"(?:\s+\"[^\"\n]*\")?\)"
+)
 _IMAGE_RE = re.compile(r"!\[((?:\\.|[^\\\[\]])*)\]\([^)\s]*\)")
 _ESCAPE_RE = re.compile(r"\\(.)")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_|`)")
@@ -55,12 +61,24 @@ def article_links(link: str, markdown: str) -> list[NumberedLink]:
         found.append((_("The article"), own))
         seen.add(own)
     if "](" in (markdown or ""):
-        for match in _LINK_RE.finditer(markdown):
+        links = [(m.start(), m.end(), m) for m in _LINK_RE.finditer(markdown)]
+        # Pictures standing alone (a linked picture is listed once, as its link).
+        pictures = [
+            (m.start(), m.end(), m)
+            for m in _PICTURE_RE.finditer(markdown)
+            if not any(start <= m.start() < end for start, end, _m in links)
+        ]
+        for _start, _end, match in sorted(links + pictures, key=lambda item: item[0]):
             url = safe_link(match["angle"] if match["angle"] is not None else match["bare"])
             if not url or url in seen:
                 continue
             seen.add(url)
-            found.append((_plain(match["text"]) or url, url))
+            if match.re is _PICTURE_RE:
+                alt = _plain(match["text"])
+                text = _("picture: {alt}").format(alt=alt) if alt else _("picture")
+            else:
+                text = _plain(match["text"]) or url
+            found.append((text, url))
     return [NumberedLink(number, text, url) for number, (text, url) in enumerate(found, 1)]
 
 
