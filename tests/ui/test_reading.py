@@ -260,3 +260,59 @@ def test_alt_text_is_data_never_markup() -> None:
     lines = [strip.text for strip in render_article(text, 80, failed)]
     assert any("[bold red]Pwned[/] [@click=app.quit]x (SVG)" in line for line in lines)
     assert lines[0].startswith("Avant.") and lines[-1].startswith("Après.")
+
+
+async def test_a_hanging_picture_download_never_holds_up_the_keys(
+    make_app: AppFactory, store: Store
+) -> None:
+    import asyncio
+    from dataclasses import replace
+
+    from tests.hostile_server import HostileServer, read_request
+    from tests.ui.conftest import FETCHED_AT
+    from tui_reader.models import FeedConfig
+    from tui_reader.parse import parse_feed
+
+    async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        await asyncio.sleep(3600)
+
+    async with HostileServer(hang) as server:
+        url = "http://127.0.0.1/slow-feed.xml"
+        picture = server.url("/slow.png")
+        rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>
+<item><title>Avec image</title><link>https://s.example/1</link><guid>s1</guid>
+<pubDate>Sat, 28 Nov 2026 11:00:00 +0000</pubDate>
+<description><![CDATA[<p>Texte.</p><p><img src="{picture}" alt="Lente"></p>]]></description>
+</item><item><title>Sans image</title><link>https://s.example/2</link><guid>s2</guid>
+<pubDate>Sat, 28 Nov 2026 10:00:00 +0000</pubDate><description>Deuxième.</description></item>
+</channel></rss>"""
+        feed = FeedConfig(name="Lent", url=url)
+        config = sample_config((feed,))
+        store.sync_feeds(config.feeds)
+        entries = parse_feed(rss.encode(), url=url, fetched_at=FETCHED_AT).entries
+        store.upsert_entries(url, entries, now=FETCHED_AT)
+
+        app = make_app(config)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = main_screen(app)
+            screen.set_filter(replace(screen.filter, feed="Lent"))
+            await settle(pilot)
+            reader = screen.query_one(ReaderPane)
+
+            async def until(condition) -> None:  # type: ignore[no-untyped-def]
+                for _ in range(500):
+                    if condition():
+                        return
+                    await pilot.pause(0.01)
+                raise AssertionError("condition never met")
+
+            await pilot.press("enter")
+            await until(lambda: reader.article is not None and reader.article.title == "Avec image")
+            await until(lambda: server.connections == 1)  # the picture is being fetched
+            assert any("Lente" in strip.text for strip in reader.body.lines)
+            await pilot.press("j")
+            await until(lambda: reader.article is not None and reader.article.title == "Sans image")
+            # The next article is read while the picture still hangs (nothing came back).
+            assert picture not in screen.pictures
