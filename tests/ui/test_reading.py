@@ -61,6 +61,7 @@ async def test_images_off_shows_only_the_alt_text(make_app: AppFactory) -> None:
         lines = body_text(app)
         assert any(TIKTOK_ALT in line for line in lines)
         assert not any("▀" in line for line in lines)
+        assert main_screen(app).pictures == {}  # nothing was even loaded
 
 
 BLACK_FRIDAY = "Black Friday : cinq réflexes pour ne pas se faire avoir en ligne"
