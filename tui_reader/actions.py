@@ -55,6 +55,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("fetch_full", "f", N_("Full article"), show=False),
     Action("open_link", "o", N_("Open link"), show=False),
     Action("copy_link", "y", N_("Copy link"), show=False),
+    Action("link_list", "L", N_("Numbered links"), show=False),
     Action("add_feed", "a", N_("Add feed"), show=False),
     Action("toggle_hidden", "H", N_("Show hidden items"), show=False),
     Action("help", "question_mark", N_("Help")),

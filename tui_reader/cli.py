@@ -631,6 +631,12 @@ def print_article(article: Article) -> None:
         console.print(Text(note, style="dim italic"))
     console.print()
     console.print(Markdown(text or _("(no text)")))
+    from tui_reader.footnotes import article_links, footnotes
+
+    links = article_links(article.link, text or "")
+    if links:  # the same numbered list as the reader's `L`
+        console.print()
+        console.print(Text(footnotes(links), style="dim"))
 
 
 # --- config and subscriptions ----------------------------------------------------------

@@ -411,6 +411,7 @@ class _Checker:
             "keep_days": self._int_range(0, 36500, _("days; 0 = never purge")),
             "theme": self._theme,
             "language": self._language,
+            "images": self._images,
         }
         values: dict[str, Any] = {}
         for key, value in table.items():
@@ -469,6 +470,15 @@ class _Checker:
             return value
         shown = _type_name(value)
         self.add(path, _('expected "auto", "always" or "never", got {value}').format(value=shown))
+        return None
+
+    def _images(self, path: Path_, value: object) -> str | None:
+        if isinstance(value, str) and value in ("auto", "halfcell", "off"):
+            return value
+        self.add(
+            path,
+            _('expected "auto", "halfcell" or "off", got {value}').format(value=_type_name(value)),
+        )
         return None
 
     def _theme(self, path: Path_, value: object) -> str | None:

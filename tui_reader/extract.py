@@ -108,7 +108,7 @@ def _run_trafilatura(tree: lxml.html.HtmlElement, *, precision: bool) -> str | N
         include_links=True,
         include_tables=True,
         include_comments=False,
-        include_images=False,
+        include_images=True,  # pictures stay where they stand: the reading pane draws them
         with_metadata=False,
         deduplicate=False,
     )
@@ -141,6 +141,7 @@ def extract_markdown(html: str, url: str) -> str | None:
     if tree is None:
         return None
     base = _document_base(tree, url)
+    lead = _lead_picture(tree, base)
     _strip_noise(tree)
     markdown = _run_trafilatura(tree, precision=True)
     if not markdown and (tree := _parse(html)) is not None:
@@ -148,7 +149,25 @@ def extract_markdown(html: str, url: str) -> str | None:
     if not markdown:
         return None
     markdown = clean_text(_fix_links(markdown, base)).strip()
+    if markdown and lead and "![" not in markdown:
+        markdown = f"{lead}\n\n{markdown}"  # the page's own picture heads an article without any
     return markdown or None
+
+
+def _lead_picture(tree: lxml.html.HtmlElement, base: str) -> str:
+    """The page's `og:image` (or `twitter:image`) as a Markdown picture line, or ""."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        if key in ("og:image", "og:image:secure_url", "twitter:image", "og:image:alt"):
+            found.setdefault(key, (meta.get("content") or "").strip())
+    for key in ("og:image:secure_url", "og:image", "twitter:image"):
+        target = safe_link(found.get(key, ""), base)
+        if target:
+            alt = clean_text(found.get("og:image:alt", ""), single_line=True)
+            alt = "".join("\\" + ch if ch in "\\[]" else ch for ch in alt)
+            return f"![{alt}]({clean_link(target).translate(_MD_URL_ESCAPES)})"
+    return ""
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Literal
 FullArticles = Literal["auto", "always", "never"]
 FeedStatus = Literal["ok", "not_modified", "error", "skipped"]
 HiddenFilter = Literal["exclude", "include", "only"]
+ImagesMode = Literal["auto", "halfcell", "off"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Settings:
     keep_days: int = 90
     theme: str = "textual-dark"
     language: str = "auto"  # "auto" (LC_ALL, LC_MESSAGES, LANG), "fr" or "en"
+    images: ImagesMode = "auto"  # pictures in the reading pane
 
 
 @dataclass(frozen=True, slots=True)

@@ -295,6 +295,27 @@ def _absolute_base(*candidates: Any) -> str:
     return ""
 
 
+_MD_URL_ESCAPES = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
+
+
+def _lead_picture(entry: dict[str, Any], base: str) -> str:
+    """The item's own picture (media:content, an image enclosure, media:thumbnail), or ""."""
+    get = dict.get
+    candidates: list[object] = []
+    for media in get(entry, "media_content") or ():
+        kind = f"{media.get('medium', '')} {media.get('type', '')}".strip()
+        if not kind or kind.startswith("image") or "image/" in kind:
+            candidates.append(media.get("url"))
+    for link in get(entry, "links") or ():  # FeedParserDict derives "enclosures" from these
+        if link.get("rel") == "enclosure" and str(link.get("type") or "").startswith("image/"):
+            candidates.append(link.get("href"))
+    candidates += [thumb.get("url") for thumb in get(entry, "media_thumbnail") or ()]
+    for candidate in candidates:
+        if isinstance(candidate, str) and (url := safe_link(candidate, base)):
+            return url.translate(_MD_URL_ESCAPES)
+    return ""
+
+
 def _feedparser_entry(entry: dict[str, Any], feed_base: str, fetched: datetime) -> ParsedEntry:
     """Map one feedparser entry (read with dict.get: FeedParserDict's own get warns and is slow)."""
     get = dict.get
@@ -319,6 +340,12 @@ def _feedparser_entry(entry: dict[str, Any], feed_base: str, fetched: datetime) 
         summary = _markdown(raw_summary, summary_type, entry_base)
     if summary == body:  # the feed gave the same text twice: keep it once, as the body
         summary = ""
+    lead = _lead_picture(entry, entry_base)
+    if lead and "![" not in body + summary and lead not in raw_body + raw_summary:
+        if body:
+            body = f"![]({lead})\n\n{body}"
+        else:
+            summary = f"![]({lead})\n\n{summary}".rstrip()
 
     title_detail = get(entry, "title_detail") or {}
     title = _single_line(get(entry, "title"), title_detail.get("type", "text/plain"))

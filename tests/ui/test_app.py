@@ -173,6 +173,13 @@ async def test_tab_cycles_focus(make_app: AppFactory) -> None:
         await settle(pilot)
         screen = main_screen(app)
         order = []
+        for _ in range(2):  # no article open: the reading pane is hidden, not in the cycle
+            await pilot.press("tab")
+            order.append(app.focused.id if app.focused else None)
+        assert set(order) == {"sidebar", "headlines"}
+        await pilot.press("enter", "escape")  # open the first article, back to the list
+        await settle(pilot)
+        order = []
         for _ in range(3):
             await pilot.press("tab")
             order.append(app.focused.id if app.focused else None)

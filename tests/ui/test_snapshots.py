@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.ui.conftest import AppFactory, wait_for_palette
 from tests.ui.test_app import open_tiktok, settle
+from tests.ui.test_reading import settle_all
 from tui_reader.models import ArticleQuery
 from tui_reader.store import Store
 
@@ -27,6 +28,7 @@ def test_reading_pane_with_tiktok_article(snap_compare, make_app: AppFactory) ->
     async def run_before(pilot) -> None:
         await settle(pilot)
         await open_tiktok(pilot)
+        await settle_all(pilot)  # its picture arrives after the text
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 

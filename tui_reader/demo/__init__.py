@@ -43,3 +43,18 @@ def demo_filename_for_url(url: str) -> str | None:
         return None
     filename = url.removeprefix(DEMO_BASE_URL)
     return filename if filename in _FILENAMES else None
+
+
+DEMO_IMAGES: dict[str, str] = {"images/tiktok.png": "image/png"}
+"""Pictures drawn for the demo (path under `DEMO_BASE_URL` → content type), served offline."""
+
+
+def demo_image(url: str) -> tuple[bytes, str] | None:
+    """The bundled bytes and content type of a demo picture URL, or None for any other URL."""
+    if not url.startswith(DEMO_BASE_URL):
+        return None
+    name = url.removeprefix(DEMO_BASE_URL)
+    content_type = DEMO_IMAGES.get(name)
+    if content_type is None:
+        return None
+    return files(__name__).joinpath(name).read_bytes(), content_type

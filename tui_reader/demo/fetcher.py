@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui_reader.demo import DEMO_FEEDS, demo_feed_bytes, demo_feed_url
+from tui_reader.demo import DEMO_FEEDS, demo_feed_bytes, demo_feed_url, demo_image
 from tui_reader.models import Config, FeedConfig, FetchResult, Settings
 
 
@@ -37,6 +37,9 @@ class DemoFetcher:
     ) -> FetchResult:
         """Return the bundled bytes for a demo URL (article pages are errors: no network)."""
         filename = self._files.get(url)
+        picture = demo_image(url)
+        if picture is not None:  # the pictures drawn for the demo's articles
+            return FetchResult(url, "ok", body=picture[0], final_url=url, content_type=picture[1])
         if filename is None:
             return FetchResult(
                 url, "error", error="the demo works offline: nothing is fetched from the web"

@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.style import Style
 
-from tui_reader.actions import ACTIONS
+from tui_reader.actions import ACTIONS, Action
 from tui_reader.i18n import _, ngettext
 from tui_reader.models import ArticleQuery
 
@@ -74,7 +75,7 @@ class ReaderCommands(Provider):
         for action in ACTIONS:
             if action.id == "command_palette":
                 continue
-            help_text = _("Action: {id}").format(id=action.id)
+            help_text = self.key_help(action)
             yield action.title, action.description, partial_action(main, action.id), help_text
         for title, callback, help_text in self.other_commands(main):
             yield title, title, callback, help_text
@@ -101,6 +102,14 @@ class ReaderCommands(Provider):
         yield from organise_commands(main)
         for title, callback in self.bookmarks:
             yield title, callback, _("Bookmark")
+
+    def key_help(self, action: Action) -> str:
+        """The help line of an action: the keys it is bound to now (`[keys]` included)."""
+        keys = self.app.config.keys.get(action.id, action.keys)  # type: ignore[attr-defined]
+        shown = ", ".join(
+            self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")
+        )
+        return _("Key: {keys}").format(keys=shown)
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self.commands():

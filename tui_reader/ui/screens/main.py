@@ -39,14 +39,23 @@ from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.tags import TagPicker
 from tui_reader.ui.widgets.headline_list import PAGE_SIZE, HeadlineList
 from tui_reader.ui.widgets.key_hints import KeyHints
-from tui_reader.ui.widgets.reader_pane import ArticleBody, ReaderPane, render_markdown
+from tui_reader.ui.widgets.reader_pane import ArticleBody, ReaderPane, render_article
 from tui_reader.ui.widgets.sidebar import Sidebar, SidebarTotals
 from tui_reader.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
     from textual.strip import Strip
 
+    from tui_reader.footnotes import NumberedLink
+    from tui_reader.images import ImageFetcher, ImageResult
     from tui_reader.ui.app import ReaderApp
+
+MAX_PICTURES = 12
+"""Pictures loaded per article (the first ones: the rest show their alt text)."""
+MAX_PICTURES_KEPT = 48
+"""Decoded pictures kept in memory (also on disk, in the image cache)."""
 
 CONSOLE_BROWSERS = frozenset({"w3m", "lynx", "links", "links2", "elinks", "browsh", "carbonyl"})
 
@@ -123,12 +132,13 @@ class MainScreen(OrganiseActions, Screen[None]):
     app: ReaderApp
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(classes="-no-article")
         self.filter = Filter()
         self.query_now = ArticleQuery()
         self.totals: SidebarTotals | None = None
         self.undo_read: list[int] = []
         self.refreshing = False
+        self.pictures: dict[str, ImageResult] = {}  # loaded pictures by URL, most recent last
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -278,33 +288,79 @@ class MainScreen(OrganiseActions, Screen[None]):
 
     def open_article(self, article: Article) -> None:
         """Load the article off the loop, mark it read, render it there too, then show it."""
-        self.load_article(article.id, self.reader.body_width())
+        # While no article is open the pane is hidden: it will be as wide as the list.
+        self.load_article(article.id, self.reader.body_width(self.headlines.size.width - 3))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def load_article(self, article_id: int, width: int) -> None:
+    def load_article(self, article_id: int, width: int, keep_scroll: bool = False) -> None:
         store = self.app.store
         worker = get_current_worker()
         article = store.get_article(article_id)
         if article is None or worker.is_cancelled:
             return
+        marked = False
         if not article.read:
             store.set_read([article.id], True)
             article = replace(article, read=True)
+            marked = True
         text, note = article_text(article)
-        lines = render_markdown(text, width)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_article, article, note, lines, width)
+        mode = self.app.config.settings.images
+        lines = render_article(text, width, self.pictures, images=mode)
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self.show_article, article, note, lines, width, keep_scroll)
+        if marked:
+            # The sidebar's unread counts follow at once, not at the next reload.
+            self.app.call_from_thread(self.load_totals)
+        if mode != "off":
+            from tui_reader.images import find_images
 
-    def show_article(self, article: Article, note: str, lines: list[Strip], width: int) -> None:
+            missing = [ref.url for ref in find_images(text) if ref.url not in self.pictures]
+            if missing:
+                self.app.call_from_thread(self.load_pictures, article.id, missing[:MAX_PICTURES])
+
+    def show_article(
+        self, article: Article, note: str, lines: list[Strip], width: int, keep_scroll: bool
+    ) -> None:
         """Put a loaded, rendered article in the reading pane."""
+        self.remove_class("-no-article")  # the pane comes back (the list had the room)
         self.headlines.update_article(article.id, read=True)
-        self.reader.show_article(article, note, lines, width)
+        self.reader.show_article(article, note, lines, width, keep_scroll=keep_scroll)
 
-    def on_resize(self) -> None:
-        # The body was rendered for a width: render again when the pane's width changes.
+    def make_image_fetcher(self) -> AbstractAsyncContextManager[ImageFetcher]:
+        """The fetcher for pictures: the demo's own, else one bounded to MAX_IMAGE_BYTES."""
+        if self.app.demo:
+            return self.app.make_fetcher()  # type: ignore[return-value]
+        from tui_reader.fetch import Fetcher
+        from tui_reader.images import MAX_IMAGE_BYTES
+
+        timeout = self.app.config.settings.timeout
+        return Fetcher(concurrency=4, per_host=2, timeout=timeout, max_bytes=MAX_IMAGE_BYTES)
+
+    @work(group="pictures", exclusive=True, exit_on_error=False)
+    async def load_pictures(self, article_id: int, urls: list[str]) -> None:
+        """Download, decode and cache an article's pictures, then draw the article again."""
+        images = await import_off_loop("tui_reader.images")
+        cache = images.ImageCache(self.app.store.path.parent / "images")
+        async with self.make_image_fetcher() as fetcher:
+            results = await asyncio.gather(
+                *(images.load_image(fetcher, url, cache) for url in urls)
+            )
+        for result in results:
+            self.pictures.pop(result.url, None)
+            self.pictures[result.url] = result
+        while len(self.pictures) > MAX_PICTURES_KEPT:
+            del self.pictures[next(iter(self.pictures))]
+        if self.reader.article is not None and self.reader.article.id == article_id:
+            self.load_article(article_id, self.reader.body_width(), keep_scroll=True)
+
+    @on(ArticleBody.WidthChanged)
+    def body_width_changed(self, event: ArticleBody.WidthChanged) -> None:
+        # The body was rendered for a width: rewrap when the pane's width changes (resize,
+        # narrow/wide layout, the pane appearing).
         article = self.reader.article
-        if article is not None and self.reader.body_width() != self.reader.body.rendered_width:
-            self.load_article(article.id, self.reader.body_width())
+        if article is not None:
+            self.load_article(article.id, event.width, keep_scroll=True)
 
     def current_article(self) -> Article | None:
         """The article the user is acting on: the one being read when the pane has focus."""
@@ -602,6 +658,36 @@ class MainScreen(OrganiseActions, Screen[None]):
             return
         self.app.copy_to_clipboard(article.link)
         self.notify(_("Copied {link}").format(link=article.link), markup=False, timeout=3)
+
+    def action_link_list(self) -> None:
+        """`L`: the article's links, numbered, its own link first."""
+        article = self.current_article()
+        if article is not None:
+            self.load_links(article.id)
+
+    @work(thread=True, exclusive=True, group="links", exit_on_error=False)
+    def load_links(self, article_id: int) -> None:
+        from tui_reader.footnotes import article_links
+
+        article = self.app.store.get_article(article_id)
+        if article is None:
+            return
+        links = article_links(article.link, article_text(article)[0])
+        self.app.call_from_thread(self.show_links, links)
+
+    def show_links(self, links: list[NumberedLink]) -> None:
+        """Open the numbered list (`links` from `load_links`)."""
+        from tui_reader.ui.screens.links import LinkList
+
+        if not links:
+            self.notify(_("This article has no links."), markup=False, timeout=3)
+            return
+        self.app.push_screen(LinkList(links, self.open_url, self.copy_url))
+
+    def copy_url(self, url: str) -> None:
+        """Put `url` on the clipboard and say so."""
+        self.app.copy_to_clipboard(url)
+        self.notify(_("Copied {url}").format(url=url), markup=False, timeout=3)
 
     def open_url(self, url: str) -> None:
         """Open http(s) links only; a console browser runs with the app suspended."""

@@ -8,11 +8,16 @@ never kept waiting, whatever the size of what is being read.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from rich.color import Color
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -28,7 +33,14 @@ from tui_reader.i18n import N_, _
 from tui_reader.models import Article
 from tui_reader.ui.widgets.headline_list import app_now
 
+if TYPE_CHECKING:
+    from tui_reader.images import ImageRef, ImageResult
+
 PLACEHOLDER = N_("Select an article and press Enter to read it.")
+PICTURE_MAX_WIDTH = 72
+"""Cells: a picture is never drawn wider than this, however wide the pane."""
+PICTURE_MAX_ROWS = 12
+"""Rows: a picture is never drawn higher than this."""
 
 
 def render_markdown(text: str, width: int) -> list[Strip]:
@@ -50,6 +62,78 @@ def render_markdown(text: str, width: int) -> list[Strip]:
     return [Strip(line) for line in lines]
 
 
+def render_article(
+    text: str,
+    width: int,
+    pictures: Mapping[str, ImageResult | None] | None = None,
+    *,
+    images: str = "auto",
+) -> list[Strip]:
+    """The article's Markdown as lines, its pictures drawn where they stand, alt text below.
+
+    `pictures` maps a picture's URL to what loading it gave (None: not loaded yet); a picture
+    that is missing, failed or switched off (`images="off"`) shows as its alt text. Runs in
+    a worker thread, like `render_markdown`.
+    """
+    from tui_reader.images import find_images
+
+    refs = find_images(text)
+    if not refs:
+        return render_markdown(text, width)
+    source = text.split("\n")
+    lines: list[Strip] = []
+    start = 0
+    for ref in refs:
+        chunk = "\n".join(source[start : ref.line]).strip()
+        if chunk:
+            lines.extend(render_markdown(chunk, width))
+            lines.append(Strip.blank(0))
+        result = (pictures or {}).get(ref.url)
+        lines.extend(render_picture(ref, result, width, images=images))
+        start = ref.line + 1
+    chunk = "\n".join(source[start:]).strip()
+    if chunk:
+        lines.append(Strip.blank(0))
+        lines.extend(render_markdown(chunk, width))
+    return lines
+
+
+def render_picture(
+    ref: ImageRef, result: ImageResult | None, width: int, *, images: str = "auto"
+) -> list[Strip]:
+    """One picture as half-block cells (`▀`, true colour) with its alt text under it."""
+    from tui_reader.images import halfcell_rows
+
+    lines: list[Strip] = []
+    picture = result.image if result is not None and images != "off" else None
+    if picture is not None:
+        for row in halfcell_rows(picture, min(width, PICTURE_MAX_WIDTH), PICTURE_MAX_ROWS):
+            lines.append(Strip([_cell(top, bottom) for top, bottom in row]))
+    label = ref.alt or _("picture")
+    if picture is None:
+        label = "▣ " + label
+        if result is not None and result.error and images != "off":
+            label += " " + _("({error})").format(error=result.error)
+    style = Style(dim=True, italic=True, link=ref.link or ref.url)
+    for line in Console(width=max(width, 20), file=io.StringIO(), markup=False).render_lines(
+        Text(label, style=style), pad=False, new_lines=False
+    ):
+        lines.append(Strip(line))
+    return lines
+
+
+def _cell(top: tuple[int, int, int] | None, bottom: tuple[int, int, int] | None) -> Segment:
+    """One cell holding two pixels: the upper in the foreground of `▀`, the lower behind it."""
+    if top is None and bottom is None:
+        return Segment(" ")
+    if top is None:
+        return Segment("▄", Style(color=Color.from_rgb(*bottom)))  # type: ignore[misc]
+    upper = Color.from_rgb(*top)
+    if bottom is None:
+        return Segment("▀", Style(color=upper))
+    return Segment("▀", Style(color=upper, bgcolor=Color.from_rgb(*bottom)))
+
+
 class ArticleBody(ScrollView, can_focus=False, inherit_bindings=False):
     """Pre-rendered lines, drawn only where visible; a click on a link asks to open it."""
 
@@ -64,17 +148,31 @@ class ArticleBody(ScrollView, can_focus=False, inherit_bindings=False):
             super().__init__()
             self.href = href
 
+    class WidthChanged(Message):
+        """The body's width is no longer the one its lines were rendered at: rewrap them."""
+
+        def __init__(self, width: int) -> None:
+            super().__init__()
+            self.width = width
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lines: list[Strip] = []
         self.rendered_width = 0
 
-    def set_lines(self, lines: list[Strip], width: int) -> None:
-        """Show freshly rendered lines from the top."""
+    def on_resize(self) -> None:
+        # Layout has given this widget its new size (the screen's Resize comes before it).
+        width = self.scrollable_content_region.width
+        if self.lines and width > 0 and width != self.rendered_width:
+            self.post_message(self.WidthChanged(width))
+
+    def set_lines(self, lines: list[Strip], width: int, *, keep_scroll: bool = False) -> None:
+        """Show freshly rendered lines from the top (or where the reader was: `keep_scroll`)."""
         self.lines = lines
         self.rendered_width = width
         self.virtual_size = Size(width, len(self.lines))
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        if not keep_scroll:
+            self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -118,17 +216,27 @@ class ReaderPane(Vertical, can_focus=True):
     def body(self) -> ArticleBody:
         return self.query_one(ArticleBody)
 
-    def body_width(self) -> int:
-        """The width to render the body at (cells)."""
-        return max(20, self.body.scrollable_content_region.width or self.size.width - 4)
+    def body_width(self, fallback: int = 0) -> int:
+        """The width to render the body at (cells); `fallback` while the pane is hidden."""
+        width = self.body.scrollable_content_region.width if self.display else 0
+        return max(20, width or fallback or self.size.width - 4)
 
-    def show_article(self, article: Article, note: str, lines: list[Strip], width: int) -> None:
+    def show_article(
+        self,
+        article: Article,
+        note: str,
+        lines: list[Strip],
+        width: int,
+        *,
+        keep_scroll: bool = False,
+    ) -> None:
         """Display `article`: its header and its body, already rendered at `width`."""
+        keep_scroll = keep_scroll and self.article is not None and self.article.id == article.id
         self.article = article
         self.query_one("#article-header", Static).update(
             article_header(article, note, app_now(self))
         )
-        self.body.set_lines(lines, width)
+        self.body.set_lines(lines, width, keep_scroll=keep_scroll)
 
     def update_note(self, article: Article, note: str) -> None:
         """Change the header only (e.g. bookmark state or full-text progress)."""
