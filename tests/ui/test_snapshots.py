@@ -59,7 +59,7 @@ def test_command_palette(snap_compare, make_app: AppFactory) -> None:
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"feed")
-        await wait_for_palette(pilot, hits=7)
+        await wait_for_palette(pilot, hits=14)
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
