@@ -7,14 +7,18 @@ and the footer, the help screen, the command palette and `[keys]` overrides all 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from tui_reader.i18n import N_, _
 
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """One action: its id (the `[keys]` name), default keys and a short description.
+    """One action: its id (the `[keys]` name), default keys, a short description and where
+    it is handled: `scope="screen"` (a `MainScreen.action_…` method) or `scope="app"` (an
+    `App.action_…` method, such as Textual's `quit` or `focus_next`).
 
     The description is marked with `N_` and translated when shown (`title`): the table is
     built at import time, before the user's language may be known.
@@ -24,11 +28,17 @@ class Action:
     keys: str  # Textual key syntax, comma-separated alternatives
     description: str
     show: bool = True  # shown in the footer
+    scope: Literal["screen", "app"] = "screen"  # where the action method lives
 
     @property
     def title(self) -> str:
         """The description in the user's language (`description` stays the English msgid)."""
         return _(self.description)
+
+    @property
+    def target(self) -> str:
+        """The action string a binding or `run_action` takes (`"app.quit"`, `"bookmark"`)."""
+        return f"app.{self.id}" if self.scope == "app" else self.id
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -40,8 +50,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("scroll_up", "pageup", N_("Scroll up"), show=False),
     Action("next_unread", "n", N_("Next unread")),
     Action("previous_unread", "p", N_("Previous unread"), show=False),
-    Action("focus_next", "tab", N_("Next pane"), show=False),
-    Action("focus_previous", "shift+tab", N_("Previous pane"), show=False),
+    Action("focus_next", "tab", N_("Next pane"), show=False, scope="app"),
+    Action("focus_previous", "shift+tab", N_("Previous pane"), show=False, scope="app"),
     Action("refresh_feed", "r", N_("Refresh feed"), show=False),
     Action("refresh_all", "R", N_("Refresh all")),
     Action("toggle_read", "m", N_("Toggle read"), show=False),
@@ -59,8 +69,16 @@ ACTIONS: tuple[Action, ...] = (
     Action("add_feed", "a", N_("Add feed"), show=False),
     Action("toggle_hidden", "H", N_("Show hidden items"), show=False),
     Action("help", "question_mark", N_("Help")),
-    Action("command_palette", "ctrl+p", N_("Palette"), show=False),
-    Action("quit", "q", N_("Quit")),
+    Action("command_palette", "ctrl+p", N_("Palette"), show=False, scope="app"),
+    Action("quit", "q", N_("Quit"), scope="app"),
 )
 
 ACTION_IDS: frozenset[str] = frozenset(action.id for action in ACTIONS)
+
+
+def key_map(overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Action id → its keys (comma-separated, Textual syntax): the table's defaults with the
+    config's `[keys]` overrides applied. The one source of "which key does what" for the
+    help screen and the key hints; the App hands the same overrides to Textual."""
+    overrides = overrides or {}
+    return {action.id: overrides.get(action.id, action.keys) for action in ACTIONS}

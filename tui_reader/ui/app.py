@@ -16,7 +16,6 @@ from tui_reader.errors import describe
 from tui_reader.i18n import _
 from tui_reader.models import Config
 from tui_reader.store import Store
-from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.system_commands import PALETTE_PLACEHOLDER, translated_system_commands
 
@@ -42,7 +41,6 @@ class ReaderApp(App[int]):
 
     CSS_PATH = "reader.tcss"
     TITLE = "tui-reader"
-    COMMANDS = App.COMMANDS | {ReaderCommands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(

@@ -1,6 +1,11 @@
 """Command-palette providers: every action, "go to feed …", "filter by tag …", "open bookmark …",
 "go to view …", "save this search as a view", "remove feed …".
 
+The provider lives on the main screen (`MainScreen.COMMANDS`) and acts on nothing itself: each
+entry posts an intent (`ui/messages.py`) to the screen, which handles it with `@on`. What it
+lists comes from the screen's `palette_data()` (the `PaletteSource` protocol): a snapshot of
+counts and config, and a loader for the bookmarks that the provider runs in a thread.
+
 Feed names, tags and titles are data: their display is built as `Content` with the match
 highlighted by hand, because the palette's default highlighter parses markup.
 """
@@ -8,9 +13,9 @@ highlighted by hand, because the palette's default highlighter parses markup.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
@@ -19,12 +24,42 @@ from textual.style import Style
 
 from tui_reader.actions import ACTIONS, Action
 from tui_reader.i18n import _, ngettext
-from tui_reader.models import ArticleQuery
+from tui_reader.ui.messages import (
+    Intent,
+    OpenBookmark,
+    RemoveFeed,
+    RunAction,
+    SaveSearchAsView,
+    ShowFeed,
+    ShowSavedView,
+    ShowTag,
+)
 
 if TYPE_CHECKING:
-    from tui_reader.ui.screens.main import MainScreen
+    from tui_reader.models import Article, ViewConfig
+    from tui_reader.store import FeedCount
 
 MATCH_STYLE = Style(bold=True, underline=True)
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteData:
+    """What the palette lists, handed over by the screen it opens on (read-only)."""
+
+    feeds: Sequence[FeedCount] = ()  # feeds with their unread counts (the sidebar's)
+    tags: Mapping[str, int] = field(default_factory=dict)  # tag → items
+    views: Sequence[tuple[ViewConfig, int]] = ()  # saved views and their item counts
+    subscribed: Sequence[str] = ()  # names of the config's feeds (to remove one)
+    bookmarks: Callable[[], Sequence[Article]] | None = None  # blocking: run in a thread
+
+
+@runtime_checkable
+class PaletteSource(Protocol):
+    """A screen whose palette lists the reader's feeds, tags, views and bookmarks."""
+
+    def palette_data(self) -> PaletteData:
+        """A snapshot of what the palette may offer; cheap (no I/O)."""
+        ...
 
 
 def highlight(matcher: Matcher, text: str) -> tuple[float, Content]:
@@ -37,29 +72,26 @@ def highlight(matcher: Matcher, text: str) -> tuple[float, Content]:
 
 
 class ReaderCommands(Provider):
-    """Actions, feeds, tags and bookmarks of the main screen."""
-
-    def _main(self) -> MainScreen | None:
-        from tui_reader.ui.screens.main import MainScreen
-
-        for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, MainScreen):
-                return screen
-        return None
+    """Actions, feeds, tags, views and bookmarks of the screen it opens on; each entry posts
+    an intent to that screen."""
 
     async def startup(self) -> None:
         self.bookmarks: list[tuple[str, Callable[[], object]]] = []
-        main = self._main()
-        if main is None:
+        self.data: PaletteData | None = None
+        if isinstance(self.screen, PaletteSource):
+            self.data = self.screen.palette_data()
+        if self.data is None or self.data.bookmarks is None:
             return
-        store = main.app.store
-        articles = await asyncio.to_thread(
-            store.headlines, ArticleQuery(bookmarked=True), limit=200
-        )
+        articles = await asyncio.to_thread(self.data.bookmarks)
         self.bookmarks = [
-            (_("Open bookmark: {title}").format(title=a.title), lambda a=a: main.open_bookmark(a))
+            (_("Open bookmark: {title}").format(title=a.title), self.post(OpenBookmark(a)))
             for a in articles
         ]
+
+    def post(self, intent: Intent) -> Callable[[], object]:
+        """A callback posting `intent` to the screen."""
+        screen = self.screen
+        return lambda: screen.post_message(intent)
 
     def commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         """(title, callback, help) for everything the palette offers."""
@@ -69,37 +101,49 @@ class ReaderCommands(Provider):
     def entries(self) -> Iterator[tuple[str, str, Callable[[], object], str]]:
         """(title, English title, callback, help): actions are also found by their English
         names when the interface is in another language."""
-        main = self._main()
-        if main is None:
+        if self.data is None:
             return
         for action in ACTIONS:
             if action.id == "command_palette":
                 continue
             help_text = self.key_help(action)
-            yield action.title, action.description, partial_action(main, action.id), help_text
-        for title, callback, help_text in self.other_commands(main):
+            yield action.title, action.description, self.post(RunAction(action.id)), help_text
+        for title, callback, help_text in self.other_commands(self.data):
             yield title, title, callback, help_text
 
-    def other_commands(self, main: MainScreen) -> Iterator[tuple[str, Callable[[], object], str]]:
-        """Feeds, tags and bookmarks."""
-        if main.totals is not None:
-            for feed in main.totals.feeds:
-                yield (
-                    _("Go to feed: {name}").format(name=feed.name),
-                    lambda name=feed.name: main.set_filter(
-                        replace(main.filter, feed=name, view="all")
-                    ),
-                    ngettext("{n} unread", "{n} unread", feed.unread).format(n=feed.unread),
-                )
-            for tag in sorted(main.totals.tags):
-                yield (
-                    _("Filter by tag: {tag}").format(tag=tag),
-                    lambda tag=tag: main.set_filter(replace(main.filter, tags=(tag,), feed=None)),
-                    ngettext("{n} item", "{n} items", main.totals.tags[tag]).format(
-                        n=main.totals.tags[tag]
-                    ),
-                )
-        yield from organise_commands(main)
+    def other_commands(self, data: PaletteData) -> Iterator[tuple[str, Callable[[], object], str]]:
+        """Feeds, tags, views and bookmarks."""
+        for feed in data.feeds:
+            yield (
+                _("Go to feed: {name}").format(name=feed.name),
+                self.post(ShowFeed(feed.name)),
+                ngettext("{n} unread", "{n} unread", feed.unread).format(n=feed.unread),
+            )
+        for tag in sorted(data.tags):
+            yield (
+                _("Filter by tag: {tag}").format(tag=tag),
+                self.post(ShowTag(tag)),
+                ngettext("{n} item", "{n} items", data.tags[tag]).format(n=data.tags[tag]),
+            )
+        for view, count in data.views:
+            yield (
+                _("Go to view: {name}").format(name=view.name),
+                self.post(ShowSavedView(view.name)),
+                ngettext("{n} item · {query}", "{n} items · {query}", count).format(
+                    n=count, query=view.query
+                ),
+            )
+        yield (
+            _("Save this search as a view"),
+            self.post(SaveSearchAsView()),
+            _("Adds a [[views]] entry to the config"),
+        )
+        for name in data.subscribed:
+            yield (
+                _("Remove feed: {name}").format(name=name),
+                self.post(RemoveFeed(name)),
+                _("Unsubscribe; bookmarks stay"),
+            )
         for title, callback in self.bookmarks:
             yield title, callback, _("Bookmark")
 
@@ -127,37 +171,3 @@ class ReaderCommands(Provider):
                     display = Content.assemble(Content(title), " · ", english_display)
             if score > 0:
                 yield Hit(score, display, callback, text=title, help=help_text)
-
-
-def partial_action(main: MainScreen, action_id: str) -> Callable[[], object]:
-    """A callback running a screen or app action by its id."""
-    from tui_reader.ui.bindings import APP_ACTIONS
-
-    target = APP_ACTIONS.get(action_id)
-    if target is not None:
-        return lambda: main.app.run_action(target)
-    return lambda: main.run_action(action_id)
-
-
-def organise_commands(main: MainScreen) -> Iterator[tuple[str, Callable[[], object], str]]:
-    """The palette entries for views and feeds: go to a view, save a search, remove a feed."""
-    from tui_reader.i18n import _
-
-    counts = dict(main.totals.views) if main.totals is not None else {}
-    for view in main.app.config.views:
-        yield (
-            _("Go to view: {name}").format(name=view.name),
-            lambda view=view: main.go_to_view(view),
-            _("{n} items · {query}").format(n=counts.get(view.name, 0), query=view.query),
-        )
-    yield (
-        _("Save this search as a view"),
-        main.save_search_as_view,
-        _("Adds a [[views]] entry to the config"),
-    )
-    for feed in main.app.config.feeds:
-        yield (
-            _("Remove feed: {name}").format(name=feed.name),
-            lambda name=feed.name: main.remove_feed_prompt(name),
-            _("Unsubscribe; bookmarks stay"),
-        )

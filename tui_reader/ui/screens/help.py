@@ -1,6 +1,9 @@
-"""The help screen: every binding, generated from the action table and the live keymap."""
+"""The help screen: every binding, generated from the action table and the config's `[keys]`
+(the key map the screen hands over, `tui_reader.actions.key_map`)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui_reader.actions import ACTIONS
+from tui_reader.actions import ACTIONS, key_map
 from tui_reader.i18n import N_, _
 
 SEARCH_HELP = N_(
@@ -23,6 +26,11 @@ class HelpScreen(ModalScreen[None]):
     """Lists each action with the keys it is bound to right now."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", _("Close"), id="close_help")]
+
+    def __init__(self, keys: Mapping[str, str] | None = None) -> None:
+        """`keys`: action id → its keys, as `key_map(config.keys)` gives (defaults if None)."""
+        super().__init__()
+        self.keys = dict(keys) if keys is not None else key_map()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
@@ -42,10 +50,9 @@ class HelpScreen(ModalScreen[None]):
 
     def binding_table(self) -> Content:
         """One line per action: its keys as the user would type them, then what it does."""
-        keymap = getattr(self.app, "_keymap", {})
         rows: list[Content] = []
         for action in ACTIONS:
-            keys = keymap.get(action.id, action.keys)
+            keys = self.keys.get(action.id, action.keys)
             shown = ", ".join(
                 self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")
             )

@@ -28,11 +28,24 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from tui_reader.actions import ACTIONS, key_map
 from tui_reader.i18n import _, ngettext
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
 from tui_reader.query import parse_search
 from tui_reader.store import StoreError
 from tui_reader.ui.bindings import action_bindings
+from tui_reader.ui.commands import PaletteData, ReaderCommands
+from tui_reader.ui.messages import (
+    Intent,
+    OpenBookmark,
+    RemoveFeed,
+    RunAction,
+    SaveSearchAsView,
+    ShowFeed,
+    ShowSavedView,
+    ShowTag,
+    ShowView,
+)
 from tui_reader.ui.organise import OrganiseActions, view_counts
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.search import SearchScreen
@@ -126,6 +139,7 @@ class MainScreen(OrganiseActions, Screen[None]):
     """The reader."""
 
     BINDINGS = action_bindings()
+    COMMANDS = {ReaderCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#headlines"
 
@@ -148,7 +162,7 @@ class MainScreen(OrganiseActions, Screen[None]):
                 yield HeadlineList(id="headlines")
                 yield ReaderPane(id="reader")
         yield StatusLine(id="status")
-        yield KeyHints(id="key-hints")
+        yield KeyHints(key_map(self.app.config.keys), id="key-hints")
 
     @property
     def headlines(self) -> HeadlineList:
@@ -255,22 +269,68 @@ class MainScreen(OrganiseActions, Screen[None]):
         self.open_article(event.article)
         self.reader.focus()
 
-    @on(Sidebar.Chosen)
-    def sidebar_chosen(self, event: Sidebar.Chosen) -> None:
-        if event.kind == "view":
-            view: View = event.value  # type: ignore[assignment]
-            self.set_filter(replace(self.filter, view=view, feed=None, saved="", saved_query=""))
-        elif event.kind == "tag":
-            self.set_filter(
-                replace(self.filter, tags=(event.value,), feed=None, saved="", saved_query="")
-            )
-        elif event.kind == "feed":
-            self.go_to_feed(event.value)
-        elif event.kind == "saved":
-            for saved in self.app.config.views:
-                if saved.name == event.value:
-                    self.go_to_view(saved)
-        self.headlines.focus()
+    # --- intents (ui/messages.py) from the sidebar, the palette and the help screen ----
+
+    def _intent_done(self, event: Intent) -> None:
+        """After a choice in the sidebar, the list has the focus (as `enter` there did)."""
+        if event.control is self.sidebar:
+            self.headlines.focus()
+
+    @on(ShowView)
+    def intent_show_view(self, event: ShowView) -> None:
+        self.set_filter(replace(self.filter, view=event.view, feed=None, saved="", saved_query=""))
+        self._intent_done(event)
+
+    @on(ShowTag)
+    def intent_show_tag(self, event: ShowTag) -> None:
+        self.set_filter(
+            replace(self.filter, tags=(event.tag,), feed=None, saved="", saved_query="")
+        )
+        self._intent_done(event)
+
+    @on(ShowFeed)
+    def intent_show_feed(self, event: ShowFeed) -> None:
+        self.go_to_feed(event.name)
+        self._intent_done(event)
+
+    @on(ShowSavedView)
+    def intent_show_saved_view(self, event: ShowSavedView) -> None:
+        for saved in self.app.config.views:
+            if saved.name == event.name:
+                self.go_to_view(saved)
+        self._intent_done(event)
+
+    @on(OpenBookmark)
+    def intent_open_bookmark(self, event: OpenBookmark) -> None:
+        self.open_bookmark(event.article)
+
+    @on(RemoveFeed)
+    def intent_remove_feed(self, event: RemoveFeed) -> None:
+        self.remove_feed_prompt(event.name)
+
+    @on(SaveSearchAsView)
+    def intent_save_search_as_view(self) -> None:
+        self.save_search_as_view()
+
+    @on(RunAction)
+    async def intent_run_action(self, event: RunAction) -> None:
+        for action in ACTIONS:
+            if action.id == event.action_id:
+                await self.run_action(action.target)
+
+    def palette_data(self) -> PaletteData:
+        """What the palette lists (`PaletteSource`): this screen's counts and the config."""
+        config = self.app.config
+        totals = self.totals
+        counts = dict(totals.views) if totals is not None else {}
+        store = self.app.store
+        return PaletteData(
+            feeds=totals.feeds if totals is not None else (),
+            tags=totals.tags if totals is not None else {},
+            views=[(view, counts.get(view.name, 0)) for view in config.views],
+            subscribed=[feed.name for feed in config.feeds],
+            bookmarks=lambda: store.headlines(ArticleQuery(bookmarked=True), limit=200),
+        )
 
     @on(Sidebar.OptionHighlighted)
     def sidebar_highlighted(self, event: Sidebar.OptionHighlighted) -> None:
@@ -587,7 +647,7 @@ class MainScreen(OrganiseActions, Screen[None]):
         self.app.push_screen(SearchScreen(self.filter.search), apply)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(key_map(self.app.config.keys)))
 
     # --- full articles -----------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""A one-line key reminder built from the action table and the live keymap.
+"""A one-line key reminder built from the action table and the config's `[keys]` (the key
+map its screen hands over, `tui_reader.actions.key_map`).
 
 Textual's Footer mounts a widget per binding and restyles each at start-up (~30 ms here);
 one Static line costs next to nothing and still follows `[keys]` remapping.
@@ -12,7 +13,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from tui_reader.actions import ACTIONS
+from tui_reader.actions import ACTIONS, key_map
 
 
 class KeyHints(Static):
@@ -27,6 +28,11 @@ class KeyHints(Static):
     }
     """
 
+    def __init__(self, keys: Mapping[str, str] | None = None, *, id: str | None = None) -> None:
+        """`keys`: action id → its keys, as `key_map(config.keys)` gives (defaults if None)."""
+        super().__init__(id=id)
+        self.keys = dict(keys) if keys is not None else key_map()
+
     def on_mount(self) -> None:
         self.show_hints()
 
@@ -35,8 +41,7 @@ class KeyHints(Static):
 
     def show_hints(self) -> None:
         """The hints that fit the width (help and quit always among them)."""
-        keymap = getattr(self.app, "_keymap", {})
-        self.update(hint_line(keymap, self.app.get_key_display, self.content_region.width))
+        self.update(hint_line(self.keys, self.app.get_key_display, self.content_region.width))
 
 
 ALWAYS_SHOWN = frozenset({"help", "quit"})

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from rich.cells import cell_len, set_cell_size
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui_reader.i18n import _
 from tui_reader.store import FeedCount
+from tui_reader.ui.messages import Intent, ShowFeed, ShowSavedView, ShowTag, ShowView, View
 
 ERROR_MARK = "⚠"
 
@@ -31,19 +32,12 @@ class SidebarTotals:
 
 
 class Sidebar(OptionList):
-    """Views, tags and feeds. Choosing one posts `Sidebar.Chosen`; it never reads the store."""
+    """Views, tags and feeds. Choosing one posts an intent (`ShowView`, `ShowTag`, `ShowFeed`,
+    `ShowSavedView` from `ui/messages.py`) with itself as origin; it never reads the store."""
 
     DEFAULT_CSS = """
     Sidebar { border: none; padding: 0; scrollbar-gutter: stable; }
     """
-
-    class Chosen(Message):
-        """A view (`all`, `unread`, `bookmarks`), a tag or a feed was chosen."""
-
-        def __init__(self, kind: str, value: str) -> None:
-            super().__init__()
-            self.kind = kind  # "view", "tag", "feed" or "saved" (a [[views]] entry)
-            self.value = value
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
@@ -109,9 +103,16 @@ class Sidebar(OptionList):
         event.stop()
         if event.option.id:
             kind, _, value = event.option.id.partition(":")
-            if kind == "feed":
-                value = self.feed_names.get(value, value)
-            self.post_message(self.Chosen(kind, value))
+            intent: Intent
+            if kind == "view":
+                intent = ShowView(cast("View", value), origin=self)
+            elif kind == "tag":
+                intent = ShowTag(value, origin=self)
+            elif kind == "saved":
+                intent = ShowSavedView(value, origin=self)
+            else:
+                intent = ShowFeed(self.feed_names.get(value, value), origin=self)
+            self.post_message(intent)
 
 
 def count_line(label: str, count: int, width: int = 0) -> Content:
