@@ -51,6 +51,7 @@ class PaletteData:
     views: Sequence[tuple[ViewConfig, int]] = ()  # saved views and their item counts
     subscribed: Sequence[str] = ()  # names of the config's feeds (to remove one)
     bookmarks: Callable[[], Sequence[Article]] | None = None  # blocking: run in a thread
+    keys: Mapping[str, str] = field(default_factory=dict)  # action id → its keys (`[keys]` in)
 
 
 @runtime_checkable
@@ -149,7 +150,7 @@ class ReaderCommands(Provider):
 
     def key_help(self, action: Action) -> str:
         """The help line of an action: the keys it is bound to now (`[keys]` included)."""
-        keys = self.app.config.keys.get(action.id, action.keys)  # type: ignore[attr-defined]
+        keys = self.data.keys.get(action.id, action.keys)
         shown = ", ".join(
             self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")
         )

@@ -330,6 +330,7 @@ class MainScreen(OrganiseActions, Screen[None]):
             views=[(view, counts.get(view.name, 0)) for view in config.views],
             subscribed=[feed.name for feed in config.feeds],
             bookmarks=lambda: store.headlines(ArticleQuery(bookmarked=True), limit=200),
+            keys=key_map(config.keys),
         )
 
     @on(Sidebar.OptionHighlighted)
