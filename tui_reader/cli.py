@@ -25,6 +25,7 @@ from tui_reader.store import Store, StoreError
 
 if TYPE_CHECKING:
     from tui_reader.refresh import FeedFetcher, RefreshSummary
+    from tui_reader.sync.engine import SyncSummary
 
 DATABASE_NAME = "tui-reader.db"
 
@@ -138,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the feeds as OPML 2.0")
     p.add_argument("file", nargs="?", metavar="FILE")
 
+    p = sub.add_parser(
+        "sync", help="sync the [[accounts]]: push local changes, then pull feeds, items, state"
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--account", metavar="NAME", help="sync only this account")
+
     sub.add_parser("check-config", help="validate the config")
     sub.add_parser("config-init", help="write a commented starter config (never overwrites)")
     return parser
@@ -212,6 +219,10 @@ def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
     else:
         config = load_config(config_path)
     if args.command == "check-config":
+        from tui_reader.sync.accounts import password_warnings
+
+        for warning in password_warnings(config):
+            print(warning, file=sys.stderr)
         where = config_path if config_path is not None else "embedded default config"
         print(f"{where}: OK ({len(config.feeds)} feeds)")
         return 0
@@ -243,6 +254,7 @@ def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
         "unbookmark": cmd_set_state,
         "mark-read": cmd_set_state,
         "bookmarks": cmd_bookmarks,
+        "sync": cmd_sync,
     }
     return handlers[args.command](context, store, args)
 
@@ -275,10 +287,16 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
         summary = refresh_with_progress_bar(context, store, args.feed)
     else:
         summary = asyncio.run(run_refresh(context, store, feed_name=args.feed))
+    accounts = run_sync(context, store) if context.config.accounts and not args.feed else None
     if args.json:
-        print(json.dumps(summary.to_json(), ensure_ascii=False))
+        document = summary.to_json()
+        document["accounts"] = [r.to_json() for r in accounts.accounts] if accounts else []
+        print(json.dumps(document, ensure_ascii=False))
         fetch_full_texts_after_refresh(context, store, summary, report=False)
+        fetch_full_texts_after_sync(context, store, accounts, report=False)
         return 0
+    if accounts is not None:
+        print_sync_results(accounts)
     for result in summary.results:
         if result.status == "error":
             print(f"error  {result.name}: {result.error}")
@@ -292,6 +310,7 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
         f"in {summary.elapsed_s:.1f} s"
     )
     fetch_full_texts_after_refresh(context, store, summary, report=True)
+    fetch_full_texts_after_sync(context, store, accounts, report=True)
     return 0
 
 
@@ -350,6 +369,72 @@ def refresh_with_progress_bar(
         return asyncio.run(run_refresh(context, store, feed_name=feed_name, on_result=on_result))
 
 
+# --- sync ------------------------------------------------------------------------------
+
+
+def run_sync(context: Context, store: Store, account: str | None = None) -> SyncSummary:
+    """Sync the config's accounts (or one), each failure being its result's error."""
+    from tui_reader.sync.engine import sync_all
+
+    return asyncio.run(sync_all(context.config, store, only=account))
+
+
+def print_sync_results(summary: SyncSummary) -> None:
+    """One line per account."""
+    for result in summary.accounts:
+        if result.status == "error":
+            print(f"error  {result.name}: {result.error}")
+        else:
+            print(f"ok     {result.name}: {result.new_items} new, {result.pushed} pushed")
+
+
+def cmd_sync(context: Context, store: Store, args: argparse.Namespace) -> int:
+    """`sync [--json] [--account NAME]`."""
+    names = [account.name for account in context.config.accounts]
+    if args.account is not None and args.account not in names:
+        known = ", ".join(names) or "none configured"
+        raise UsageError(f"no account named {args.account!r} in the config ({known})")
+    summary = run_sync(context, store, args.account)
+    if args.json:
+        print(json.dumps(summary.to_json(), ensure_ascii=False))
+    else:
+        if not summary.accounts:
+            print("no [[accounts]] in the config")
+        print_sync_results(summary)
+    fetch_full_texts_after_sync(context, store, summary, report=not args.json)
+    return 0
+
+
+def fetch_full_texts_after_sync(
+    context: Context, store: Store, summary: SyncSummary | None, *, report: bool
+) -> None:
+    """Automatic full text for the synced accounts' summary-only items (`full_articles`)."""
+    if summary is None or context.demo or context.config.settings.full_articles == "never":
+        return
+    from tui_reader.sync.localstate import feed_urls_of
+
+    ok = [result.name for result in summary.accounts if result.status == "ok"]
+    feed_urls = [url for name in ok for url in feed_urls_of(store, name)]
+    if not feed_urls:
+        return
+    from tui_reader.fulltext import PageFetcher, fill_full_texts
+    from tui_reader.models import FeedConfig
+
+    feeds = [FeedConfig(name=url, url=url) for url in feed_urls]
+    sys.stdout.flush()
+
+    async def fill() -> tuple[int, int]:
+        async with context.make_fetcher() as fetcher:
+            results = await fill_full_texts(
+                context.config, store, cast("PageFetcher", fetcher), limit=30, feeds=feeds
+            )
+        return sum(result.ok for result in results), len(results)
+
+    fetched, tried = asyncio.run(fill())
+    if report and tried:
+        print(f"full articles: {fetched} fetched, {tried - fetched} failed")
+
+
 # --- reading ---------------------------------------------------------------------------
 
 
@@ -365,6 +450,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "tags": list(article.tags),
         "read": article.read,
         "bookmarked": article.bookmarked,
+        "account": article.account,
     }
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "Problem",
     "add_feeds",
     "config_from_text",
+    "key_line",
     "key_names",
     "load_config",
     "normalize_url",
@@ -87,7 +88,7 @@ EMBEDDED_DEFAULT_TOML: str = (
 )
 """The starter config; `config.example.toml` at the top of the repository is the same text."""
 
-_TOP_LEVEL = ("settings", "feeds", "keys")
+_TOP_LEVEL = ("settings", "feeds", "keys", "accounts")
 _FEED_KEYS = ("name", "url", "tags", "full_articles")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -155,12 +156,23 @@ def config_from_text(text: str, file: str, path: Path | None = None) -> Config:
     config, problems = _validate_text(text, file)
     if problems or config is None:
         raise ConfigError(problems)
-    return Config(settings=config.settings, feeds=config.feeds, keys=config.keys, path=path)
+    return Config(
+        settings=config.settings,
+        feeds=config.feeds,
+        keys=config.keys,
+        path=path,
+        accounts=config.accounts,
+    )
 
 
 def problems_for_text(text: str, file: str = "<config>") -> list[Problem]:
     """Every problem in TOML `text`, in line order; an empty list means the config is valid."""
     return _validate_text(text, file)[1]
+
+
+def key_line(text: str, path: Path_) -> int:
+    """The line of the key at `path` (e.g. `("accounts", 0, "password")`) in valid TOML `text`."""
+    return _KeyLines(text).line(path)
 
 
 def _decode(data: bytes, file: str) -> tuple[str, Problem | None]:
@@ -382,7 +394,10 @@ class _Checker:
         settings = self.check_settings(document.get("settings", {}))
         feeds = self.check_feeds(document.get("feeds", []))
         keys = self.check_keys(document.get("keys", {}))
-        return Config(settings=settings, feeds=feeds, keys=keys)
+        from tui_reader.sync.accounts import check_accounts
+
+        accounts = check_accounts(self, document.get("accounts", []))
+        return Config(settings=settings, feeds=feeds, keys=keys, accounts=accounts)
 
     # -- [settings]
 

@@ -34,6 +34,23 @@ class Settings:
     theme: str = "textual-dark"
 
 
+AccountKind = Literal["fever", "greader"]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountConfig:
+    """One `[[accounts]]` entry: a sync server. Its repr never shows the secret."""
+
+    name: str
+    kind: AccountKind
+    url: str
+    username: str
+    password_command: tuple[str, ...] = ()
+    password_env: str | None = None
+    password: str | None = field(default=None, repr=False)
+    tags: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """A validated configuration; `path` is None for the embedded default."""
@@ -42,6 +59,7 @@ class Config:
     feeds: tuple[FeedConfig, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    accounts: tuple[AccountConfig, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +127,7 @@ class Article:
     body: str = ""  # Markdown from the feed
     full_text: str | None = None  # Markdown extracted from the page, when fetched
     full_text_error: str | None = None
+    account: str | None = None  # the sync account's name; None for a feed of [[feeds]]
 
 
 @dataclass(frozen=True, slots=True)
