@@ -125,6 +125,14 @@ class Coldsweat:
         self.command("import", "-f", str(opml), EMAIL)
 
     def fetch(self) -> None:
+        """Fetch every feed now (coldsweat skips feeds checked in the last 3 minutes)."""
+        import sqlite3
+
+        with sqlite3.connect(self.directory / "coldsweat.db") as conn:
+            conn.execute(
+                "UPDATE feeds SET last_checked_on = NULL, last_updated_on = NULL, etag = ''"
+            )
+        conn.close()
         self.command("fetch")
 
     def start(self) -> None:
