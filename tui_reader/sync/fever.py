@@ -84,20 +84,20 @@ class FeverClient:
         for link in _list(groups_answer.get("feeds_groups")):
             if not isinstance(link, dict):
                 continue
-            title = groups.get(str(link.get("group_id")))
-            if title is None:
+            group_title = groups.get(str(link.get("group_id")))
+            if group_title is None:
                 continue
-            for feed_id in _ids(link.get("feed_ids"), self.http):
-                by_feed.setdefault(feed_id, []).append(title)
+            for member in _ids(link.get("feed_ids"), self.http):
+                by_feed.setdefault(member, []).append(group_title)
         result = []
         for feed in _list(feeds_answer.get("feeds")):
             if not isinstance(feed, dict):
                 continue
-            feed_id = _one_id(feed.get("id"))
-            if feed_id is None:
+            remote = _one_id(feed.get("id"))
+            if remote is None:
                 continue
-            title = _title(feed.get("title")) or _title(feed.get("url")) or f"feed {feed_id}"
-            result.append(RemoteFeed(feed_id, title, tuple(by_feed.get(feed_id, ()))))
+            title = _title(feed.get("title")) or _title(feed.get("url")) or f"feed {remote}"
+            result.append(RemoteFeed(remote, title, tuple(by_feed.get(remote, ()))))
         return result
 
     async def state(self) -> RemoteState:

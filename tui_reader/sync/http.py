@@ -24,7 +24,9 @@ MAX_RESPONSE_BYTES = 50_000_000
 
 
 class AuthError(SyncError):
-    """The server refused the credentials."""
+    """The server refused the credentials (`bad_token`: only the GReader write token)."""
+
+    bad_token: bool = False
 
 
 class HttpStatusError(SyncError):
@@ -99,7 +101,7 @@ class HttpClient:
         self.requests += 1
         try:
             async with asyncio.timeout(self.timeout):
-                status, body = await self._send(method, url, params, data, headers)
+                status, bad_token, body = await self._send(method, url, params, data, headers)
         except TimeoutError:
             raise self.fail(
                 _("the server did not answer within {seconds:g} s").format(seconds=self.timeout)
@@ -111,9 +113,11 @@ class HttpClient:
         except httpx.HTTPError as exc:
             raise self.fail(_describe_http_error(exc)) from None
         if status in (401, 403):
-            raise self.fail(
+            auth_error = self.fail(
                 _("wrong username or password (HTTP {status})").format(status=status), AuthError
             )
+            auth_error.bad_token = bad_token  # type: ignore[attr-defined]
+            raise auth_error
         if not 200 <= status < 300:
             if status >= 500:
                 message = _("server error (HTTP {status})").format(status=status)
@@ -131,8 +135,14 @@ class HttpClient:
         params: Any,
         data: Any,
         headers: Mapping[str, str] | None,
-    ) -> tuple[int, bytes]:
+    ) -> tuple[int, bool, bytes]:
         assert self._client is not None
+        if data is not None and not isinstance(data, Mapping):
+            # httpx wants repeated form fields (`i=1&i=2`) as a mapping to lists.
+            fields: dict[str, list[Any]] = {}
+            for key, value in data:
+                fields.setdefault(key, []).append(value)
+            data = fields
         request = self._client.build_request(
             method, url, params=params, data=data, headers=dict(headers or {})
         )
@@ -148,7 +158,8 @@ class HttpClient:
                 if size > self.max_bytes:
                     raise self.fail(self._too_big())
                 chunks.append(chunk)
-            return response.status_code, b"".join(chunks)
+            bad_token = response.headers.get("x-reader-google-bad-token", "").lower() == "true"
+            return response.status_code, bad_token, b"".join(chunks)
         finally:
             await response.aclose()
 
