@@ -24,6 +24,7 @@ STARRED = "user/-/state/com.google/starred"
 READING_LIST = "user/-/state/com.google/reading-list"
 LONG = "tag:google.com,2005:reader/item/"
 
+# (method, path with query) → (status, headers, body), or None to answer normally.
 Override = Callable[[str, str], tuple[int, dict[str, str], bytes] | None]
 
 
@@ -114,6 +115,11 @@ class GReaderServer:
                     length = int(self.headers.get("Content-Length") or 0)
                     params += parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True)
                 server_self.state.log.append((method, parts.path, params))
+                override = server_self.state.override
+                answer = override(method, self.path) if override is not None else None
+                if answer is not None:
+                    self._answer(answer[0], answer[2], answer[1])
+                    return
                 status, headers, body = server_self.route(
                     method, parts.path, params, self.headers.get("Authorization", "")
                 )
@@ -152,10 +158,6 @@ class GReaderServer:
         self, method: str, path: str, params: list[tuple[str, str]], authorization: str
     ) -> tuple[int, dict[str, str], bytes]:
         st = self.state
-        if st.override is not None:
-            answer = st.override(method, path)
-            if answer is not None:
-                return answer
         if not path.startswith(BASE):
             return 404, {}, b"not found"
         path = path[len(BASE) :]

@@ -164,8 +164,10 @@ class HttpClient:
             await response.aclose()
 
     def _too_big(self) -> str:
-        return _("the answer is larger than {mb} MB; stopped").format(
-            mb=round(self.max_bytes / 1_000_000)
+        from tui_reader.fetch import _format_size
+
+        return _("the answer is larger than {size}; stopped").format(
+            size=_format_size(self.max_bytes)
         )
 
     async def json(
