@@ -64,6 +64,7 @@ class FeedCount:
     unread: int
     last_status: str | None
     last_error: str | None
+    account: str | None = None  # the sync account the feed comes from (None: the config)
 
 
 # --- schema -------------------------------------------------------------------------------
@@ -1006,6 +1007,7 @@ class Store:
         """Active feeds, and removed ones still holding bookmarks, sorted by name."""
         conn = self._conn()
         tags = self._tags_by_feed(conn)
+        accounts = self._accounts_by_feed(conn)
         rows = conn.execute(
             "SELECT f.id, f.name, f.url, COALESCE(c.total, 0), COALESCE(c.unread, 0), "
             "f.last_status, f.last_error FROM feeds f LEFT JOIN "
@@ -1022,6 +1024,7 @@ class Store:
                 unread=int(row[4]),
                 last_status=row[5],
                 last_error=row[6],
+                account=accounts.get(row[0]),
             )
             for row in rows
         ]

@@ -78,7 +78,8 @@ class ReaderApp(App[int]):
         if self.background_refresh and interval > 0:
             self.set_interval(interval * 60, self.refresh_all_feeds)
             last = self.store.last_refresh()
-            if last is None or (self.now() - last).total_seconds() > interval * 60:
+            stale = last is None or (self.now() - last).total_seconds() > interval * 60
+            if stale or self.config.accounts:  # accounts sync in the background at start
                 self.call_after_refresh(self.refresh_all_feeds)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
