@@ -413,7 +413,7 @@ def fetch_full_texts_after_sync(
         return
     from tui_reader.sync.localstate import feed_urls_of
 
-    ok = [result.name for result in summary.accounts if result.status == "ok"]
+    ok = [r.name for r in summary.accounts if r.status == "ok" and r.new_items]
     feed_urls = [url for name in ok for url in feed_urls_of(store, name)]
     if not feed_urls:
         return

@@ -22,7 +22,9 @@ class FeedServer:
 
     def __init__(self) -> None:
         self.documents: dict[str, bytes] = {}
+        self.content_types: dict[str, str] = {}  # by path; RSS when missing
         documents = self.documents
+        content_types = self.content_types
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
@@ -33,7 +35,8 @@ class FeedServer:
                     self.end_headers()
                     return
                 self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+                kind = content_types.get(self.path.split("?")[0], "application/rss+xml")
+                self.send_header("Content-Type", f"{kind}; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -127,8 +130,9 @@ class Cli:
         self.env.pop("HTTP_PROXY", None)
         self.env.pop("HTTPS_PROXY", None)
 
-    def write_config(self, text: str) -> None:
-        self.config.write_text(text, encoding="utf-8")
+    def write_config(self, text: str, settings: str = 'full_articles = "never"\n') -> None:
+        # No full-article fetching by default: the items link to example.org, off the loopback.
+        self.config.write_text(f"[settings]\n{settings}\n{text}", encoding="utf-8")
         self.config.chmod(0o600)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

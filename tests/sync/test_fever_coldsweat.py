@@ -222,7 +222,7 @@ def test_password_in_a_readable_config_is_a_warning(cli: Cli, coldsweat: Coldswe
     cli.config.chmod(0o644)
     done = cli.run("check-config")
     assert done.returncode == 0
-    assert f"{cli.config}:6: accounts[1].password: warning:" in done.stderr
+    assert f"{cli.config}:9: accounts[1].password: warning:" in done.stderr
     assert secret not in done.stdout + done.stderr
     cli.config.chmod(0o600)
     assert "warning" not in cli.run("check-config").stderr

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.sync.conftest import FeedServer
 from tests.sync.greader_server import READ, STARRED, GReaderServer, Item, sample_state
 from tui_reader.models import AccountConfig, ArticleQuery, Config
 from tui_reader.store import Store
@@ -204,6 +205,7 @@ def test_kill_9_mid_sync_loses_nothing_and_applies_nothing_twice(tmp_path: Path)
     try:
         config = tmp_path / "config.toml"
         config.write_text(
+            '[settings]\nfull_articles = "never"\n\n'
             "[[accounts]]\n"
             'name = "maison"\nkind = "greader"\n'
             f'url = "{server.url}"\nusername = "me"\n'
@@ -242,5 +244,47 @@ def test_kill_9_mid_sync_loses_nothing_and_applies_nothing_twice(tmp_path: Path)
         assert sum(item.starred for item in state.items.values()) == 1
         assert [k for p in server.requests_to("edit-tag") for k, v in p if v == STARRED] == ["a"]
         assert READ  # the read tag exists in the server's vocabulary
+    finally:
+        server.close()
+
+
+def test_automatic_full_text_applies_to_an_account_s_summary_only_items(
+    tmp_path: Path, feed_server: object
+) -> None:
+
+    assert isinstance(feed_server, FeedServer)
+    paragraph = (
+        "<p>Le texte complet de l’article, bien plus long que le résumé envoyé par le serveur "
+        "de synchronisation, avec assez de phrases pour que l’extraction le garde entier.</p>"
+    )
+    feed_server.documents["/page.html"] = (
+        "<html><head><title>Page</title></head><body><article><h1>Titre</h1>"
+        + paragraph * 8
+        + "</article></body></html>"
+    ).encode()
+    feed_server.content_types["/page.html"] = "text/html"
+    state = sample_state(NOW)
+    state.items = {
+        42: Item(42, "feed/1", "Résumé seul", "<p>Court.</p>", feed_server.url("/page.html"), NOW)
+    }
+    server = GReaderServer(state)
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            '[settings]\nfull_articles = "auto"\n\n[[accounts]]\nname = "maison"\n'
+            f'kind = "greader"\nurl = "{server.url}"\nusername = "me"\n'
+            'password_env = "GR_PASSWORD"\n',
+            encoding="utf-8",
+        )
+        env = {**os.environ, "GR_PASSWORD": state.password}
+        argv = [sys.executable, "-m", "tui_reader", "--config", str(config)]
+        argv += ["--data-dir", str(tmp_path / "data"), "sync"]
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+        assert "full articles: 1 fetched" in done.stdout
+        with Store.open(tmp_path / "data" / "tui-reader.db") as store:
+            [headline] = store.headlines(ArticleQuery(), limit=5)
+            article = store.get_article(headline.id)
+            assert article is not None and article.full_text is not None
+            assert "Le texte complet de l’article" in article.full_text
     finally:
         server.close()

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
+import certifi
 import httpx
 
 from tui_reader import __version__
@@ -60,7 +62,10 @@ class HttpClient:
         return f"HttpClient(timeout={self.timeout}, max_bytes={self.max_bytes})"
 
     async def __aenter__(self) -> Self:
+        # Loading the CA bundle takes tens of milliseconds: in a thread, never on the loop.
+        tls = await asyncio.to_thread(ssl.create_default_context, cafile=certifi.where())
         self._client = httpx.AsyncClient(
+            verify=tls,
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(self.timeout),
             follow_redirects=True,
