@@ -216,13 +216,24 @@ def test_kill_9_mid_sync_loses_nothing_and_applies_nothing_twice(tmp_path: Path)
         argv = [sys.executable, "-m", "tui_reader", "--config", str(config)]
         argv += ["--data-dir", str(tmp_path / "data")]
         process = subprocess.Popen([*argv, "sync"], env=env, stdout=subprocess.DEVNULL)
+        db = tmp_path / "data" / "tui-reader.db"
+
+        def stored_articles() -> int:
+            if not db.exists():
+                return 0
+            with sqlite3.connect(db, timeout=10) as conn:
+                try:
+                    return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+                except sqlite3.OperationalError:  # the schema is not there yet
+                    return 0
+
+        # The first batch is stored; the second request hangs: kill the sync right there.
         deadline = time.monotonic() + 60
-        while len(server.requests_to("stream/items/contents")) < 2:
+        while len(server.requests_to("stream/items/contents")) < 2 or not stored_articles():
             assert time.monotonic() < deadline and process.poll() is None
             time.sleep(0.05)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
-        db = tmp_path / "data" / "tui-reader.db"
         with sqlite3.connect(db) as conn:
             stored = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         assert 0 < stored < 127  # killed in the middle

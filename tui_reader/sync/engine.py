@@ -139,7 +139,12 @@ async def sync_with_client(
         new_items += await asyncio.to_thread(store_them)
         # State of the new items right away: a kill before the end loses nothing.
         await asyncio.to_thread(
-            localstate.apply_remote_state, store, name, state.unread, state.starred
+            localstate.apply_remote_state,
+            store,
+            name,
+            state.unread,
+            state.starred,
+            {item.remote_id for item in items},
         )
 
     high_water = await client.pull_items(

@@ -24,6 +24,7 @@ from tui_reader.sync.model import (
     ItemSink,
     RemoteItem,
     RemoteState,
+    windowed,
 )
 from tui_reader.text import clean_text
 
@@ -136,15 +137,35 @@ class FeverClient:
                     )
                 await sink(fresh)
 
+        async def fetch(batch: Sequence[str]) -> list[RemoteItem]:
+            return await self._items(with_ids=",".join(batch))
+
         async def by_ids(ids: Sequence[str]) -> None:
-            for start in range(0, len(ids), BATCH):
-                await take(await self._items(with_ids=",".join(ids[start : start + BATCH])))
+            batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+            await windowed(batches, fetch, take)
 
         # Unread and saved items first: the ones a reader wants.
         wanted = sorted((state.unread | state.starred) - seen, key=int, reverse=True)
         await by_ids(wanted)
-        # Then everything above the high water mark (read items included).
+        # Then every other item (read ones included), from the high water mark up.
         mark = int(high_water) if high_water and high_water.isdigit() else 0
+
+        async def fill_gap(low: int, high: int) -> bool:
+            """Ask by id for the unknown ids in (low, high) when ids there are dense
+            (coldsweat's are; FreshRSS's are timestamps, and it orders since_id pages).
+            True when the whole gap was covered."""
+            size = high - low - 1
+            inside = sum(1 for i in seen if low < int(i) < high)
+            if size > _MAX_GAP_SCAN or size > max(_MAX_GAP_SCAN // 10, 4 * inside):
+                return False
+            await by_ids([str(i) for i in range(low + 1, high) if str(i) not in seen])
+            return True
+
+        top_seen = max((int(i) for i in seen), default=0)
+        if top_seen > mark and await fill_gap(mark, top_seen + 1):
+            # Items below the highest id we hold that the id lists did not name (read on
+            # another client) came by id: no paging again through what we hold.
+            mark = top_seen
         for _round in range(MAX_ITEMS_PER_SYNC // BATCH + 1):
             items = await self._items(since_id=str(mark))
             above = [item for item in items if int(item.remote_id) > mark]
@@ -153,13 +174,8 @@ class FeverClient:
             await take(above)
             top = max(int(item.remote_id) for item in above)
             if len(items) >= BATCH:
-                # The page may not be the lowest ids above the mark: fill the gap by id.
-                gap = [
-                    str(i)
-                    for i in range(mark + 1, min(top, mark + _MAX_GAP_SCAN))
-                    if str(i) not in seen
-                ]
-                await by_ids(gap)
+                # The page may not hold the lowest ids above the mark: fill the gap by id.
+                await fill_gap(mark, top)
             mark = top
         return str(mark)
 

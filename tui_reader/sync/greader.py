@@ -26,6 +26,7 @@ from tui_reader.sync.model import (
     ItemSink,
     RemoteItem,
     RemoteState,
+    windowed,
 )
 from tui_reader.text import clean_text
 
@@ -216,19 +217,28 @@ class GReaderClient:
                 _("the server sent more than {n} items in one sync").format(n=MAX_ITEMS_PER_SYNC)
             )
         seen = set(known)
-        for start in range(0, len(missing), BATCH):
-            batch = missing[start : start + BATCH]
+
+        async def fetch(batch: Sequence[str]) -> list[RemoteItem]:
             body = await self._post("stream/items/contents", [("i", long_id(i)) for i in batch])
             answer = await _json_object(self.http, body)
             raw = answer.get("items")
-            fresh = []
+            found = []
             for entry in (raw if isinstance(raw, list) else [])[: BATCH * 2]:
                 item = _item(entry)
-                if item is not None and item.remote_id not in seen:
-                    seen.add(item.remote_id)
-                    fresh.append(item)
+                if item is not None:
+                    found.append(item)
+            return found
+
+        async def take(items: list[RemoteItem]) -> None:
+            fresh = [item for item in items if item.remote_id not in seen]
+            seen.update(item.remote_id for item in fresh)
             if fresh:
                 await sink(fresh)
+
+        if missing:
+            await self._token_value()  # once, before the requests in flight need it
+        batches = [missing[start : start + BATCH] for start in range(0, len(missing), BATCH)]
+        await windowed(batches, fetch, take)
         return str(self._started)
 
     async def push(self, field: str, value: bool, remote_ids: Sequence[str]) -> None:

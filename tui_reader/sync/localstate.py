@@ -163,12 +163,17 @@ def mark_pushed(store: Store, account: str, pushed: Sequence[tuple[str, str, int
 
 
 def apply_remote_state(
-    store: Store, account: str, unread: Collection[str], starred: Collection[str]
+    store: Store,
+    account: str,
+    unread: Collection[str],
+    starred: Collection[str],
+    only: Collection[str] | None = None,
 ) -> int:
     """Set read/bookmarked of the account's items from the server's lists; return changes.
 
-    A field with a pending outbox row keeps its local value: the local change wins and is
-    pushed at the next sync. These writes never enter the outbox themselves.
+    `only` limits the work to these remote ids (the items a batch just stored). A field
+    with a pending outbox row keeps its local value: the local change wins and is pushed at
+    the next sync. These writes never enter the outbox themselves.
     """
     changed = 0
     with _write(store) as tx:
@@ -186,6 +191,8 @@ def apply_remote_state(
         read_updates: list[tuple[int, int]] = []
         mark_updates: list[tuple[int, int]] = []
         for article_id, guid, read, bookmarked in rows:
+            if only is not None and guid not in only:
+                continue
             want_read = guid not in unread
             want_mark = guid in starred
             if bool(read) != want_read and (guid, "read") not in pending:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -12,6 +15,29 @@ from tui_reader.sync.localstate import RemoteFeed
 MAX_IDS = 500_000  # ids in one list: more is a hostile or broken server
 MAX_ITEMS_PER_SYNC = 100_000
 BATCH = 50  # items fetched by id per request (Fever's own maximum)
+WINDOW = 3  # item requests in flight at once, while earlier batches are stored
+
+
+async def windowed(
+    batches: Sequence[Sequence[str]],
+    fetch: Callable[[Sequence[str]], Awaitable[list[RemoteItem]]],
+    take: Callable[[list[RemoteItem]], Awaitable[None]],
+) -> None:
+    """`take(await fetch(batch))` for every batch, in order, with WINDOW fetches in flight."""
+    pending: deque[asyncio.Task[list[RemoteItem]]] = deque()
+    try:
+        for batch in batches:
+            pending.append(asyncio.ensure_future(fetch(batch)))
+            if len(pending) >= WINDOW:
+                await take(await pending.popleft())
+        while pending:
+            await take(await pending.popleft())
+    finally:
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            with suppress(BaseException):
+                await task
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,4 +97,5 @@ __all__ = [
     "RemoteItem",
     "RemoteState",
     "SyncClient",
+    "windowed",
 ]
