@@ -18,6 +18,7 @@ import time
 import venv
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import httpx
@@ -74,6 +75,7 @@ class Coldsweat:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     env: dict[str, str] = field(default_factory=dict)
+    feeds: Any = None  # the tests' FeedServer serving its feeds
 
     @property
     def url(self) -> str:
@@ -95,6 +97,24 @@ class Coldsweat:
         return done.stdout.decode(errors="replace")
 
     def setup(self) -> None:
+        """A new database with one user."""
+        self.configure()
+        self.command("setup", EMAIL, "-p", PASSWORD)
+
+    def copy_to(self, directory: Path) -> Coldsweat:
+        """Another coldsweat on a copy of this one's database (which must be stopped)."""
+        import shutil
+
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in ("coldsweat.db", "coldsweat.db-wal", "coldsweat.db-shm"):
+            if (self.directory / name).exists():
+                shutil.copy2(self.directory / name, directory / name)
+        copy = Coldsweat(directory)
+        copy.configure()
+        return copy
+
+    def configure(self) -> None:
+        """Environment of every coldsweat command: its database, a dead proxy."""
         proxy = f"http://127.0.0.1:{dead_port()}"
         self.env = {
             **os.environ,
@@ -107,7 +127,6 @@ class Coldsweat:
             "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost",
         }
-        self.command("setup", EMAIL, "-p", PASSWORD)
 
     def import_feeds(self, groups: dict[str, list[tuple[str, str]]]) -> None:
         """Subscribe to feeds, `{group title: [(feed title, url)]}`, and fetch them."""

@@ -84,23 +84,42 @@ def coldsweat_ready() -> Path:
     return coldsweat_bin()
 
 
-@pytest.fixture
-def coldsweat(
-    coldsweat_ready: Path, tmp_path: Path, feed_server: FeedServer
-) -> Iterator[Coldsweat]:
-    """A running coldsweat subscribed to two feeds in two groups: Tech (3 items), Sport (2)."""
-    feed_server.documents["/tech.xml"] = rss("Tech", items("Tech", 3))
-    feed_server.documents["/sport.xml"] = rss("Sport", items("Sport", 2))
-    directory = tmp_path / "coldsweat"
-    directory.mkdir()
-    server = Coldsweat(directory)
-    server.setup()
-    server.import_feeds(
+BASE_FEEDS = {
+    "/tech.xml": rss("Tech", items("Tech", 3)),
+    "/sport.xml": rss("Sport", items("Sport", 2)),
+}
+
+
+@pytest.fixture(scope="module")
+def coldsweat_template(
+    coldsweat_ready: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Coldsweat, FeedServer]]:
+    """A coldsweat database subscribed to two feeds in two groups, Tech (3 items) and Sport
+    (2), made once per module; each test runs a server on its own copy."""
+    feeds = FeedServer()
+    feeds.documents.update(BASE_FEEDS)
+    template = Coldsweat(tmp_path_factory.mktemp("coldsweat-template"))
+    template.setup()
+    template.import_feeds(
         {
-            "Tech": [("Tech news", feed_server.url("/tech.xml"))],
-            "Sport": [("Sport news", feed_server.url("/sport.xml"))],
+            "Tech": [("Tech news", feeds.url("/tech.xml"))],
+            "Sport": [("Sport news", feeds.url("/sport.xml"))],
         }
     )
+    yield template, feeds
+    feeds.close()
+
+
+@pytest.fixture
+def coldsweat(
+    coldsweat_template: tuple[Coldsweat, FeedServer], tmp_path: Path
+) -> Iterator[Coldsweat]:
+    """A running coldsweat on a fresh copy of the template; `.feeds` serves its feeds."""
+    template, feeds = coldsweat_template
+    feeds.documents.clear()
+    feeds.documents.update(BASE_FEEDS)
+    server = template.copy_to(tmp_path / "coldsweat")
+    server.feeds = feeds
     server.start()
     yield server
     server.stop()

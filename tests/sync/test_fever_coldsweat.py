@@ -70,9 +70,8 @@ def test_first_sync_brings_every_item_with_groups_as_tags(cli: Cli, coldsweat: C
     assert "Texte de l’article 1" in shown and "<p>" not in shown
 
 
-def test_account_feeds_stay_beside_local_feeds(
-    cli: Cli, coldsweat: Coldsweat, feed_server: FeedServer
-) -> None:
+def test_account_feeds_stay_beside_local_feeds(cli: Cli, coldsweat: Coldsweat) -> None:
+    feed_server: FeedServer = coldsweat.feeds
     feed_server.documents["/local.xml"] = rss("Local", items("Local", 2))
     local = f'[[feeds]]\nname = "Locale"\nurl = "{feed_server.url("/local.xml")}"\n\n'
     setup_cli(cli, coldsweat, extra=local)
@@ -88,8 +87,9 @@ def test_account_feeds_stay_beside_local_feeds(
 
 
 async def test_incremental_sync_costs_a_handful_of_requests(
-    tmp_path: Path, coldsweat: Coldsweat, feed_server: FeedServer, monkeypatch: object
+    tmp_path: Path, coldsweat: Coldsweat
 ) -> None:
+    feed_server: FeedServer = coldsweat.feeds
     import os
 
     os.environ["TEST_SYNC_PASSWORD"] = PASSWORD
@@ -168,8 +168,9 @@ def test_changes_made_on_the_server_appear_locally(cli: Cli, coldsweat: Coldswea
 
 
 def test_server_down_keeps_changes_and_pushes_them_when_back(
-    cli: Cli, coldsweat: Coldsweat, feed_server: FeedServer
+    cli: Cli, coldsweat: Coldsweat
 ) -> None:
+    feed_server: FeedServer = coldsweat.feeds
     feed_server.documents["/local.xml"] = rss("Local", items("Local", 1))
     local = f'[[feeds]]\nname = "Locale"\nurl = "{feed_server.url("/local.xml")}"\n\n'
     setup_cli(cli, coldsweat, extra=local)

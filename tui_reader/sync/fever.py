@@ -56,13 +56,18 @@ class FeverClient:
     def requests(self, value: int) -> None:
         self.http.requests = value
 
-    async def _call(self, *commands: str, **params: str) -> dict[str, Any]:
+    async def _call(
+        self,
+        *commands: str,
+        form: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """One API call; every answer must say `auth: 1`, or nothing it says is trusted."""
         query: list[tuple[str, str]] = [("api", "")]
         query += [(command, "") for command in commands]
-        query += list(params.items())
-        answer = await self.http.json(
-            "POST", self.account.url, params=query, data={"api_key": self._api_key.reveal()}
-        )
+        query += list((params or {}).items())
+        data = {"api_key": self._api_key.reveal(), **(form or {})}
+        answer = await self.http.json("POST", self.account.url, params=query, data=data)
         if not isinstance(answer, dict) or ("api_version" not in answer and "auth" not in answer):
             raise self.http.fail(_("the answer is not a Fever API answer; check the url"))
         if answer.get("auth") != 1:
@@ -70,7 +75,7 @@ class FeverClient:
         return answer
 
     async def login(self) -> None:
-        await self._call()
+        """Nothing to do: the Fever API key goes with, and is checked on, every call."""
 
     async def feeds(self) -> list[RemoteFeed]:
         groups_answer = await self._call("groups")
@@ -109,7 +114,7 @@ class FeverClient:
         return RemoteState(frozenset(unread), frozenset(saved))
 
     async def _items(self, **params: str) -> list[RemoteItem]:
-        answer = await self._call("items", **params)
+        answer = await self._call("items", params=params)
         items = []
         for raw in _list(answer.get("items"))[: BATCH * 4]:
             item = _item(raw)
@@ -188,17 +193,7 @@ class FeverClient:
         }[(field, value)]
         for remote_id in remote_ids:
             try:
-                await self.http.json(
-                    "POST",
-                    self.account.url,
-                    params=[("api", "")],
-                    data={
-                        "api_key": self._api_key.reveal(),
-                        "mark": "item",
-                        "as": verb,
-                        "id": remote_id,
-                    },
-                )
+                await self._call(form={"mark": "item", "as": verb, "id": remote_id})
             except HttpStatusError as error:
                 if error.status != 404:  # 404: the item is gone from the server; drop it
                     raise
