@@ -381,25 +381,37 @@ def run_sync(context: Context, store: Store, account: str | None = None) -> Sync
 
 def print_sync_results(summary: SyncSummary) -> None:
     """One line per account."""
+    from tui_reader.i18n import _
+
     for result in summary.accounts:
         if result.status == "error":
-            print(f"error  {result.name}: {result.error}")
+            print(_("error  {name}: {error}").format(name=result.name, error=result.error))
         else:
-            print(f"ok     {result.name}: {result.new_items} new, {result.pushed} pushed")
+            print(
+                _("ok     {name}: {new} new, {pushed} pushed").format(
+                    name=result.name, new=result.new_items, pushed=result.pushed
+                )
+            )
 
 
 def cmd_sync(context: Context, store: Store, args: argparse.Namespace) -> int:
     """`sync [--json] [--account NAME]`."""
+    from tui_reader.i18n import _
+
     names = [account.name for account in context.config.accounts]
     if args.account is not None and args.account not in names:
-        known = ", ".join(names) or "none configured"
-        raise UsageError(f"no account named {args.account!r} in the config ({known})")
+        known = ", ".join(names) or _("none configured")
+        raise UsageError(
+            _("no account named {name} in the config ({known})").format(
+                name=repr(args.account), known=known
+            )
+        )
     summary = run_sync(context, store, args.account)
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False))
     else:
         if not summary.accounts:
-            print("no [[accounts]] in the config")
+            print(_("no [[accounts]] in the config"))
         print_sync_results(summary)
     fetch_full_texts_after_sync(context, store, summary, report=not args.json)
     return 0

@@ -299,3 +299,34 @@ def test_automatic_full_text_applies_to_an_account_s_summary_only_items(
             assert "Le texte complet de l’article" in article.full_text
     finally:
         server.close()
+
+
+def test_sync_cli_one_account_and_unknown_account(
+    server: GReaderServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui_reader.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[settings]\nfull_articles = "never"\n\n'
+        f'[[accounts]]\nname = "maison"\nkind = "greader"\nurl = "{server.url}"\n'
+        f'username = "me"\npassword = "{server.state.password}"\n\n'
+        '[[accounts]]\nname = "panne"\nkind = "fever"\nurl = "http://127.0.0.1:9/"\n'
+        'username = "me"\npassword = "whatever-123"\n',
+        encoding="utf-8",
+    )
+    config.chmod(0o600)
+    base = ["--config", str(config), "--data-dir", str(tmp_path / "data")]
+    assert main([*base, "sync", "--json", "--account", "maison"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [a["name"] for a in result["accounts"]] == ["maison"]
+    assert result["accounts"][0]["new_items"] == 7
+    assert main([*base, "sync"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["ok     maison: 0 new, 0 pushed", "error  panne: connection refused"]
+    assert main([*base, "sync", "--account", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "tui-reader: no account named 'nope' in the config (maison, panne)"
+    assert main([*base, "headlines", "--json", "--tag", "Tech"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert len(items) == 4 and {item["account"] for item in items} == {"maison"}

@@ -21,7 +21,7 @@ from tui_reader.i18n import _
 from tui_reader.models import AccountConfig, Config, ParsedEntry
 from tui_reader.store import Store, StoreError
 from tui_reader.sync import localstate
-from tui_reader.sync.accounts import SyncError, resolve_password
+from tui_reader.sync.accounts import Secret, SyncError, resolve_password
 from tui_reader.sync.http import HttpClient
 from tui_reader.sync.model import RemoteItem, SyncClient
 
@@ -52,9 +52,8 @@ class AccountResult:
         }
 
 
-def make_client(account: AccountConfig, http: HttpClient) -> SyncClient:
-    """The protocol client of `account` (resolves the password: may raise SyncError)."""
-    password = resolve_password(account)
+def make_client(account: AccountConfig, http: HttpClient, password: Secret) -> SyncClient:
+    """The protocol client of `account`."""
     if account.kind == "fever":
         from tui_reader.sync.fever import FeverClient
 
@@ -169,7 +168,9 @@ async def sync_account(
     status, error = "ok", None
     async with HttpClient(timeout=timeout, max_bytes=max_bytes, transport=transport) as http:
         try:
-            client = make_client(account, http)
+            # password_command may take a while (a keyring prompt): never on the loop.
+            password = await asyncio.to_thread(resolve_password, account)
+            client = make_client(account, http, password)
             new_items, pushed = await sync_with_client(client, store, account)
         except SyncError as exc:
             status, error = "error", str(exc)

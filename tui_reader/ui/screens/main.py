@@ -673,12 +673,15 @@ class MainScreen(Screen[None]):
 
     async def run_sync(self) -> None:
         """Push, then pull every account (in the refresh worker; never blocks the loop)."""
-        from tui_reader.i18n import _
+        from tui_reader.i18n import _, ngettext
 
         if self.refreshing:
             return
         self.refreshing = True
-        self.set_status(_("Syncing {n} accounts…").format(n=len(self.app.config.accounts)))
+        count = len(self.app.config.accounts)
+        self.set_status(
+            ngettext("Syncing {n} account…", "Syncing {n} accounts…", count).format(n=count)
+        )
         engine = await import_off_loop("tui_reader.sync.engine")
         try:
             summary = await engine.sync_all(self.app.config, self.app.store)
