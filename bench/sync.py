@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -129,6 +130,7 @@ def main() -> int:
     finally:
         server.stop()
         feeds.close()
+        shutil.rmtree(work, ignore_errors=True)
     lines = [
         f"# Sync: {total:,} items from a live coldsweat 0.10.2 (Fever API)",
         "",
