@@ -7,6 +7,7 @@ return `since_id` pages in id order. Items are fetched by id, at most 50 per req
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -107,10 +108,11 @@ class FeverClient:
         return result
 
     async def state(self) -> RemoteState:
+        # Tens of thousands of ids take tens of milliseconds to check: off the event loop.
         answer = await self._call("unread_item_ids")
-        unread = _ids(answer.get("unread_item_ids"), self.http)
+        unread = await asyncio.to_thread(_ids, answer.get("unread_item_ids"), self.http)
         answer = await self._call("saved_item_ids")
-        saved = _ids(answer.get("saved_item_ids"), self.http)
+        saved = await asyncio.to_thread(_ids, answer.get("saved_item_ids"), self.http)
         return RemoteState(frozenset(unread), frozenset(saved))
 
     async def _items(self, **params: str) -> list[RemoteItem]:

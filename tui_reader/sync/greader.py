@@ -9,6 +9,7 @@ Ids come short (decimal, from `stream/items/ids`) or long
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -182,12 +183,10 @@ class GReaderClient:
                 refs = []
             if not isinstance(refs, list):
                 raise self.http.fail(_("the server sent item ids that are not numbers"))
-            for ref in refs:
-                value = ref.get("id") if isinstance(ref, dict) else None
-                normalized = normalize_id(value)
-                if normalized is None:
-                    raise self.http.fail(_("the server sent item ids that are not numbers"))
-                ids.append(normalized)
+            page = await asyncio.to_thread(_page_ids, refs)  # off the loop: 10,000 a page
+            if page is None:
+                raise self.http.fail(_("the server sent item ids that are not numbers"))
+            ids += page
             if len(ids) > MAX_IDS:
                 raise self.http.fail(_("the server sent too many item ids"))
             next_page = answer.get("continuation")
@@ -247,9 +246,18 @@ class GReaderClient:
         await self._post("edit-tag", form)
 
 
-async def _json_object(http: HttpClient, body: bytes) -> dict[str, Any]:
-    import asyncio
+def _page_ids(refs: list[Any]) -> list[str] | None:
+    """The normalized ids of `itemRefs`, or None when one is not a number."""
+    ids = []
+    for ref in refs:
+        normalized = normalize_id(ref.get("id") if isinstance(ref, dict) else None)
+        if normalized is None:
+            return None
+        ids.append(normalized)
+    return ids
 
+
+async def _json_object(http: HttpClient, body: bytes) -> dict[str, Any]:
     answer = await asyncio.to_thread(http._decode_json, body)
     if not isinstance(answer, dict):
         raise http.fail(_("the answer is not a Google Reader API answer; check the url"))
