@@ -11,6 +11,7 @@ import pytest
 
 from tests.sync.greader_server import GReaderServer, sample_state
 from tests.ui.conftest import FIXED_NOW, fill_store, sample_config
+from tui_reader.demo.fetcher import DemoFetcher
 from tui_reader.models import AccountConfig, ArticleQuery, Config
 from tui_reader.store import Store
 from tui_reader.sync import localstate
@@ -58,7 +59,7 @@ async def test_r_syncs_and_the_sidebar_groups_the_account(
     with Store.open(tmp_path / "db.sqlite") as store:
         config = config_with(server)
         fill_store(store, config)
-        app = ReaderApp(config, store, clock=lambda: FIXED_NOW)
+        app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             status = app.screen.query_one(StatusLine)
@@ -89,7 +90,7 @@ async def test_a_failed_sync_is_one_line_and_the_reader_keeps_working(
         config = config_with(server, password="wrong-password-123")
         fill_store(store, config)
         before = store.count(ArticleQuery())
-        app = ReaderApp(config, store, clock=lambda: FIXED_NOW)
+        app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             screen = app.screen
@@ -118,3 +119,27 @@ def test_status_lines() -> None:
     assert account_status_line("maison", failed, now) == "maison: sync failed: connection refused"
     assert account_status_line("maison", None, now) == "maison: never synced"
     assert localstate.feed_url("a b", "feed/1") == "tui-reader-account://a%20b/feed%2F1"
+
+
+def test_snapshot_account_in_the_sidebar(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The account's feeds under its name, its unread count, its state on the status line."""
+    state = sample_state(int(FIXED_NOW.timestamp()))  # fixed dates: a stable picture
+    server = GReaderServer(state)
+    store = Store.open(tmp_path / "db.sqlite")
+    try:
+        config = config_with(server)
+        fill_store(store, config)
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await settle(pilot)
+            await pilot.press("R")
+            await settle(pilot)
+            assert store.count(ArticleQuery(tags=("serveur",))) == 7
+            await pilot.press("j")
+            await settle(pilot)
+
+        app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
+        assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+    finally:
+        store.close()
+        server.close()
