@@ -239,3 +239,36 @@ def test_password_sources(tmp_path: Path) -> None:
     # No shell: a shell metacharacter is only an argument.
     echo = ("python3", "-c", "import sys; print(sys.argv[1])", "$(id)")
     assert resolve_password(replace(base, password_command=echo)).reveal() == "$(id)"
+
+
+async def test_fever_push_failure_keeps_the_outbox(server: GReaderServer, store: Store) -> None:
+    from tui_reader.sync import localstate
+
+    items = [
+        {"id": n, "feed_id": 1, "title": f"Item {n}", "html": "<p>x</p>", "url": "", "is_read": 0}
+        for n in (1, 2, 3)
+    ]
+    fever_answering(
+        server,
+        unread_item_ids={"auth": 1, "unread_item_ids": "1,2,3"},
+        with_ids={"auth": 1, "items": items},
+    )
+    url = f"http://127.0.0.1:{server.server.server_port}/fever/"
+    assert (await sync_account(fever(url), store)).new_items == 3
+    ids = [a.id for a in store.headlines(ArticleQuery(), limit=10)]
+    store.set_read(ids, True)
+    server.state.override = lambda m, p: (500, {}, b"down")
+    failed = await sync_account(fever(url), store)
+    check_error(failed, "server error (HTTP 500)")
+    assert failed.pushed == 0 and localstate.outbox_size(store, "maison") == 3
+    # A server that says auth 0 to a mark is not believed either.
+    fever_answering(server, api={"api_version": 3, "auth": 0})
+    check_error(await sync_account(fever(url), store), "wrong username or password")
+    assert localstate.outbox_size(store, "maison") == 3
+    fever_answering(server, unread_item_ids={"auth": 1, "unread_item_ids": ""})
+    done = await sync_account(fever(url), store)
+    assert (done.status, done.pushed) == ("ok", 3)
+    assert localstate.outbox_size(store, "maison") == 0
+    assert store.count(ArticleQuery(unread=True)) == 0
+    marks = [p for m, path, p in server.state.log if m == "POST" and ("mark", "item") in p]
+    assert sorted(dict(p)["id"] for p in marks[-3:]) == ["1", "2", "3"]

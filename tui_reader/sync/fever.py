@@ -22,6 +22,7 @@ from tui_reader.sync.model import (
     BATCH,
     MAX_IDS,
     MAX_ITEMS_PER_SYNC,
+    WINDOW,
     ItemSink,
     RemoteItem,
     RemoteState,
@@ -193,12 +194,24 @@ class FeverClient:
             ("bookmarked", True): "saved",
             ("bookmarked", False): "unsaved",
         }[(field, value)]
-        for remote_id in remote_ids:
-            try:
-                await self._call(form={"mark": "item", "as": verb, "id": remote_id})
-            except HttpStatusError as error:
-                if error.status != 404:  # 404: the item is gone from the server; drop it
-                    raise
+        slots = asyncio.Semaphore(WINDOW)
+
+        async def mark(remote_id: str) -> None:
+            async with slots:
+                try:
+                    await self._call(form={"mark": "item", "as": verb, "id": remote_id})
+                except HttpStatusError as error:
+                    if error.status != 404:  # 404: the item is gone from the server; drop it
+                        raise
+
+        # One item per request in Fever: a few at once. A failure cancels the rest; the
+        # whole batch stays in the outbox and is sent again (marking is idempotent).
+        try:
+            async with asyncio.TaskGroup() as group:
+                for remote_id in remote_ids:
+                    group.create_task(mark(remote_id))
+        except BaseExceptionGroup as failed:
+            raise failed.exceptions[0] from None  # the first failure, as one line
 
 
 def _list(value: Any) -> list[Any]:
