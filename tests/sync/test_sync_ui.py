@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sync.greader_server import GReaderServer, sample_state
+from tests.sync.greader_server import GReaderServer, Item, sample_state
 from tests.ui.conftest import FIXED_NOW, fill_store, sample_config
 from tui_reader.demo.fetcher import DemoFetcher
 from tui_reader.models import AccountConfig, ArticleQuery, Config
@@ -81,6 +81,32 @@ async def test_r_syncs_and_the_sidebar_groups_the_account(
             sidebar.highlighted = header
             await pilot.pause()
             assert status.text.startswith("maison: synced")
+
+
+async def test_r_on_an_account_feed_syncs_that_account(
+    server: GReaderServer, tmp_path: Path
+) -> None:
+    with Store.open(tmp_path / "db.sqlite") as store:
+        config = config_with(server)
+        fill_store(store, config)
+        app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            screen.run_refresh([], sync=True)
+            await settle(pilot)
+            server.state.items[1_700_000_000_000_009] = Item(
+                1_700_000_000_000_009, "feed/1", "Tech late", "<p>x</p>", "https://e.org/l", 1
+            )
+            server.state.log.clear()
+            screen.set_filter(replace(screen.filter, feed="Tech news"))
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            assert "Tech late" in {a.title for a in store.headlines(ArticleQuery(), limit=100)}
+            # It came by id from the server, in this sync.
+            assert server.requests_to("stream/items/contents")
 
 
 async def test_a_failed_sync_is_one_line_and_the_reader_keeps_working(

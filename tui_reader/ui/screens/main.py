@@ -617,10 +617,27 @@ class MainScreen(Screen[None]):
             article = self.current_article()
             name = article.feed if article else None
         feeds = [feed for feed in self.app.config.feeds if feed.name == name]
+        account = self.account_of_feed(name)
+        if not feeds and account is not None:
+            self.sync_one(account)  # an account's feed: its server has it, sync the account
+            return
         if not feeds:
             self.notify("No feed selected.", markup=False, timeout=3)
             return
         self.run_refresh(feeds)
+
+    def account_of_feed(self, name: str | None) -> str | None:
+        """The sync account a feed (by name) comes from, per the sidebar's counts."""
+        if name is None or self.totals is None:
+            return None
+        return next((f.account for f in self.totals.feeds if f.name == name and f.account), None)
+
+    @work(group="refresh", exit_on_error=False)
+    async def sync_one(self, account: str) -> None:
+        if self.refreshing:
+            self.notify("A refresh is already running.", markup=False, timeout=3)
+            return
+        await self.run_sync(only=account)
 
     def action_refresh_all(self) -> None:
         self.run_refresh(list(self.app.config.feeds), sync=True)
@@ -671,20 +688,21 @@ class MainScreen(Screen[None]):
 
     # --- sync accounts -----------------------------------------------------------------
 
-    async def run_sync(self) -> None:
-        """Push, then pull every account (in the refresh worker; never blocks the loop)."""
+    async def run_sync(self, only: str | None = None) -> None:
+        """Push, then pull every account, or the one named `only` (in the refresh worker;
+        never blocks the loop)."""
         from tui_reader.i18n import _, ngettext
 
         if self.refreshing:
             return
         self.refreshing = True
-        count = len(self.app.config.accounts)
+        count = 1 if only else len(self.app.config.accounts)
         self.set_status(
             ngettext("Syncing {n} account…", "Syncing {n} accounts…", count).format(n=count)
         )
         engine = await import_off_loop("tui_reader.sync.engine")
         try:
-            summary = await engine.sync_all(self.app.config, self.app.store)
+            summary = await engine.sync_all(self.app.config, self.app.store, only=only)
         finally:
             self.refreshing = False
         self.reload(keep=self.headlines.current)
