@@ -69,7 +69,8 @@ def test_refresh_json_shape_and_per_feed_errors(served: HTTPServer, capsys) -> N
     code, out, _ = run(capsys, "refresh", "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"feeds", "new_items", "elapsed_s"}
+    assert set(data) == {"feeds", "new_items", "elapsed_s", "accounts"}
+    assert data["accounts"] == []  # no [[accounts]] in this config
     by_name = {feed["name"]: feed for feed in data["feeds"]}
     assert set(by_name["Tech"]) == {"name", "url", "status", "new_items", "error"}
     assert by_name["Tech"]["status"] == "ok" and by_name["Tech"]["new_items"] == 5
@@ -109,7 +110,9 @@ def test_headlines_filters_and_json_shape(served: HTTPServer, capsys) -> None:
         "tags",
         "read",
         "bookmarked",
+        "account",
     }
+    assert all(item["account"] is None for item in items)  # feeds of [[feeds]]
     published = [item["published"] for item in items]
     assert published == sorted(published, reverse=True)
     assert all(item["published"].endswith("+00:00") for item in items)

@@ -123,14 +123,15 @@ def test_later_migrations_run_once(db_path: Path, monkeypatch: pytest.MonkeyPatc
         calls.append(1)
         conn.execute("ALTER TABLE articles ADD COLUMN score INTEGER NOT NULL DEFAULT 0")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, migrate_v2])
+    migrations = [*store_module.MIGRATIONS, migrate_v2]
+    monkeypatch.setattr(store_module, "MIGRATIONS", migrations)
     with Store.open(db_path) as st:
         assert len(all_headlines(st)) == 1  # data kept across the migration
     with Store.open(db_path):
         pass
     assert calls == [1]
     conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(store_module.MIGRATIONS)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations)
     conn.close()
 
 

@@ -34,6 +34,7 @@ from tui_reader.store import Store, StoreError
 
 if TYPE_CHECKING:
     from tui_reader.refresh import FeedFetcher, RefreshSummary
+    from tui_reader.sync.engine import SyncSummary
 
 DATABASE_NAME = "tui-reader.db"
 
@@ -186,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_organise_parsers(sub, add_parser)
 
+    p = add_parser(
+        "sync", help=_("sync the [[accounts]]: push local changes, then pull feeds, items, state")
+    )
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    p.add_argument("--account", metavar="NAME", help=_("sync only this account"))
+
     add_parser("check-config", help=_("validate the config"))
     add_parser("config-init", help=_("write a commented starter config (never overwrites)"))
     return parser
@@ -267,6 +274,10 @@ def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
         config = load_config(config_path)
     set_language(config.settings.language)
     if args.command == "check-config":
+        from tui_reader.sync.accounts import password_warnings
+
+        for warning in password_warnings(config):
+            print(warning, file=sys.stderr)
         where = config_path if config_path is not None else _("embedded default config")
         feeds = ngettext("{n} feed", "{n} feeds", len(config.feeds)).format(n=len(config.feeds))
         print(_("{where}: OK ({feeds})").format(where=where, feeds=feeds))
@@ -305,6 +316,7 @@ def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
         "mark-read": cmd_set_state,
         "mark-unread": cmd_set_state,
         "bookmarks": cmd_bookmarks,
+        "sync": cmd_sync,
     }
     return handlers[args.command](context, store, args)
 
@@ -356,11 +368,17 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
         summary = asyncio.run(run_refresh(context, store, feed_name=args.feed, due=args.due))
     from tui_reader.cli_organise import run_after_refresh
 
+    accounts = run_sync(context, store) if context.config.accounts and not args.feed else None
     if args.json:
-        print(json.dumps(summary.to_json(), ensure_ascii=False))
+        document = summary.to_json()
+        document["accounts"] = [r.to_json() for r in accounts.accounts] if accounts else []
+        print(json.dumps(document, ensure_ascii=False))
         run_after_refresh(context, store)
         fetch_full_texts_after_refresh(context, store, summary, report=False)
+        fetch_full_texts_after_sync(context, store, accounts, report=False)
         return 0
+    if accounts is not None:
+        print_sync_results(accounts)
     for result in summary.results:
         if result.status == "skipped":
             print(_("skip   {name}").format(name=result.name))
@@ -387,6 +405,7 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
     )
     run_after_refresh(context, store)
     fetch_full_texts_after_refresh(context, store, summary, report=True)
+    fetch_full_texts_after_sync(context, store, accounts, report=True)
     return 0
 
 
@@ -448,6 +467,85 @@ def refresh_with_progress_bar(
         )
 
 
+# --- sync ------------------------------------------------------------------------------
+
+
+def run_sync(context: Context, store: Store, account: str | None = None) -> SyncSummary:
+    """Sync the config's accounts (or one), each failure being its result's error."""
+    from tui_reader.sync.engine import sync_all
+
+    return asyncio.run(sync_all(context.config, store, only=account))
+
+
+def print_sync_results(summary: SyncSummary) -> None:
+    """One line per account."""
+    from tui_reader.i18n import _
+
+    for result in summary.accounts:
+        if result.status == "error":
+            print(_("error  {name}: {error}").format(name=result.name, error=result.error))
+        else:
+            print(
+                _("ok     {name}: {new} new, {pushed} pushed").format(
+                    name=result.name, new=result.new_items, pushed=result.pushed
+                )
+            )
+
+
+def cmd_sync(context: Context, store: Store, args: argparse.Namespace) -> int:
+    """`sync [--json] [--account NAME]`."""
+    from tui_reader.i18n import _
+
+    names = [account.name for account in context.config.accounts]
+    if args.account is not None and args.account not in names:
+        known = ", ".join(names) or _("none configured")
+        raise UsageError(
+            _("no account named {name} in the config ({known})").format(
+                name=repr(args.account), known=known
+            )
+        )
+    summary = run_sync(context, store, args.account)
+    if args.json:
+        print(json.dumps(summary.to_json(), ensure_ascii=False))
+    else:
+        if not summary.accounts:
+            print(_("no [[accounts]] in the config"))
+        print_sync_results(summary)
+    from tui_reader.cli_organise import run_after_refresh
+
+    run_after_refresh(context, store)  # hooks and notifications see the synced items too
+    fetch_full_texts_after_sync(context, store, summary, report=not args.json)
+    return 0
+
+
+def fetch_full_texts_after_sync(
+    context: Context, store: Store, summary: SyncSummary | None, *, report: bool
+) -> None:
+    """Automatic full text for the synced accounts' summary-only items (`full_articles`)."""
+    if summary is None or context.demo or context.config.settings.full_articles == "never":
+        return
+    from tui_reader.sync.localstate import feed_urls_of
+
+    ok = [r.name for r in summary.accounts if r.status == "ok" and r.new_items]
+    feed_urls = [url for name in ok for url in feed_urls_of(store, name)]
+    if not feed_urls:
+        return
+    from tui_reader.fulltext import fill_full_texts
+    from tui_reader.models import FeedConfig
+
+    feeds = [FeedConfig(name=url, url=url) for url in feed_urls]
+    sys.stdout.flush()
+
+    async def fill() -> tuple[int, int]:
+        async with context.make_fetcher() as fetcher:
+            results = await fill_full_texts(context.config, store, fetcher, limit=30, feeds=feeds)
+        return sum(result.ok for result in results), len(results)
+
+    fetched, tried = asyncio.run(fill())
+    if report and tried:
+        print(f"full articles: {fetched} fetched, {tried - fetched} failed")
+
+
 # --- reading ---------------------------------------------------------------------------
 
 
@@ -463,6 +561,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "tags": list(article.tags),
         "read": article.read,
         "bookmarked": article.bookmarked,
+        "account": article.account,
     }
 
 

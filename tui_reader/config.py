@@ -53,6 +53,7 @@ __all__ = [
     "add_feeds",
     "add_view",
     "config_from_text",
+    "key_line",
     "key_names",
     "load_config",
     "normalize_url",
@@ -99,7 +100,7 @@ EMBEDDED_DEFAULT_TOML: str = (
 )
 """The starter config; `config.example.toml` at the top of the repository is the same text."""
 
-_TOP_LEVEL = ("settings", "feeds", "keys", "views", "rules", "hooks")
+_TOP_LEVEL = ("settings", "feeds", "keys", "views", "rules", "hooks", "accounts")
 _FEED_KEYS = ("name", "url", "tags", "full_articles", "refresh_interval")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -176,6 +177,11 @@ def config_from_text(text: str, file: str, path: Path | None = None) -> Config:
 def problems_for_text(text: str, file: str = "<config>") -> list[Problem]:
     """Every problem in TOML `text`, in line order; an empty list means the config is valid."""
     return _validate_text(text, file)[1]
+
+
+def key_line(text: str, path: Path_) -> int:
+    """The line of the key at `path` (e.g. `("accounts", 0, "password")`) in valid TOML `text`."""
+    return _KeyLines(text).line(path)
 
 
 def _decode(data: bytes, file: str) -> tuple[str, Problem | None]:
@@ -389,8 +395,17 @@ class _Checker:
         feeds = self.check_feeds(document.get("feeds", []))
         keys = self.check_keys(document.get("keys", {}))
         views, rules, hooks = check_organise(self, document)
+        from tui_reader.sync.accounts import check_accounts
+
+        accounts = check_accounts(self, document.get("accounts", []))
         return Config(
-            settings=settings, feeds=feeds, keys=keys, views=views, rules=rules, hooks=hooks
+            settings=settings,
+            feeds=feeds,
+            keys=keys,
+            views=views,
+            rules=rules,
+            hooks=hooks,
+            accounts=accounts,
         )
 
     # -- [settings]

@@ -65,6 +65,23 @@ class HookConfig:
     timeout: float = 30.0
 
 
+AccountKind = Literal["fever", "greader"]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountConfig:
+    """One `[[accounts]]` entry: a sync server. Its repr never shows the secret."""
+
+    name: str
+    kind: AccountKind
+    url: str
+    username: str
+    password_command: tuple[str, ...] = ()
+    password_env: str | None = None
+    password: str | None = field(default=None, repr=False)
+    tags: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """A validated configuration; `path` is None for the embedded default."""
@@ -76,6 +93,7 @@ class Config:
     views: tuple[ViewConfig, ...] = ()
     rules: tuple[RuleConfig, ...] = ()
     hooks: tuple[HookConfig, ...] = ()
+    accounts: tuple[AccountConfig, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +161,7 @@ class Article:
     body: str = ""  # Markdown from the feed
     full_text: str | None = None  # Markdown extracted from the page, when fetched
     full_text_error: str | None = None
+    account: str | None = None  # the sync account's name; None for a feed of [[feeds]]
 
 
 @dataclass(frozen=True, slots=True)

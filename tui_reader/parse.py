@@ -508,3 +508,39 @@ def parse_feed(
     if head.startswith(b"{") or (mime.endswith("json") and not head.startswith(b"<")):
         return _parse_json(body, url, content_type, fetched)
     return _parse_xml(body, url, content_type, fetched)
+
+
+def server_entry(
+    *,
+    guid: str,
+    title: Any,
+    link: Any,
+    author: Any,
+    html: Any,
+    summary_html: Any = "",
+    published: datetime | None,
+    fetched_at: str | None = None,
+    base: str = "",
+) -> ParsedEntry:
+    """One item from a sync server (Fever, Google Reader API), through the feed items' gate.
+
+    Every field may be anything a hostile server sends: non-strings become empty, HTML
+    becomes Markdown through the same pipeline as feed entries, links must be http(s), and
+    dates in the far future are clamped like a feed's.
+    """
+    fetched = _fetched_moment(fetched_at)
+    feed_base = _absolute_base(base)
+    link_text = link if isinstance(link, str) else ""
+    clean = clean_link(safe_link(link_text, feed_base))
+    raw_body = html if isinstance(html, str) else ""
+    raw_summary = summary_html if isinstance(summary_html, str) else ""
+    page_base = clean or feed_base
+    body = _markdown(raw_body, "text/html", page_base) if raw_body.strip() else ""
+    summary = ""
+    if raw_summary.strip() and raw_summary.strip() != raw_body.strip():
+        summary = _markdown(raw_summary, "text/html", page_base)
+    if summary == body:
+        summary = ""
+    title_text = _single_line(title, "text/html") or _derived_title(raw_summary, raw_body)
+    when = _published((published,), fetched)
+    return ParsedEntry(guid, title_text, clean, _single_line(author), when, summary, body)

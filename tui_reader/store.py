@@ -65,6 +65,7 @@ class FeedCount:
     unread: int
     last_status: str | None
     last_error: str | None
+    account: str | None = None  # the sync account the feed comes from (None: the config)
 
 
 # --- schema -------------------------------------------------------------------------------
@@ -208,8 +209,59 @@ def _migrate_organise(conn: sqlite3.Connection) -> None:
     )
 
 
+# Sync accounts (tui_reader/sync): which feeds belong to an account, each account's state,
+# and the outbox of local changes not yet pushed. Idempotent, so it can run at any version.
+_SCHEMA_SYNC = """
+CREATE TABLE IF NOT EXISTS account_feeds (
+    feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+    account TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    UNIQUE (account, remote_id)
+);
+CREATE TABLE IF NOT EXISTS sync_accounts (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    last_sync TEXT,
+    last_status TEXT,
+    last_error TEXT,
+    high_water TEXT
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    field TEXT NOT NULL CHECK (field IN ('read', 'bookmarked')),
+    value INTEGER NOT NULL,
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))
+);
+CREATE INDEX IF NOT EXISTS outbox_item ON outbox(account, remote_id, field);
+"""
+
+
+def _migrate_sync(conn: sqlite3.Connection) -> None:
+    """Sync accounts' tables (see `_SCHEMA_SYNC`)."""
+    for statement in _split_sql(_SCHEMA_SYNC):
+        conn.execute(statement)
+
+
+def _queue_for_sync(conn: sqlite3.Connection, ids: Sequence[int], field: str, value: bool) -> None:
+    """Write the outbox rows for the account items among `ids` (in the caller's transaction)."""
+    for chunk in _chunks(list(ids)):
+        conn.execute(
+            "INSERT INTO outbox (account, remote_id, field, value) "
+            "SELECT af.account, a.guid, ?, ? FROM articles a "
+            "JOIN account_feeds af ON af.feed_id = a.feed_id "
+            f"WHERE a.id IN ({_marks(len(chunk))})",
+            [field, int(value), *chunk],
+        )
+
+
 # MIGRATIONS[i] turns schema version i into i + 1; `PRAGMA user_version` is the version.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1, _migrate_organise]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_v1,
+    _migrate_organise,
+    _migrate_sync,
+]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -564,9 +616,12 @@ class Store:
                     "INSERT OR IGNORE INTO feed_tags (feed_id, tag, position) VALUES (?, ?, ?)",
                     [(feed_id, tag, pos) for pos, tag in enumerate(feed.tags)],
                 )
+            # An account's feeds come from its server, not from the config (see sync/).
             gone = [
                 (feed_id,)
-                for feed_id, url in tx.execute("SELECT id, url FROM feeds")
+                for feed_id, url in tx.execute(
+                    "SELECT id, url FROM feeds WHERE id NOT IN (SELECT feed_id FROM account_feeds)"
+                )
                 if url not in wanted
             ]
             # Validators are cleared: if the feed comes back, its articles must be fetched
@@ -760,6 +815,7 @@ class Store:
                 "UPDATE articles SET read = ? WHERE id = ? AND read != ?",
                 [(int(read), article_id, int(read)) for article_id in ids],
             )
+            _queue_for_sync(tx, ids, "read", read)
 
     @_guarded
     def set_bookmarked(self, article_id: int, bookmarked: bool) -> None:
@@ -768,6 +824,7 @@ class Store:
             tx.execute(
                 "UPDATE articles SET bookmarked = ? WHERE id = ?", (int(bookmarked), article_id)
             )
+            _queue_for_sync(tx, [article_id], "bookmarked", bookmarked)
 
     @_guarded
     def mark_all_read(self, query: ArticleQuery) -> list[int]:
@@ -781,6 +838,7 @@ class Store:
                 tx.execute(
                     f"UPDATE articles SET read = 1 WHERE id IN ({_marks(len(chunk))})", list(chunk)
                 )
+            _queue_for_sync(tx, ids, "read", True)
         return ids
 
     @_guarded
@@ -871,6 +929,7 @@ class Store:
         """Rows of `_HEADLINE_COLUMNS` (optionally + full columns) → Articles with tags."""
         tags = self._tags_by_feed(conn, {row[9] for row in rows}) if rows else {}
         rule_tags = self._rule_tags(conn, [row[0] for row in rows]) if rows else {}
+        accounts = self._accounts_by_feed(conn) if rows else {}
         out: list[Article] = []
         for row in rows:
             extra: dict[str, Any] = {}
@@ -893,10 +952,15 @@ class Store:
                     tags=_merge_tags(tags.get(row[9], ()), rule_tags.get(row[0], ())),
                     read=bool(row[7]),
                     bookmarked=bool(row[8]),
+                    account=accounts.get(row[9]),
                     **extra,
                 )
             )
         return out
+
+    def _accounts_by_feed(self, conn: sqlite3.Connection) -> dict[int, str]:
+        """The sync account of every account feed, by feed id (few rows)."""
+        return dict(conn.execute("SELECT feed_id, account FROM account_feeds").fetchall())
 
     @_guarded
     def headlines(
@@ -1033,6 +1097,7 @@ class Store:
         """Active feeds, and removed ones still holding bookmarks, sorted by name."""
         conn = self._conn()
         tags = self._tags_by_feed(conn)
+        accounts = self._accounts_by_feed(conn)
         rows = conn.execute(
             "SELECT f.id, f.name, f.url, COALESCE(c.total, 0), COALESCE(c.unread, 0), "
             "f.last_status, f.last_error FROM feeds f LEFT JOIN "
@@ -1049,6 +1114,7 @@ class Store:
                 unread=int(row[4]),
                 last_status=row[5],
                 last_error=row[6],
+                account=accounts.get(row[0]),
             )
             for row in rows
         ]

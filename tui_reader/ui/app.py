@@ -91,12 +91,25 @@ class ReaderApp(App[int]):
         if self.background_refresh and any(interval > 0 for interval in intervals):
             self.set_interval(60, self.refresh_due_feeds)
             self.call_after_refresh(self.refresh_due_feeds)
+        # Accounts sync in the background at start, then every `refresh_interval`.
+        interval = self.config.settings.refresh_interval
+        if self.background_refresh and self.config.accounts:
+            if interval > 0:
+                self.set_interval(interval * 60, self.sync_accounts)
+            self.call_after_refresh(self.sync_accounts)
 
     def refresh_due_feeds(self) -> None:
         """Start a background refresh of the feeds that are due (from the timer or at start)."""
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen) and not screen.refreshing:
                 screen.refresh_due()
+                return
+
+    def sync_accounts(self) -> None:
+        """Start a background sync of every account (from the timer or at start)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen) and not screen.refreshing:
+                screen.run_refresh([], sync=True)
                 return
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

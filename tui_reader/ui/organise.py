@@ -382,8 +382,9 @@ class OrganiseActions:
     # -- after a refresh, and the timer
 
     @work(thread=True, group="hooks", exit_on_error=False)
-    def after_refresh(self: MainScreen, summary: RefreshSummary) -> None:
-        """Hooks and view notifications for what the refresh stored (in a thread)."""
+    def after_refresh(self: MainScreen, summary: RefreshSummary | None = None) -> None:
+        """Hooks and view notifications for what a refresh or a sync stored (in a thread;
+        each new item is claimed once in the database, so two runs never feed it twice)."""
         from tui_reader.hooks import after_refresh
         from tui_reader.notify import send_notification
 

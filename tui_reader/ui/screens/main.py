@@ -153,6 +153,7 @@ class MainScreen(OrganiseActions, Screen[None]):
         self.undo_read: list[int] = []
         self.refreshing = False
         self.pictures: dict[str, ImageResult] = {}  # loaded pictures by URL, most recent last
+        self.account_lines: dict[str, str] = {}  # sync account → its status line
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -181,6 +182,8 @@ class MainScreen(OrganiseActions, Screen[None]):
         # a few milliseconds at 50,000 rows) so that the very first frame shows headlines.
         self.show_list(self.list_data(self.filter, None))
         self.load_totals()
+        if self.app.config.accounts:
+            self.run_worker(self.show_account_states(), group="accounts", exit_on_error=False)
 
     def on_descendant_focus(self) -> None:
         # Narrow terminals give the article most of the screen while it has focus.
@@ -336,7 +339,9 @@ class MainScreen(OrganiseActions, Screen[None]):
     @on(Sidebar.OptionHighlighted)
     def sidebar_highlighted(self, event: Sidebar.OptionHighlighted) -> None:
         option_id = event.option.id or ""
-        if option_id.startswith("feed:"):
+        if option_id.startswith("account:"):
+            self.set_status(self.account_lines.get(option_id[8:], ""))
+        elif option_id.startswith("feed:"):
             name = self.sidebar.feed_names.get(option_id[5:], "")
             reason = self.sidebar.feed_errors.get(name)
             self.set_status(f"⚠ {name}: {reason}" if reason else "")
@@ -799,23 +804,44 @@ class MainScreen(OrganiseActions, Screen[None]):
             article = self.current_article()
             name = article.feed if article else None
         feeds = [feed for feed in self.app.config.feeds if feed.name == name]
+        account = self.account_of_feed(name)
+        if not feeds and account is not None:
+            self.sync_one(account)  # an account's feed: its server has it, sync the account
+            return
         if not feeds:
             self.notify(_("No feed selected."), markup=False, timeout=3)
             return
         self.run_refresh(feeds)
 
+    def account_of_feed(self, name: str | None) -> str | None:
+        """The sync account a feed (by name) comes from, per the sidebar's counts."""
+        if name is None or self.totals is None:
+            return None
+        return next((f.account for f in self.totals.feeds if f.name == name and f.account), None)
+
+    @work(group="refresh", exit_on_error=False)
+    async def sync_one(self, account: str) -> None:
+        if self.refreshing:
+            self.notify("A refresh is already running.", markup=False, timeout=3)
+            return
+        await self.run_sync(only=account)
+
     def action_refresh_all(self) -> None:
-        self.run_refresh(list(self.app.config.feeds))
+        self.run_refresh(list(self.app.config.feeds), sync=True)
 
     def set_status(self, text: str) -> None:
         self.query_one(StatusLine).text = text
 
     @work(group="refresh", exit_on_error=False)
-    async def run_refresh(self, feeds: list[FeedConfig]) -> None:
+    async def run_refresh(self, feeds: list[FeedConfig], sync: bool = False) -> None:
         if self.refreshing:
             self.notify(_("A refresh is already running."), markup=False, timeout=3)
             return
+        sync = sync and bool(self.app.config.accounts)
+        if not feeds and not sync:
+            return
         if not feeds:
+            await self.run_sync()
             return
         self.refreshing = True
         new_items = 0
@@ -855,6 +881,71 @@ class MainScreen(OrganiseActions, Screen[None]):
             markup=False,
             severity="warning" if summary.errors else "information",
         )
+        if sync:
+            await self.run_sync()
+
+    # --- sync accounts -----------------------------------------------------------------
+
+    async def run_sync(self, only: str | None = None) -> None:
+        """Push, then pull every account, or the one named `only` (in the refresh worker;
+        never blocks the loop)."""
+        from tui_reader.i18n import _, ngettext
+
+        if self.refreshing:
+            return
+        self.refreshing = True
+        count = 1 if only else len(self.app.config.accounts)
+        self.set_status(
+            ngettext("Syncing {n} account…", "Syncing {n} accounts…", count).format(n=count)
+        )
+        engine = await import_off_loop("tui_reader.sync.engine")
+        try:
+            summary = await engine.sync_all(self.app.config, self.app.store, only=only)
+        finally:
+            self.refreshing = False
+        self.reload(keep=self.headlines.current)
+        self.after_refresh()  # hooks and notifications see the synced items too
+        await self.show_account_states()
+        failed = [result for result in summary.accounts if result.status == "error"]
+        for result in failed:
+            self.notify(
+                _("{name}: sync failed: {error}").format(name=result.name, error=result.error),
+                markup=False,
+                severity="warning",
+            )
+        if any(result.new_items for result in summary.accounts) and not self.app.demo:
+            self.fill_account_full_texts([r.name for r in summary.accounts if r.status == "ok"])
+
+    async def show_account_states(self) -> None:
+        """Read every account's sync state (off the loop) and put it on the status line."""
+        localstate = await import_off_loop("tui_reader.sync.localstate")
+        status = await import_off_loop("tui_reader.sync.status")
+        states = await asyncio.to_thread(localstate.all_account_states, self.app.store)
+        now = self.app.now()
+        self.account_lines = {
+            account.name: status.account_status_line(account.name, states.get(account.name), now)
+            for account in self.app.config.accounts
+        }
+        self.set_status(" · ".join(self.account_lines.values()))
+
+    @work(group="auto-fulltext-accounts", exclusive=True, exit_on_error=False)
+    async def fill_account_full_texts(self, accounts: list[str]) -> None:
+        """Automatic full text for the accounts' summary-only items, like a feed's."""
+        fill_full_texts = (await import_off_loop("tui_reader.fulltext")).fill_full_texts
+        localstate = await import_off_loop("tui_reader.sync.localstate")
+        urls: list[str] = []
+        for name in accounts:
+            urls += await asyncio.to_thread(localstate.feed_urls_of, self.app.store, name)
+        if not urls:
+            return
+        async with self.app.make_fetcher() as fetcher:
+            await fill_full_texts(
+                self.app.config,
+                self.app.store,
+                fetcher,
+                feeds=[FeedConfig(name=url, url=url) for url in urls],
+                on_result=lambda result: self.full_text_arrived(result.article_id),
+            )
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()

@@ -74,16 +74,25 @@ class Sidebar(OptionList):
         self.feed_errors = {
             feed.name: feed.last_error or "" for feed in totals.feeds if feed.last_status == "error"
         }
-        if totals.feeds:
+        for account, feeds in grouped_by_account(totals.feeds):
             options.append(None)
-            for feed in totals.feeds:
+            indent = ""
+            if account is not None:
+                # An account's feeds come under its name (highlight it for its sync state).
+                unread = sum(feed.unread for feed in feeds)
+                header = count_line(account, unread, width)
+                options.append(Option(header.stylize("bold"), id=f"account:{account}"))
+                indent = "  "
+            for feed in feeds:
+                room = width - len(indent)
                 if feed.last_status == "error":
                     label = Content.assemble(
+                        indent,
                         (ERROR_MARK + " ", "bold red"),
-                        count_line(feed.name, feed.unread, width - 2),
+                        count_line(feed.name, feed.unread, room - 2),
                     )
                 else:
-                    label = count_line(feed.name, feed.unread, width)
+                    label = Content.assemble(indent, count_line(feed.name, feed.unread, room))
                 # By URL: two feeds may share a name (a removed one kept for its bookmarks).
                 options.append(Option(label, id=f"feed:{feed.url}"))
         self.set_options(options)
@@ -113,6 +122,17 @@ class Sidebar(OptionList):
             else:
                 intent = ShowFeed(self.feed_names.get(value, value), origin=self)
             self.post_message(intent)
+
+
+def grouped_by_account(
+    feeds: Sequence[FeedCount],
+) -> list[tuple[str | None, list[FeedCount]]]:
+    """The config's feeds first (account None), then each sync account's, by account name."""
+    groups: dict[str | None, list[FeedCount]] = {}
+    for feed in feeds:
+        groups.setdefault(feed.account, []).append(feed)
+    order = sorted(groups, key=lambda name: (name is not None, (name or "").casefold()))
+    return [(name, groups[name]) for name in order]
 
 
 def count_line(label: str, count: int, width: int = 0) -> Content:
