@@ -550,19 +550,10 @@ def fetch_full_texts_after_sync(
 
 
 def article_json(article: Article) -> dict[str, Any]:
-    """SPEC's item shape for `headlines --json` and `bookmarks --json`."""
-    return {
-        "id": article.id,
-        "feed": article.feed,
-        "title": article.title,
-        "link": article.link,
-        "author": article.author,
-        "published": article.published,
-        "tags": list(article.tags),
-        "read": article.read,
-        "bookmarked": article.bookmarked,
-        "account": article.account,
-    }
+    """SPEC's item shape for `headlines --json` and `bookmarks --json` (the hooks' own)."""
+    from tui_reader.hooks import item_json
+
+    return item_json(article)
 
 
 def collect(store: Store, query: ArticleQuery, limit: int | None) -> list[Article]:

@@ -45,7 +45,7 @@ class AfterRefresh:
 
 
 def item_json(article: Article) -> dict[str, Any]:
-    """SPEC's item shape (as `headlines --json`)."""
+    """SPEC's item shape: `headlines --json`, `bookmarks --json` and hooks' stdin."""
     return {
         "id": article.id,
         "feed": article.feed,
@@ -56,6 +56,7 @@ def item_json(article: Article) -> dict[str, Any]:
         "tags": list(article.tags),
         "read": article.read,
         "bookmarked": article.bookmarked,
+        "account": article.account,
     }
 
 

@@ -83,7 +83,7 @@ password_command = "pass show rss"
     problems = [str(problem) for problem in problems_for_text(text, "c.toml")]
     assert problems == [
         'c.toml:3: accounts[1].kind: expected "fever" or "greader", got \'feverr\'',
-        "c.toml:4: accounts[1].url: only http:// and https:// feed URLs are supported, not ftp",
+        "c.toml:4: accounts[1].url: unsupported URL scheme 'ftp' (only http and https)",
         "c.toml:5: accounts[1].username: expected a string, got integer 3",
         "c.toml:6: accounts[1].password: give only one of password_command, password_env "
         "and password",

@@ -91,11 +91,10 @@ class ReaderApp(App[int]):
         if self.background_refresh and any(interval > 0 for interval in intervals):
             self.set_interval(60, self.refresh_due_feeds)
             self.call_after_refresh(self.refresh_due_feeds)
-        # Accounts sync in the background at start, then every `refresh_interval`.
+        # Accounts sync in the background at start, then every `refresh_interval` (0: manual).
         interval = self.config.settings.refresh_interval
-        if self.background_refresh and self.config.accounts:
-            if interval > 0:
-                self.set_interval(interval * 60, self.sync_accounts)
+        if self.background_refresh and self.config.accounts and interval > 0:
+            self.set_interval(interval * 60, self.sync_accounts)
             self.call_after_refresh(self.sync_accounts)
 
     def refresh_due_feeds(self) -> None:
