@@ -178,10 +178,11 @@ async def test_moving_stays_on_loaded_rows_thanks_to_the_next_page_read_ahead(
     app = make_app(gated_store)  # nothing held
     async with app.run_test(size=(100, 30)) as pilot:
         headlines = await ready(pilot)
-        headlines.cursor = PAGE_SIZE - 5  # near the end of the first page
-        # The next page is asked for before the cursor gets there.
+        headlines.cursor = PAGE_SIZE - 20  # near the end of the first page, none of the
+        # second on screen: the second is asked for before the cursor gets there.
+        assert headlines.scroll_offset.y + headlines.size.height <= PAGE_SIZE
         await wait_until(pilot, lambda: headlines.is_loaded(PAGE_SIZE))
-        await pilot.press(*["j"] * 10)
+        await pilot.press(*["j"] * 25)
         assert headlines.cursor == PAGE_SIZE + 5
         current = headlines.current
         assert current is not None and current.title.endswith(f"numéro {PAGE_SIZE + 5:04d}")
