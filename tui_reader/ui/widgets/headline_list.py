@@ -220,9 +220,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Highlighted(self.article_at(self.cursor)))
 
     def prefetch(self, index: int) -> None:
-        """Ask for the pages a screen above and below row `index`, so `j`/`k`/`pagedown`
-        rarely meet a row that is not loaded."""
-        margin = max(1, self.size.height)
+        """Ask for the pages within a screen (or a quarter page) above and below row `index`,
+        so `j`/`k`/`pagedown` rarely meet a row that is not loaded."""
+        margin = max(self.size.height, PAGE_SIZE // 4)
         low = max(0, index - margin) // PAGE_SIZE
         high = min(self._total - 1, index + margin) // PAGE_SIZE
         for page_number in range(low, high + 1):
