@@ -301,6 +301,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, base)
         article = self.article_at(index)
         if article is None:
+            if self.is_loaded(index):  # a page shorter than the count (rows went meanwhile)
+                return Strip.blank(width, base)
             return self._render_placeholder(index == self.cursor, width, base)
         return self._render_row(article, index == self.cursor, width, base)
 
