@@ -2,6 +2,11 @@
 
 Rows come from a `PageLoader` handed down by the screen (keyset/offset pages of the current
 query); an LRU of pages keeps scrolling cheap, and no widget is ever mounted per article.
+
+The UI thread never reads SQLite here: a page the cache lacks is read by a thread worker
+(one load in flight per page) and drawn when it arrives, with a placeholder row meanwhile,
+the way toolong's `LogLines` reads lines. Each `set_source` starts a new generation, so a
+page read for an older query or filter is dropped when it lands.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -32,6 +38,8 @@ PageLoader = Callable[[int, int], list[Article]]
 PAGE_SIZE = 200
 CACHED_PAGES = 16
 FEED_WIDTH = 18
+PAGE_GROUP = "headline-pages"
+"""The worker group of page loads."""
 
 
 def short_date(published: str, now: datetime | None = None) -> str:
@@ -91,12 +99,27 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.article = article
 
+    class PageLoaded(Message):
+        """A page read by a worker (`rows` is None when the read failed)."""
+
+        def __init__(self, generation: int, page_number: int, rows: list[Article] | None) -> None:
+            super().__init__()
+            self.generation = generation
+            self.page_number = page_number
+            self.rows = rows
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._loader: PageLoader | None = None
         self._total = 0
         self._pages: OrderedDict[int, list[Article]] = OrderedDict()
+        self._loading: set[int] = set()
+        """Pages of the current generation whose load is in flight."""
+        self._generation = 0
+        self._patches: dict[int, dict[str, object]] = {}
+        """Row changes made while their page may be in flight, applied when it lands."""
         self.empty_text = _("No articles")
+        self.loading_text = _("Loading…")
 
     @property
     def total(self) -> int:
@@ -115,7 +138,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         """Show a new query (or refreshed data): drop cached pages and place the cursor."""
         self._loader = loader
         self._total = total
+        self._generation += 1
         self._pages.clear()
+        self._loading.clear()
+        self._patches.clear()
         if first_page is not None and first_page_offset % PAGE_SIZE == 0:
             self._pages[first_page_offset // PAGE_SIZE] = first_page
         self.virtual_size = Size(self.scrollable_content_region.width, total)
@@ -123,19 +149,84 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def article_at(self, index: int) -> Article | None:
-        """The row at `index`, read from the page cache or loaded on demand."""
+        """The row at `index` from the page cache; None (and a load requested) when its page
+        has not arrived yet. Never reads SQLite on the calling thread."""
         if not 0 <= index < self._total or self._loader is None:
             return None
         page_number, offset = divmod(index, PAGE_SIZE)
         page = self._pages.get(page_number)
         if page is None:
-            page = self._loader(page_number * PAGE_SIZE, PAGE_SIZE)
-            self._pages[page_number] = page
-            if len(self._pages) > CACHED_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_number)
+            self.request_page(page_number)
+            return None
+        self._pages.move_to_end(page_number)
         return page[offset] if offset < len(page) else None
+
+    def is_loaded(self, index: int) -> bool:
+        """Whether the page holding row `index` is in the cache."""
+        return index // PAGE_SIZE in self._pages
+
+    def request_page(self, page_number: int) -> None:
+        """Start a worker reading `page_number` unless it is cached or already on its way."""
+        loader = self._loader
+        if (
+            loader is None
+            or page_number in self._pages
+            or page_number in self._loading
+            or not 0 <= page_number * PAGE_SIZE < self._total
+        ):
+            return
+        self._loading.add(page_number)
+        self.run_worker(
+            partial(self._read_page, loader, self._generation, page_number),
+            name=f"headline page {page_number}",
+            group=PAGE_GROUP,
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _read_page(self, loader: PageLoader, generation: int, page_number: int) -> None:
+        """In a worker thread: read one page and hand it to the UI thread as a message."""
+        rows: list[Article] | None
+        try:
+            rows = loader(page_number * PAGE_SIZE, PAGE_SIZE)
+        except Exception:  # the row stays a placeholder; a later draw asks again
+            rows = None
+        self.post_message(self.PageLoaded(generation, page_number, rows))
+
+    def on_headline_list_page_loaded(self, event: HeadlineList.PageLoaded) -> None:
+        event.stop()
+        if event.generation != self._generation:
+            return  # read for a query or filter that is no longer shown
+        self._loading.discard(event.page_number)
+        if event.rows is None:
+            return
+        rows = event.rows
+        if self._patches:
+            rows = [
+                replace(row, **self._patches[row.id])  # type: ignore[arg-type]
+                if row.id in self._patches
+                else row
+                for row in rows
+            ]
+        self._pages[event.page_number] = rows
+        if len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        start = event.page_number * PAGE_SIZE
+        top = self.scroll_offset.y
+        first, last = max(start, top), min(start + len(rows), top + self.size.height)
+        if first < last:
+            self.refresh(Region(0, first - top, self.size.width, last - first))
+        if start <= self.cursor < start + len(rows):
+            self.post_message(self.Highlighted(self.article_at(self.cursor)))
+
+    def prefetch(self, index: int) -> None:
+        """Ask for the pages within a screen (or a quarter page) above and below row `index`,
+        so `j`/`k`/`pagedown` rarely meet a row that is not loaded."""
+        margin = max(self.size.height, PAGE_SIZE // 4)
+        low = max(0, index - margin) // PAGE_SIZE
+        high = min(self._total - 1, index + margin) // PAGE_SIZE
+        for page_number in range(low, high + 1):
+            self.request_page(page_number)
 
     @property
     def current(self) -> Article | None:
@@ -144,6 +235,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def update_article(self, article_id: int, **changes: object) -> None:
         """Patch a cached row in place (after a read or bookmark toggle) and redraw it."""
+        if self._loading:
+            # Its page may be on its way with the row as it was: patch it when it lands.
+            self._patches.setdefault(article_id, {}).update(changes)
         for page_number, page in self._pages.items():
             for offset, row in enumerate(page):
                 if row.id == article_id:
@@ -167,6 +261,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh_line(new)
         else:
             self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True, immediate=True)
+        self.prefetch(new)
         self.post_message(self.Highlighted(self.article_at(new)))
 
     def move_cursor(self, delta: int) -> None:
@@ -202,10 +297,24 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
                     [Segment(text, base + self.get_component_rich_style("headline-list--meta"))]
                 ).crop_extend(0, width, base)
             return Strip.blank(width, base)
+        if not 0 <= index < self._total:
+            return Strip.blank(width, base)
         article = self.article_at(index)
         if article is None:
-            return Strip.blank(width, base)
+            if self.is_loaded(index):  # a page shorter than the count (rows went meanwhile)
+                return Strip.blank(width, base)
+            return self._render_placeholder(index == self.cursor, width, base)
         return self._render_row(article, index == self.cursor, width, base)
+
+    def _render_placeholder(self, is_cursor: bool, width: int, base: Style) -> Strip:
+        """A row whose page is still being read: dim text where the headline will be."""
+        component = self.get_component_rich_style
+        cursor = component("headline-list--cursor") if is_cursor else Style()
+        meta = Style.chain(base, component("headline-list--meta"), cursor)
+        plain = Style.chain(base, cursor)
+        return Strip([Segment("    ", plain), Segment(self.loading_text, meta)]).crop_extend(
+            0, width, plain
+        )
 
     def _render_row(self, article: Article, is_cursor: bool, width: int, base: Style) -> Strip:
         component = self.get_component_rich_style
