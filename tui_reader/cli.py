@@ -276,8 +276,8 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
     else:
         summary = asyncio.run(run_refresh(context, store, feed_name=args.feed))
     if args.json:
-        print(json.dumps(summary.to_json(), ensure_ascii=False))
-        fetch_full_texts_after_refresh(context, store, summary, report=False)
+        full_text = fetch_full_texts_after_refresh(context, store, summary, report=False)
+        print(json.dumps({**summary.to_json(), "full_text": full_text}, ensure_ascii=False))
         return 0
     for result in summary.results:
         if result.status == "error":
@@ -297,33 +297,42 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
 
 def fetch_full_texts_after_refresh(
     context: Context, store: Store, summary: RefreshSummary, *, report: bool
-) -> None:
+) -> dict[str, int]:
     """Fetch full articles for the refreshed feeds' items that want them (`full_articles`).
 
-    Runs once the refresh is printed, so it never delays it; at most 30 pages a run,
-    newest first. Skipped in the demo, which works offline.
+    At most 30 pages a run, newest first; no page fetch starts after the `timeout` setting
+    has passed (what is left is skipped until the next refresh). Failed pages are retried
+    with back-off, never at every refresh. Skipped in the demo, which works offline.
+    Returns SPEC's `"full_text"` counts; with `report`, prints them when anything was tried.
     """
+    counts = {"fetched": 0, "failed": 0, "skipped": 0}
     if context.demo:
-        return
-    from tui_reader.fulltext import PageFetcher, feeds_with_setting, fill_full_texts
+        return counts
+    from tui_reader.fulltext import PageFetcher, feeds_with_setting, fill_full_texts_report
 
     refreshed = {result.url for result in summary.results if result.status != "error"}
     feeds = [feed for feed in context.config.feeds if feed.url in refreshed]
     if not feeds or not feeds_with_setting(context.config, feeds):
-        return
+        return counts
     sys.stdout.flush()
 
-    async def fill() -> tuple[int, int]:
+    async def fill() -> dict[str, int]:
         async with context.make_fetcher() as fetcher:
             page_fetcher = cast("PageFetcher", fetcher)
-            results = await fill_full_texts(
-                context.config, store, page_fetcher, limit=30, feeds=feeds
+            done = await fill_full_texts_report(
+                context.config,
+                store,
+                page_fetcher,
+                limit=30,
+                feeds=feeds,
+                budget=context.config.settings.timeout,
             )
-        return sum(result.ok for result in results), len(results)
+        return done.to_json()
 
-    fetched, tried = asyncio.run(fill())
-    if report and tried:
-        print(f"full articles: {fetched} fetched, {tried - fetched} failed")
+    counts = asyncio.run(fill())
+    if report and (counts["fetched"] or counts["failed"]):
+        print(f"full articles: {counts['fetched']} fetched, {counts['failed']} failed")
+    return counts
 
 
 def refresh_with_progress_bar(

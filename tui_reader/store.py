@@ -171,8 +171,30 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
+def _migrate_perf(conn: sqlite3.Connection) -> None:
+    """Performance round 2 (issue 11): full-text back-off.
+
+    `full_text_tries` counts failed page fetches and `full_text_tried` says when the last
+    one was (ISO 8601 UTC); an error stored before this migration counts as one try.
+    """
+    conn.execute("ALTER TABLE articles ADD COLUMN full_text_tries INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE articles ADD COLUMN full_text_tried TEXT")
+    conn.execute(
+        "UPDATE articles SET full_text_tries = 1, full_text_tried = fetched "
+        "WHERE full_text IS NULL AND full_text_error IS NOT NULL"
+    )
+
+
 # MIGRATIONS[i] turns schema version i into i + 1; `PRAGMA user_version` is the version.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1, _migrate_perf]
+
+#: Waits before a failed full-text page is tried again: after the 1st, 2nd, 3rd failure;
+#: after the last one it is never tried again by itself.
+FULL_TEXT_BACKOFF: tuple[timedelta, ...] = (
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(hours=24),
+)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -717,6 +739,23 @@ class Store:
                 (text, error, article_id),
             )
 
+    @_guarded
+    def record_full_text_failure(
+        self, article_ids: Sequence[int], error: str, *, now: datetime
+    ) -> None:
+        """Record a failed page fetch (reason and time) for articles without a full text.
+
+        Each failure counts one try; `full_text_candidates` offers the article again only
+        once `FULL_TEXT_BACKOFF` for that many tries has passed.
+        """
+        with self._write() as tx:
+            tx.executemany(
+                "UPDATE articles SET full_text_error = ?, "
+                "full_text_tries = full_text_tries + 1, full_text_tried = ? "
+                "WHERE id = ? AND full_text IS NULL",
+                [(error, _iso(now), article_id) for article_id in article_ids],
+            )
+
     # -- full texts: what is left to fetch
 
     def _feed_ids_for_urls(self, conn: sqlite3.Connection, urls: Sequence[str]) -> list[int]:
@@ -726,15 +765,29 @@ class Store:
 
     @_guarded
     def full_text_candidates(
-        self, limit: int, *, feed_urls: Sequence[str] | None = None
+        self,
+        limit: int,
+        *,
+        feed_urls: Sequence[str] | None = None,
+        now: datetime | None = None,
     ) -> list[tuple[int, str, str, str, str]]:
-        """Articles with a link and no full-text attempt yet, newest first.
+        """Articles with a link, no full text, and no attempt yet or one due again, newest first.
 
+        A failed attempt is due again once `FULL_TEXT_BACKOFF` for its number of tries has
+        passed (`now`, default: the current time); after the last step, never.
         Rows are `(id, feed_url, link, summary, body)`; `feed_urls` limits them to those feeds.
         Whether an article deserves its full text is the caller's call (see `fulltext`).
         """
         conn = self._conn()
-        where = "a.full_text IS NULL AND a.full_text_error IS NULL AND a.link != ''"
+        moment = now or datetime.now(UTC)
+        due = " ".join(
+            f"WHEN {tries} THEN '{_iso(moment - wait)}'"
+            for tries, wait in enumerate(FULL_TEXT_BACKOFF, start=1)
+        )
+        where = (
+            "a.full_text IS NULL AND a.link != '' AND (a.full_text_error IS NULL "
+            f"OR a.full_text_tried <= CASE a.full_text_tries {due} ELSE '' END)"
+        )
         if feed_urls is not None:
             ids = self._feed_ids_for_urls(conn, feed_urls)
             if not ids:
