@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -31,9 +32,10 @@ from tests.test_fulltext import (
     write_config,
 )
 from tui_reader import resolve
+from tui_reader import store as store_module
 from tui_reader.fetch import Fetcher
 from tui_reader.fulltext import fill_full_texts_report
-from tui_reader.models import Config
+from tui_reader.models import ArticleQuery, Config
 from tui_reader.store import FULL_TEXT_BACKOFF, Store
 
 
@@ -93,26 +95,40 @@ def test_a_failed_page_comes_back_after_1_6_24_hours_then_never(tmp_path: Path) 
     store.close()
 
 
-def test_an_error_stored_before_the_migration_counts_as_one_try(tmp_path: Path) -> None:
-    """A v1 database: its stored failure is retried an hour after it was fetched, once."""
-    store = store_with(tmp_path, ["https://a.example/1"])
-    (article_id,) = ids_by_title(store).values()
-    store.close()
-    import sqlite3
-
-    conn = sqlite3.connect(tmp_path / "db.sqlite")
+def test_a_v1_database_keeps_working_after_the_migration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database written by 0.1 (Markdown bodies, an old failure): displayed, searched with
+    ligatures folded, and its failure counts as one try from its fetch time."""
+    path = tmp_path / "old.sqlite"
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
+    with Store.open(path) as old:
+        old.sync_feeds([FEED])
+    conn = sqlite3.connect(path)
     with conn:
-        conn.execute("ALTER TABLE articles DROP COLUMN full_text_tries")
-        conn.execute("ALTER TABLE articles DROP COLUMN full_text_tried")
-        conn.execute("UPDATE articles SET full_text_error = 'old failure'")
-        conn.execute("PRAGMA user_version = 1")
+        feed_id = conn.execute("SELECT id FROM feeds").fetchone()[0]
+        conn.execute(
+            "INSERT INTO articles (feed_id, guid, title, link, published, fetched, summary, "
+            "body, full_text_error) VALUES (?, 'g', 'Titre', 'https://a.example/1', "
+            "'2026-11-20T20:00:00+00:00', '2026-11-20T21:00:00+00:00', 'Résumé', "
+            "'Une **œuvre** majeure, [lien](https://a.example/2).', 'HTTP 500')",
+            (feed_id,),
+        )
     conn.close()
-    store = Store.open(tmp_path / "db.sqlite")
-    fetched = datetime(2026, 11, 20, 21, 0, tzinfo=UTC)  # store_with's fetch time
-    assert store.full_text_candidates(10, now=fetched + timedelta(minutes=30)) == []
-    due = store.full_text_candidates(10, now=fetched + timedelta(hours=1))
-    assert [row[0] for row in due] == [article_id]
-    store.close()
+    monkeypatch.undo()
+    with Store.open(path) as store:
+        (article_id,) = ids_by_title(store).values()
+        article = store.get_article(article_id)
+        assert article is not None
+        assert article.body == "Une **œuvre** majeure, [lien](https://a.example/2)."
+        assert article.summary == "Résumé"
+        for words in ("oeuvre", "œuvre", "OEUVRE majeure", "resume"):
+            found = store.headlines(ArticleQuery(text=words))
+            assert [a.id for a in found] == [article_id], words
+        fetched = datetime(2026, 11, 20, 21, 0, tzinfo=UTC)
+        assert store.full_text_candidates(10, now=fetched + timedelta(minutes=30)) == []
+        due = store.full_text_candidates(10, now=fetched + timedelta(hours=1))
+        assert [row[0] for row in due] == [article_id]
 
 
 # --- fill: one fetch per page, budget ------------------------------------------------------

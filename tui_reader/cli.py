@@ -59,6 +59,7 @@ class Context:
         settings = self.config.settings
         return Fetcher(
             concurrency=settings.concurrency,
+            per_host=settings.per_host_connections,
             timeout=settings.timeout,
             max_bytes=settings.max_feed_bytes,
         )

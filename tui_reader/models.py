@@ -32,6 +32,7 @@ class Settings:
     full_articles: FullArticles = "auto"
     keep_days: int = 90
     theme: str = "textual-dark"
+    per_host_connections: int = 4  # HTTP/1.1 connections per site (origin) at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,13 @@ class ParsedEntry:
     published: str  # ISO 8601 UTC, e.g. "2026-11-28T18:05:59+00:00"
     summary: str  # Markdown
     body: str  # Markdown; the longest content the feed gave ("" when only a summary)
+    # Deferred parsing (issue 11): summary and body as they came, compressed (see
+    # `tui_reader.deferred`; summary/body are then ""), their plain text for the search
+    # index, and a hash of the entry's fields (same hash: nothing to store again).
+    source: bytes | None = None
+    summary_text: str = ""
+    body_text: str = ""
+    content_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ def default_fetcher_factory(config: Config) -> FetcherFactory:
         settings = config.settings
         return Fetcher(
             concurrency=settings.concurrency,
+            per_host=settings.per_host_connections,
             timeout=settings.timeout,
             max_bytes=settings.max_feed_bytes,
         )

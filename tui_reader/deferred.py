@@ -1,0 +1,138 @@
+"""Feed text stored as it came, turned into Markdown only when an article is shown (issue 11).
+
+At refresh, an item's summary and body are kept as the feed sent them (HTML or plain text,
+already through `clean_text`), zlib-compressed in one blob, the *source*; the search index
+gets a cheap plain-text form of it (`index_text`). `render` makes the Markdown the reading
+pane, `show` and the full-text rules see, with the same gate as before (`html_to_markdown`:
+safe links only, clean text), the first time the article is shown; the store caches it.
+
+A source is `zlib(JSON [summary, body])`, each part `[kind, base, text]` with kind "html"
+or "text", or null when the feed gave no such part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import zlib
+from collections.abc import Sequence
+
+from tui_reader.text import clean_text, html_to_markdown
+
+__all__ = [
+    "Part",
+    "content_hash",
+    "fold_ligatures",
+    "index_text",
+    "pack",
+    "plain_text",
+    "render",
+    "unpack",
+]
+
+#: One part of a source: (kind, base URL for relative links, text).
+Part = tuple[str, str, str]
+
+_LEVEL = 6  # zlib level: 9 saves ~2 % more for twice the CPU
+MAX_FIELD = 2_000_000  # as parse.MAX_FIELD: a longer text is cut
+
+# Cheap HTML → words: drop elements whose content is never text, then every tag.
+_DROPPED_RE = re.compile(
+    r"<(script|style|noscript|template|svg|math|head|object|iframe)\b[^>]*>.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_TAG_RE = re.compile(r"<[A-Za-z/!?][^>]*>?")
+_SPACE_RE = re.compile(r"\s+")
+# What FTS5's unicode61 (remove_diacritics 2) does not fold by itself: "oeuvre" must find
+# "œuvre", "strasse" "Straße". Applied to the index and to queries alike.
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ẞ": "SS", "ﬁ": "fi", "ﬂ": "fl"}
+)
+_LIGATURE_RE = re.compile("[œŒæÆßẞﬁﬂ]")
+
+
+def fold_ligatures(text: str) -> str:
+    """œ → oe, æ → ae, ß → ss (and their capitals, ﬁ, ﬂ); everything else unchanged."""
+    if _LIGATURE_RE.search(text) is None:
+        return text
+    return text.translate(_LIGATURES)
+
+
+def pack(summary: Part | None, body: Part | None) -> bytes:
+    """The stored source of an item."""
+    data = json.dumps([summary, body], ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(data.encode("utf-8"), _LEVEL)
+
+
+def unpack(source: bytes) -> tuple[Part | None, Part | None]:
+    """`pack`'s parts again (a damaged blob reads as an item without text)."""
+    try:
+        summary, body = json.loads(zlib.decompress(source).decode("utf-8"))
+    except (zlib.error, ValueError, TypeError, UnicodeDecodeError):
+        return None, None
+    return _part(summary), _part(body)
+
+
+def _part(value: object) -> Part | None:
+    if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value):
+        return (value[0], value[1], value[2])
+    return None
+
+
+def content_hash(fields: Sequence[str]) -> str:
+    """A short hash of an item's fields: an entry stored with the same hash is unchanged."""
+    digest = hashlib.blake2b(digest_size=12)
+    for field in fields:
+        digest.update(field.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def plain_text(part: Part | None) -> str:
+    """The words of a part, one line, for the search index and the "summary only" rule.
+
+    Cheap on purpose (regular expressions, no parser): it only has to find the words.
+    """
+    if part is None:
+        return ""
+    kind, _base, text = part
+    if kind == "html" and ("<" in text or "&" in text):
+        if "<!--" in text:
+            text = _COMMENT_RE.sub(" ", text)
+        text = _DROPPED_RE.sub(" ", text)
+        text = html.unescape(_TAG_RE.sub(" ", text))
+        text = clean_text(text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def _markdown(part: Part | None) -> str:
+    if part is None:
+        return ""
+    kind, base, text = part
+    if kind == "html":
+        return html_to_markdown(text, base)[:MAX_FIELD]
+    return clean_text(text).strip()[:MAX_FIELD]
+
+
+def render(source: bytes) -> tuple[str, str]:
+    """`(summary, body)` as Markdown, exactly as the parser used to store them."""
+    summary_part, body_part = unpack(source)
+    body = _markdown(body_part)
+    summary = _markdown(summary_part)
+    if summary == body:  # the feed gave the same text twice: keep it once, as the body
+        summary = ""
+    return summary, body
+
+
+def index_text(source: bytes | None, which: int, fallback: str | None) -> str:
+    """What the search index holds for part `which` (0 summary, 1 body) of an article.
+
+    Plain text of the source; for an article stored before sources existed (no source),
+    its stored Markdown. Ligatures folded either way. Registered as an SQL function.
+    """
+    if source is None:
+        return fold_ligatures(fallback or "")
+    return fold_ligatures(plain_text(unpack(source)[which]))
