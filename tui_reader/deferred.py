@@ -45,7 +45,6 @@ _DROPPED_RE = re.compile(
 )
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _TAG_RE = re.compile(r"<[A-Za-z/!?][^>]*>?")
-_SPACE_RE = re.compile(r"\s+")
 # What FTS5's unicode61 (remove_diacritics 2) does not fold by itself: "oeuvre" must find
 # "œuvre", "strasse" "Straße". Applied to the index and to queries alike.
 _LIGATURES = str.maketrans(
@@ -105,7 +104,7 @@ def plain_text(part: Part | None) -> str:
         text = _DROPPED_RE.sub(" ", text)
         text = html.unescape(_TAG_RE.sub(" ", text))
         text = clean_text(text)
-    return _SPACE_RE.sub(" ", text).strip()
+    return " ".join(text.split())  # far faster than a regular expression on long texts
 
 
 def _markdown(part: Part | None) -> str:
