@@ -19,7 +19,8 @@ import re
 import zlib
 from collections.abc import Sequence
 
-from tui_reader.text import clean_text, html_to_markdown
+# tui_reader.text loads the HTML converter (a native module): imported where it is used, so
+# that opening the store (the app's launch, `headlines`) does not pay for it.
 
 __all__ = [
     "Part",
@@ -99,6 +100,8 @@ def plain_text(part: Part | None) -> str:
         return ""
     kind, _base, text = part
     if kind == "html" and ("<" in text or "&" in text):
+        from tui_reader.text import clean_text
+
         if "<!--" in text:
             text = _COMMENT_RE.sub(" ", text)
         text = _DROPPED_RE.sub(" ", text)
@@ -112,7 +115,11 @@ def _markdown(part: Part | None) -> str:
         return ""
     kind, base, text = part
     if kind == "html":
+        from tui_reader.text import html_to_markdown  # the converter: only when shown
+
         return html_to_markdown(text, base)[:MAX_FIELD]
+    from tui_reader.text import clean_text
+
     return clean_text(text).strip()[:MAX_FIELD]
 
 

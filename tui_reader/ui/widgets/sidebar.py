@@ -48,22 +48,26 @@ class Sidebar(OptionList):
         self.feed_names: dict[str, str] = {}  # url → name, for the feed options' ids
         self.totals: SidebarTotals | None = None
         self._drawn_width = -1
+        self._shown_rows: list[tuple[str, tuple[str, int, bool]] | None] | None = None
 
     def show_totals(self, totals: SidebarTotals) -> None:
-        """Rebuild the options, keeping the highlighted entry where it was."""
+        """Show `totals`, keeping the highlighted entry where it was.
+
+        When the entries are the same as on screen (same views, tags and feeds, same width),
+        only the labels whose numbers changed are replaced, in place: after a refresh with
+        hundreds of feeds that is a few labels rather than a rebuild of the whole list.
+        """
         self.totals = totals
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
         width = max(0, self.scrollable_content_region.width - 2)
-        self._drawn_width = width
-        options: list[Option | None] = [
-            Option(count_line("All", totals.total, width), id="view:all"),
-            Option(count_line("Unread", totals.unread, width), id="view:unread"),
-            Option(count_line("Bookmarks", totals.bookmarked, width), id="view:bookmarks"),
+        rows: list[tuple[str, tuple[str, int, bool]] | None] = [
+            ("view:all", ("All", totals.total, False)),
+            ("view:unread", ("Unread", totals.unread, False)),
+            ("view:bookmarks", ("Bookmarks", totals.bookmarked, False)),
         ]
         if totals.tags:
-            options.append(None)
-            options.extend(
-                Option(count_line(f"#{tag}", count, width), id=f"tag:{tag}")
+            rows.append(None)
+            rows.extend(
+                (f"tag:{tag}", (f"#{tag}", count, False))
                 for tag, count in sorted(totals.tags.items())
             )
         self.feed_names = {feed.url: feed.name for feed in totals.feeds}
@@ -71,23 +75,50 @@ class Sidebar(OptionList):
             feed.name: feed.last_error or "" for feed in totals.feeds if feed.last_status == "error"
         }
         if totals.feeds:
-            options.append(None)
-            for feed in totals.feeds:
-                if feed.last_status == "error":
-                    label = Content.assemble(
-                        (ERROR_MARK + " ", "bold red"),
-                        count_line(feed.name, feed.unread, width - 2),
-                    )
-                else:
-                    label = count_line(feed.name, feed.unread, width)
-                # By URL: two feeds may share a name (a removed one kept for its bookmarks).
-                options.append(Option(label, id=f"feed:{feed.url}"))
-        self.set_options(options)
+            rows.append(None)
+            # By URL: two feeds may share a name (a removed one kept for its bookmarks).
+            rows.extend(
+                (f"feed:{feed.url}", (feed.name, feed.unread, feed.last_status == "error"))
+                for feed in totals.feeds
+            )
+        shown = self._shown_rows
+        if width == self._drawn_width and shown is not None and len(shown) == len(rows):
+            same_entries = all(
+                (old is None and new is None)
+                or (old is not None and new is not None and old[0] == new[0])
+                for old, new in zip(shown, rows, strict=True)
+            )
+            if same_entries:
+                index = 0
+                for old, new in zip(shown, rows, strict=True):
+                    if new is None:
+                        continue  # a separator is no option
+                    if old is not None and old[1] != new[1]:
+                        self.replace_option_prompt_at_index(index, self._label(new[1], width))
+                    index += 1
+                self._shown_rows = rows
+                return
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        self._drawn_width = width
+        self._shown_rows = rows
+        self.set_options(
+            [None if row is None else Option(self._label(row[1], width), id=row[0]) for row in rows]
+        )
         ids = [option.id for option in self.options]
         if highlighted in ids:
             self.highlighted = ids.index(highlighted)
         elif self.option_count:
             self.highlighted = 0
+
+    @staticmethod
+    def _label(row: tuple[str, int, bool], width: int) -> Content:
+        """One entry's label: name and count, with the error mark for a failing feed."""
+        name, count, failing = row
+        if failing:
+            return Content.assemble(
+                (ERROR_MARK + " ", "bold red"), count_line(name, count, width - 2)
+            )
+        return count_line(name, count, width)
 
     def on_resize(self) -> None:
         # Counts are right-aligned to the width: redraw when it changes (e.g. panes stacking).
