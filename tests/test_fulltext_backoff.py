@@ -258,3 +258,35 @@ def test_refresh_json_with_full_articles_never_reports_zeros(
     assert code == 0
     assert json.loads(out)["full_text"] == {"fetched": 0, "failed": 0, "skipped": 0}
     assert requests_to(server, "/jamais/") == 0
+
+
+def test_a_due_retry_is_fetched_even_when_no_feed_has_new_items(
+    server: HTTPServer, env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed_items = items(server, "retry", 1, SHORT)
+    server.expect_request("/retry.xml").respond_with_data(
+        rss("retry", feed_items), content_type="application/rss+xml"
+    )
+    server.expect_request("/retry/0").respond_with_data("busy", status=503)
+    write_config(env, [("Retry", server.url_for("/retry.xml"), None)])
+    code, out, _ = run(capsys, "refresh", "--json")
+    assert code == 0 and json.loads(out)["full_text"] == {"fetched": 0, "failed": 1, "skipped": 0}
+    # The site is back; two hours later (the first back-off is one hour) a refresh that
+    # brings nothing new still tries the page again, and only that page.
+    server.clear()
+    server.expect_request("/retry.xml").respond_with_data(
+        rss("retry", feed_items), content_type="application/rss+xml"
+    )
+    server.expect_request("/retry/0").respond_with_data(
+        article_page("retry-page-0"), content_type="text/html"
+    )
+    conn = sqlite3.connect(env / "data" / "tui-reader.db")
+    with conn:
+        conn.execute("UPDATE articles SET full_text_tried = '2020-01-01T00:00:00+00:00'")
+    conn.close()
+    code, out, _ = run(capsys, "refresh", "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["new_items"] == 0
+    assert summary["full_text"] == {"fetched": 1, "failed": 0, "skipped": 0}
+    full_text, error = stored(env)["retry 0"]
+    assert error is None and full_text is not None and "retry-page-0" in full_text

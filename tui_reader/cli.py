@@ -311,9 +311,13 @@ def fetch_full_texts_after_refresh(
         return counts
     from tui_reader.fulltext import PageFetcher, feeds_with_setting, fill_full_texts_report
 
+    # Pages are looked for among the items of feeds that brought new ones; a failed page is
+    # retried (after its back-off) in any feed that answered.
     refreshed = {result.url for result in summary.results if result.status != "error"}
-    feeds = [feed for feed in context.config.feeds if feed.url in refreshed]
-    if not feeds or not feeds_with_setting(context.config, feeds):
+    grown = {result.url for result in summary.results if result.new_items}
+    retry = [feed for feed in context.config.feeds if feed.url in refreshed]
+    feeds = [feed for feed in retry if feed.url in grown]
+    if not retry or not feeds_with_setting(context.config, retry):
         return counts
     sys.stdout.flush()
 
@@ -327,6 +331,7 @@ def fetch_full_texts_after_refresh(
                 limit=30,
                 feeds=feeds,
                 budget=context.config.settings.timeout,
+                retry_feeds=retry,
             )
         return done.to_json()
 

@@ -269,6 +269,25 @@ def _pick_candidates(
 
 
 def _pick_candidate_links(
+    config: Config,
+    store: Store,
+    feeds: Sequence[FeedConfig],
+    limit: int,
+    retry_feeds: Sequence[FeedConfig] = (),
+) -> list[tuple[int, str]]:
+    """`(id, link)` of the newest articles (at most `limit`) whose feed's setting wants them,
+    then failed ones of `retry_feeds` that are due again."""
+    picked = _pick_new_candidates(config, store, feeds, limit) if feeds else []
+    if retry_feeds and len(picked) < limit:
+        urls = [f.url for f in retry_feeds if effective_setting(config, f.url) != "never"]
+        seen = {article_id for article_id, _ in picked}
+        if urls:
+            rows = store.full_text_candidates(limit, feed_urls=urls, retries_only=True)
+            picked += [(row[0], row[2]) for row in rows if row[0] not in seen]
+    return picked[:limit]
+
+
+def _pick_new_candidates(
     config: Config, store: Store, feeds: Sequence[FeedConfig], limit: int
 ) -> list[tuple[int, str]]:
     """`(id, link)` of the newest articles (at most `limit`) whose feed's setting wants them."""
@@ -345,6 +364,7 @@ async def fill_full_texts_report(
     executor: Executor | None = None,
     budget: float | None = None,
     resolve_timeout: float = resolve.DEFAULT_TIMEOUT,
+    retry_feeds: Sequence[FeedConfig] = (),
 ) -> FillReport:
     """Fetch the full text of up to `limit` articles that want it, newest first.
 
@@ -357,12 +377,16 @@ async def fill_full_texts_report(
     connection, fails its first page and the others of this run are skipped. With a
     `budget` (seconds), no page fetch starts once it has run out (one under way ends within
     the fetcher's own timeout); what is left is skipped and left for next time.
+    `retry_feeds` adds the failed pages of those feeds whose back-off has passed (a refresh
+    passes the feeds with new items as `feeds`, and every feed it reached here).
     """
     report = FillReport()
     deadline = None if budget is None else time.monotonic() + budget
     targets = tuple(config.feeds if feeds is None else feeds)
     try:
-        picked = await asyncio.to_thread(_pick_candidate_links, config, store, targets, limit)
+        picked = await asyncio.to_thread(
+            _pick_candidate_links, config, store, targets, limit, tuple(retry_feeds)
+        )
     except Exception:
         return report  # nothing to report per article; the next refresh tries again
     ids = [article_id for article_id, _ in picked]

@@ -880,12 +880,14 @@ class Store:
         *,
         feed_urls: Sequence[str] | None = None,
         now: datetime | None = None,
+        retries_only: bool = False,
     ) -> list[tuple[int, str, str, str, str]]:
         """Articles with a link, no full text, and no attempt yet or one due again, newest first.
 
         A failed attempt is due again once `FULL_TEXT_BACKOFF` for its number of tries has
         passed (`now`, default: the current time); after the last step, never.
-        Rows are `(id, feed_url, link, summary, body)`; `feed_urls` limits them to those feeds.
+        Rows are `(id, feed_url, link, summary, body)`; `feed_urls` limits them to those feeds;
+        `retries_only` to failed attempts that are due again.
         Whether an article deserves its full text is the caller's call (see `fulltext`).
         """
         conn = self._conn()
@@ -898,6 +900,8 @@ class Store:
             "a.full_text IS NULL AND a.link != '' AND (a.full_text_error IS NULL "
             f"OR a.full_text_tried <= CASE a.full_text_tries {due} ELSE '' END)"
         )
+        if retries_only:
+            where += " AND a.full_text_error IS NOT NULL"
         if feed_urls is not None:
             ids = self._feed_ids_for_urls(conn, feed_urls)
             if not ids:
