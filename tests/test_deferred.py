@@ -82,8 +82,10 @@ def test_hostile_text_renders_the_same_and_clean() -> None:
 
 def test_plain_text_and_ligatures() -> None:
     part = ("html", "", "<p>Une <b>œuvre</b> &amp; <i>Straße</i><!-- x --><style>p{}</style></p>")
-    assert deferred.plain_text(part) == "Une œuvre & Straße"
-    assert deferred.index_text(deferred.pack(None, part), 1, None) == "Une oeuvre & Strasse"
+    assert deferred.plain_text(part).split() == ["Une", "œuvre", "&", "Straße"]
+    indexed = deferred.index_text(deferred.pack(None, part), 1, None)
+    assert indexed.split() == ["Une", "oeuvre", "&", "Strasse"]
+    assert deferred.unpack(deferred.pack(None, part)) == (None, part)
     assert deferred.unpack(b"not zlib") == (None, None)
 
 

@@ -6,15 +6,14 @@ gets a cheap plain-text form of it (`index_text`). `render` makes the Markdown t
 pane, `show` and the full-text rules see, with the same gate as before (`html_to_markdown`:
 safe links only, clean text), the first time the article is shown; the store caches it.
 
-A source is `zlib(JSON [summary, body])`, each part `[kind, base, text]` with kind "html"
-or "text", or null when the feed gave no such part.
+A source is `zlib("kind\\0base\\0text\\0kind\\0base\\0text")`, summary then body, kind "html"
+or "text", or "" when the feed gave no such part (NUL never occurs in the texts).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-import json
 import re
 import zlib
 from collections.abc import Sequence
@@ -36,7 +35,7 @@ __all__ = [
 #: One part of a source: (kind, base URL for relative links, text).
 Part = tuple[str, str, str]
 
-_LEVEL = 6  # zlib level: 9 saves ~2 % more for twice the CPU
+_LEVEL = 1
 MAX_FIELD = 2_000_000  # as parse.MAX_FIELD: a longer text is cut
 
 # Cheap HTML → words: drop elements whose content is never text, then every tag.
@@ -62,24 +61,26 @@ def fold_ligatures(text: str) -> str:
 
 
 def pack(summary: Part | None, body: Part | None) -> bytes:
-    """The stored source of an item."""
-    data = json.dumps([summary, body], ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(data.encode("utf-8"), _LEVEL)
+    """The stored source of an item: its parts, NUL-separated, zlib-compressed (level 1:
+    several times faster than the default for a few per cent more bytes)."""
+    fields: list[str] = []
+    for part in (summary, body):
+        fields += part if part is not None else ("", "", "")
+    data = "\x00".join(field.replace("\x00", "") for field in fields)
+    return zlib.compress(data.encode("utf-8", "surrogatepass"), _LEVEL)
 
 
 def unpack(source: bytes) -> tuple[Part | None, Part | None]:
     """`pack`'s parts again (a damaged blob reads as an item without text)."""
     try:
-        summary, body = json.loads(zlib.decompress(source).decode("utf-8"))
-    except (zlib.error, ValueError, TypeError, UnicodeDecodeError):
+        fields = zlib.decompress(source).decode("utf-8", "surrogatepass").split("\x00", 5)
+    except (zlib.error, UnicodeDecodeError):
         return None, None
-    return _part(summary), _part(body)
-
-
-def _part(value: object) -> Part | None:
-    if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value):
-        return (value[0], value[1], value[2])
-    return None
+    if len(fields) != 6:
+        return None, None
+    summary = (fields[0], fields[1], fields[2]) if fields[0] else None
+    body = (fields[3], fields[4], fields[5]) if fields[3] else None
+    return summary, body
 
 
 def content_hash(fields: Sequence[str]) -> str:
@@ -92,7 +93,7 @@ def content_hash(fields: Sequence[str]) -> str:
 
 
 def plain_text(part: Part | None) -> str:
-    """The words of a part, one line, for the search index and the "summary only" rule.
+    """The words of a part, for the search index and the "summary only" rule.
 
     Cheap on purpose (regular expressions, no parser): it only has to find the words.
     """
@@ -100,14 +101,15 @@ def plain_text(part: Part | None) -> str:
         return ""
     kind, _base, text = part
     if kind == "html" and ("<" in text or "&" in text):
-        from tui_reader.text import clean_text
-
+        # No clean_text here: this text is never shown, only indexed and measured (the
+        # tokenizer reads control characters as separators).
         if "<!--" in text:
             text = _COMMENT_RE.sub(" ", text)
-        text = _DROPPED_RE.sub(" ", text)
+        if "</" in text:
+            text = _DROPPED_RE.sub(" ", text)
         text = html.unescape(_TAG_RE.sub(" ", text))
-        text = clean_text(text)
-    return " ".join(text.split())  # far faster than a regular expression on long texts
+    # Runs of whitespace stay: the tokenizer and the "summary only" rule both skip them.
+    return text.strip()
 
 
 def _markdown(part: Part | None) -> str:

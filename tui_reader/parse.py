@@ -394,8 +394,10 @@ def _markdown(value: str, content_type: str, base: str) -> str:
     value = value[:MAX_FIELD]
     if _DEFER.get():
         # Deferred (see `parse_feed(deferred=True)`): a placeholder carrying the source.
+        # The text is kept as it came (NUL aside): `deferred.render` passes it through the
+        # same gate (`html_to_markdown`, `clean_text`) when it is shown.
         kind = "html" if _is_html(content_type) else "text"
-        text = clean_text(value).strip()
+        text = value.replace(_PLACEHOLDER, "").strip()
         return f"{_PLACEHOLDER}{kind}{_PLACEHOLDER}{base}{_PLACEHOLDER}{text}" if text else ""
     text = html_to_markdown(value, base) if _is_html(content_type) else clean_text(value).strip()
     return text[:MAX_FIELD]
