@@ -309,7 +309,12 @@ def fetch_full_texts_after_refresh(
     counts = {"fetched": 0, "failed": 0, "skipped": 0}
     if context.demo:
         return counts
-    from tui_reader.fulltext import PageFetcher, feeds_with_setting, fill_full_texts_report
+    from tui_reader.fulltext import (
+        PageFetcher,
+        feeds_with_setting,
+        fill_full_texts_report,
+        pending_full_texts,
+    )
 
     # Pages are looked for among the items of feeds that brought new ones; a failed page is
     # retried (after its back-off) in any feed that answered.
@@ -319,6 +324,9 @@ def fetch_full_texts_after_refresh(
     feeds = [feed for feed in retry if feed.url in grown]
     if not retry or not feeds_with_setting(context.config, retry):
         return counts
+    picked = pending_full_texts(context.config, store, feeds, limit=30, retry_feeds=retry)
+    if not picked:
+        return counts  # nothing to fetch: no fetcher opened
     sys.stdout.flush()
 
     async def fill() -> dict[str, int]:
@@ -332,6 +340,7 @@ def fetch_full_texts_after_refresh(
                 feeds=feeds,
                 budget=context.config.settings.timeout,
                 retry_feeds=retry,
+                picked=picked,
             )
         return done.to_json()
 

@@ -43,6 +43,7 @@ __all__ = [
     "fetch_full_text",
     "fill_full_texts",
     "fill_full_texts_report",
+    "pending_full_texts",
     "wants_full_text",
 ]
 
@@ -365,6 +366,7 @@ async def fill_full_texts_report(
     budget: float | None = None,
     resolve_timeout: float = resolve.DEFAULT_TIMEOUT,
     retry_feeds: Sequence[FeedConfig] = (),
+    picked: Sequence[tuple[int, str]] | None = None,
 ) -> FillReport:
     """Fetch the full text of up to `limit` articles that want it, newest first.
 
@@ -379,16 +381,18 @@ async def fill_full_texts_report(
     the fetcher's own timeout); what is left is skipped and left for next time.
     `retry_feeds` adds the failed pages of those feeds whose back-off has passed (a refresh
     passes the feeds with new items as `feeds`, and every feed it reached here).
+    `picked` (from `pending_full_texts`) skips choosing the articles again.
     """
     report = FillReport()
     deadline = None if budget is None else time.monotonic() + budget
     targets = tuple(config.feeds if feeds is None else feeds)
-    try:
-        picked = await asyncio.to_thread(
-            _pick_candidate_links, config, store, targets, limit, tuple(retry_feeds)
-        )
-    except Exception:
-        return report  # nothing to report per article; the next refresh tries again
+    if picked is None:
+        try:
+            picked = await asyncio.to_thread(
+                _pick_candidate_links, config, store, targets, limit, tuple(retry_feeds)
+            )
+        except Exception:
+            return report  # nothing to report per article; the next refresh tries again
     ids = [article_id for article_id, _ in picked]
     by_link: dict[str, list[int]] = {}
     for article_id, link in picked:
@@ -455,6 +459,24 @@ async def fill_full_texts_report(
     finished = {result.article_id for result in report.results}
     report.skipped = sum(1 for article_id in ids if article_id not in finished)
     return report
+
+
+def pending_full_texts(
+    config: Config,
+    store: Store,
+    feeds: Sequence[FeedConfig],
+    *,
+    limit: int = 30,
+    retry_feeds: Sequence[FeedConfig] = (),
+) -> list[tuple[int, str]]:
+    """`(id, link)` of the articles `fill_full_texts_report` would fetch (blocking: a thread).
+
+    Lets a caller skip opening a fetcher at all when there is nothing to fetch.
+    """
+    try:
+        return _pick_candidate_links(config, store, feeds, limit, tuple(retry_feeds))
+    except Exception:
+        return []
 
 
 async def fill_full_texts(
