@@ -138,6 +138,7 @@ class Bench:
     env: dict[str, str]
     files: dict[str, Path] = field(default_factory=dict)
     times: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    cpu: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
     extra: dict[str, list[object]] = field(default_factory=lambda: defaultdict(list))
     sizes: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -233,25 +234,34 @@ def one_round(bench: Bench, tool: str, round_no: int) -> None:
     if tool == "tui-reader never":
         run = bench.tui("never", data, "ok", total, "tui-reader never cold")
         bench.times[(tool, "cold")].append(run.wall_s)
+        bench.cpu[(tool, "cold")].append(run.cpu_s)
         bench.extra["peak tree MB"].append(run.tree_rss_mb)
         if round_no == 1:
             bench.sizes["tui-reader"] = db_size(data)
     elif tool == "tui-reader":
         run = bench.tui("default", data, "ok", total, "tui-reader cold")
         bench.times[(tool, "cold")].append(run.wall_s)
+        bench.cpu[(tool, "cold")].append(run.cpu_s)
         run = bench.tui("default", data, "not_modified", 0, "tui-reader 304")
         bench.times[(tool, "304")].append(run.wall_s)
+        bench.cpu[(tool, "304")].append(run.cpu_s)
         with bench.day_later(tag):
             run = bench.tui("default", data, "any", later, "tui-reader all-day")
         bench.times[(tool, "all-day")].append(run.wall_s)
+        bench.cpu[(tool, "all-day")].append(run.cpu_s)
     elif tool == "newsboat-16":
-        bench.times[(tool, "cold")].append(bench.newsboat(data, "newsboat cold", total).wall_s)
+        run = bench.newsboat(data, "newsboat cold", total)
+        bench.times[(tool, "cold")].append(run.wall_s)
+        bench.cpu[(tool, "cold")].append(run.cpu_s)
         if round_no == 1:
             bench.sizes["newsboat"] = db_size(data)
-        bench.times[(tool, "304")].append(bench.newsboat(data, "newsboat 304", total).wall_s)
+        run = bench.newsboat(data, "newsboat 304", total)
+        bench.times[(tool, "304")].append(run.wall_s)
+        bench.cpu[(tool, "304")].append(run.cpu_s)
         with bench.day_later(tag):
             run = bench.newsboat(data, "newsboat all-day", total + later)
         bench.times[(tool, "all-day")].append(run.wall_s)
+        bench.cpu[(tool, "all-day")].append(run.cpu_s)
     else:
         bench.times[(tool, "cold")].append(bench.floor(data, "floor cold", False).wall_s)
         bench.times[(tool, "304")].append(bench.floor(data, "floor 304", True).wall_s)
@@ -279,6 +289,10 @@ def report(bench: Bench, args: argparse.Namespace, corpus_mb: float) -> str:
     for tool in TOOLS:
         cells = [spread(bench.times.get((tool, s), [])) for s in ("cold", "304", "all-day")]
         lines.append(f"| {tool} | " + " | ".join(cells) + " |")
+    for tool in ("tui-reader never", "tui-reader", "newsboat-16"):
+        cells = [spread(bench.cpu.get((tool, s), [])) for s in ("cold", "304", "all-day")]
+        if any(cell != "—" for cell in cells):
+            lines.append(f"| {tool}, CPU time | " + " | ".join(cells) + " |")
     lines += ["", "| measure | target | reached | |", "|---|---|---|---|"]
     rows = [
         ("cold, `full_articles = \"never\"`", ("tui-reader never", "cold"),
