@@ -70,6 +70,7 @@ class Run:
     stdout: str
     stderr: str
     returncode: int
+    cpu_s: float = 0.0  # user + system CPU of the process and its waited-for children
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -122,6 +123,7 @@ def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None) -> Ru
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
             returncode=proc.returncode,
+            cpu_s=usage.ru_utime + usage.ru_stime,
         )
 
 

@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/run_all.py [--quick]
 
-Runs bench/refresh.py (tui-reader vs newsboat vs bare httpx), bench/ui.py (the TUI at 50,000
+Runs bench/refresh.py (tui-reader vs newsboat vs bare httpx), bench/refresh_hosts.py (the
+same over 50 loopback hosts with the default config, issue 11), bench/ui.py (the TUI at 50,000
 articles), bench/store_queries.py and bench/extract.py when present, one after the other (never
 in parallel: they would measure each other). `--quick` runs smaller versions to check the
 machinery. A benchmark that fails is reported in RESULTS.md with its exit code and the end of
@@ -50,9 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     py = sys.executable
     quick_refresh = ["--feeds", "20", "--items", "10", "--repeats", "1"] if args.quick else []
+    quick_hosts = (
+        ["--feeds", "20", "--items", "10", "--hosts", "5", "--changed", "4"] if args.quick else []
+    )
     quick_ui = ["--articles", "2000", "--repeats", "2", "--presses", "5"] if args.quick else []
     suites: list[tuple[str, list[str], Path | None]] = [
         ("Refresh", [py, str(BENCH / "refresh.py"), *quick_refresh], OUT / "refresh.md"),
+        (
+            "Refresh over 50 sites, default config",
+            [py, str(BENCH / "refresh_hosts.py"), *quick_hosts],
+            OUT / "refresh_hosts.md",
+        ),
         ("TUI", [py, str(BENCH / "ui.py"), *quick_ui], OUT / "ui.md"),
     ]
     if (BENCH / "store_queries.py").exists():

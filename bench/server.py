@@ -17,6 +17,9 @@ always `serving DIR at URL`, for scripts that wait for it.
 `--port 0`), one line per extra port: `also at URL`. Real feeds come from many sites, and
 clients limit connections per origin (scheme, host, port), so a corpus spread over several
 ports behaves like one spread over several sites, without leaving 127.0.0.1.
+
+`--hosts N` serves the same files on N loopback addresses instead (127.0.0.1 … 127.0.0.N),
+all on the same port, one line per extra address: like N sites on the web (issue 11).
 """
 
 from __future__ import annotations
@@ -192,6 +195,25 @@ class CorpusServer(ThreadingHTTPServer):
     request_queue_size = 1024
 
 
+def _bind_hosts(count: int, port: int, handler: type[BaseHTTPRequestHandler]) -> list[CorpusServer]:
+    """Servers on 127.0.0.1 … 127.0.0.`count`, all on one port (`port` 0: a free one)."""
+    for _attempt in range(20):
+        first = CorpusServer(("127.0.0.1", port), handler)
+        chosen = first.server_address[1]
+        servers = [first]
+        try:
+            for index in range(2, count + 1):
+                servers.append(CorpusServer((f"127.0.0.{index}", chosen), handler))
+        except OSError:
+            for server in servers:
+                server.server_close()
+            if port:
+                raise
+            continue  # the free port of 127.0.0.1 is taken on another address: try again
+        return servers
+    raise OSError(98, "no port free on every loopback address")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: serve DIR until interrupted."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -212,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--listeners", type=int, default=1, help="serve on this many ports (default 1)"
     )
+    parser.add_argument(
+        "--hosts",
+        type=int,
+        default=1,
+        help="serve on 127.0.0.1 … 127.0.0.N, same port (default 1; not with --listeners)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
     if not args.dir.is_dir():
@@ -225,9 +253,13 @@ def main(argv: list[str] | None = None) -> int:
     handler = make_handler(
         cache, args.latency_ms / 1000, validators=not args.no_validators, verbose=args.verbose
     )
+    if not 1 <= args.hosts <= 254 or (args.hosts > 1 and args.listeners > 1):
+        parser.error("--hosts must be between 1 and 254, and not used with --listeners")
     servers: list[CorpusServer] = []
     try:
-        for index in range(args.listeners):
+        if args.hosts > 1:
+            servers = _bind_hosts(args.hosts, args.port, handler)
+        for index in range(args.listeners if args.hosts == 1 else 0):
             port = args.port + index if args.port else 0
             servers.append(CorpusServer((args.host, port), handler))
     except OSError as exc:

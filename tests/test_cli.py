@@ -69,8 +69,9 @@ def test_refresh_json_shape_and_per_feed_errors(served: HTTPServer, capsys) -> N
     code, out, _ = run(capsys, "refresh", "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"feeds", "new_items", "elapsed_s", "accounts"}
+    assert set(data) == {"feeds", "new_items", "elapsed_s", "accounts", "full_text"}
     assert data["accounts"] == []  # no [[accounts]] in this config
+    assert set(data["full_text"]) == {"fetched", "failed", "skipped"}
     by_name = {feed["name"]: feed for feed in data["feeds"]}
     assert set(by_name["Tech"]) == {"name", "url", "status", "new_items", "error"}
     assert by_name["Tech"]["status"] == "ok" and by_name["Tech"]["new_items"] == 5

@@ -370,11 +370,11 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
 
     accounts = run_sync(context, store) if context.config.accounts and not args.feed else None
     if args.json:
-        document = summary.to_json()
+        full_text = fetch_full_texts_after_refresh(context, store, summary, report=False)
+        document = {**summary.to_json(), "full_text": full_text}
         document["accounts"] = [r.to_json() for r in accounts.accounts] if accounts else []
         print(json.dumps(document, ensure_ascii=False))
         run_after_refresh(context, store)
-        fetch_full_texts_after_refresh(context, store, summary, report=False)
         fetch_full_texts_after_sync(context, store, accounts, report=False)
         return 0
     if accounts is not None:
@@ -411,34 +411,58 @@ def cmd_refresh(context: Context, store: Store, args: argparse.Namespace) -> int
 
 def fetch_full_texts_after_refresh(
     context: Context, store: Store, summary: RefreshSummary, *, report: bool
-) -> None:
+) -> dict[str, int]:
     """Fetch full articles for the refreshed feeds' items that want them (`full_articles`).
 
-    Runs once the refresh is printed, so it never delays it; at most 30 pages a run,
-    newest first. Skipped in the demo, which works offline.
+    At most 30 pages a run, newest first; no page fetch starts after the `timeout` setting
+    has passed (what is left is skipped until the next refresh). Failed pages are retried
+    with back-off, never at every refresh. Skipped in the demo, which works offline.
+    Returns SPEC's `"full_text"` counts; with `report`, prints them when anything was tried.
     """
+    counts = {"fetched": 0, "failed": 0, "skipped": 0}
     if context.demo:
-        return
-    from tui_reader.fulltext import feeds_with_setting, fill_full_texts
+        return counts
+    from tui_reader.fulltext import (
+        feeds_with_setting,
+        fill_full_texts_report,
+        pending_full_texts,
+    )
 
-    refreshed = {r.url for r in summary.results if r.status not in ("error", "skipped")}
-    feeds = [feed for feed in context.config.feeds if feed.url in refreshed]
-    if not feeds or not feeds_with_setting(context.config, feeds):
-        return
+    # Pages are looked for among the items of feeds that brought new ones; a failed page is
+    # retried (after its back-off) in any feed that answered.
+    answered = {r.url for r in summary.results if r.status not in ("error", "skipped")}
+    grown = {result.url for result in summary.results if result.new_items}
+    retry = [feed for feed in context.config.feeds if feed.url in answered]
+    feeds = [feed for feed in retry if feed.url in grown]
+    if not retry or not feeds_with_setting(context.config, retry):
+        return counts
+    picked = pending_full_texts(context.config, store, feeds, limit=30, retry_feeds=retry)
+    if not picked:
+        return counts  # nothing to fetch: no fetcher opened
     sys.stdout.flush()
 
-    async def fill() -> tuple[int, int]:
+    async def fill() -> dict[str, int]:
         async with context.make_fetcher() as fetcher:
-            results = await fill_full_texts(context.config, store, fetcher, limit=30, feeds=feeds)
-        return sum(result.ok for result in results), len(results)
+            done = await fill_full_texts_report(
+                context.config,
+                store,
+                fetcher,
+                limit=30,
+                feeds=feeds,
+                budget=context.config.settings.timeout,
+                retry_feeds=retry,
+                picked=picked,
+            )
+        return done.to_json()
 
-    fetched, tried = asyncio.run(fill())
-    if report and tried:
+    counts = asyncio.run(fill())
+    if report and (counts["fetched"] or counts["failed"]):
         print(
             _("full articles: {fetched} fetched, {failed} failed").format(
-                fetched=fetched, failed=tried - fetched
+                fetched=counts["fetched"], failed=counts["failed"]
             )
         )
+    return counts
 
 
 def refresh_with_progress_bar(

@@ -420,6 +420,7 @@ class _Checker:
         validators: dict[str, Callable[[Path_, object], object]] = {
             "refresh_interval": self._int_range(0, 10080, _("minutes; 0 = manual only")),
             "concurrency": self._int_range(1, 64, _("feeds at once")),
+            "per_host_connections": self._int_range(1, 16, _("connections per site at once")),
             "timeout": self._timeout,
             "max_feed_bytes": self._int_range(1000, 1_000_000_000, _("bytes")),
             "full_articles": self._full_articles,

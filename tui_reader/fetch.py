@@ -63,6 +63,35 @@ class UrlFetcher(Protocol):
         last_modified: str | None = None,
         accept: str = ...,
     ) -> FetchResult: ...
+class _OriginSlots:
+    """How many fetches one origin may have at once: `per_host` over HTTP/1.1, widened (also
+    for fetches already waiting) once the origin has answered over HTTP/2."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.active = 0
+        self._changed = asyncio.Condition()
+
+    async def __aenter__(self) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.active < self.limit)
+            self.active += 1
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        async with self._changed:
+            self.active -= 1
+            self._changed.notify()
+
+    def widen(self, limit: int) -> None:
+        """Allow up to `limit` at once from now on, waking whoever waits."""
+        if limit <= self.limit:
+            return
+        self.limit = limit
+        asyncio.get_running_loop().create_task(self._wake_all())
+
+    async def _wake_all(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
 
 
 class Fetcher:
@@ -93,13 +122,14 @@ class Fetcher:
         self.user_agent = user_agent
         self._client: httpx.AsyncClient | None = None
         self._slots: asyncio.Semaphore | None = None
-        self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._host_slots: dict[str, _OriginSlots] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Fetcher:
         """A fetcher honouring the config's limits (the CLI and the app build it this way)."""
         return cls(
             concurrency=settings.concurrency,
+            per_host=settings.per_host_connections,
             timeout=settings.timeout,
             max_bytes=settings.max_feed_bytes,
         )
@@ -117,7 +147,9 @@ class Fetcher:
                 max_keepalive_connections=self.concurrency,
             ),
             follow_redirects=False,  # followed by hand: every hop's scheme is checked
-            http2=False,
+            # HTTP/2 where the server offers it (TLS + ALPN): an origin's fetches then share
+            # one connection, and its limit widens to `concurrency` (see `_OriginSlots`).
+            http2=True,
         )
         # Created here, not in __init__, so they belong to the loop that runs the fetches.
         self._slots = asyncio.Semaphore(self.concurrency)
@@ -165,12 +197,12 @@ class Fetcher:
         except Exception as exc:  # the last resort: no exception ever leaves fetch()
             return _error(url, f"unexpected error: {_exception_text(exc)}", trail[-1])
 
-    def _host_slot(self, host: str) -> asyncio.Semaphore:
-        """The semaphore limiting simultaneous fetches to one origin (created on first use)."""
+    def _host_slot(self, host: str) -> _OriginSlots:
+        """The limit on simultaneous fetches to one origin (created on first use)."""
         key = host.lower()
         slot = self._host_slots.get(key)
         if slot is None:
-            slot = self._host_slots[key] = asyncio.Semaphore(self.per_host)
+            slot = self._host_slots[key] = _OriginSlots(self.per_host)
         return slot
 
     async def _fetch_in_time(
@@ -203,6 +235,9 @@ class Fetcher:
         while True:
             retry_in: float | None = None
             async with self._client.stream("GET", current, headers=headers) as response:
+                if response.http_version == "HTTP/2":
+                    # One multiplexed connection: no reason to queue behind `per_host`.
+                    self._host_slot(_origin(str(current))).widen(self.concurrency)
                 status = response.status_code
                 if status in _REDIRECT_CODES:
                     current = _redirect_target(response)

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
+from tui_reader import resolve
 from tui_reader.charset import codec_name, decode_bytes
 from tui_reader.errors import one_line
 from tui_reader.extract import extract_markdown, is_summary_only
@@ -28,6 +32,7 @@ from tui_reader.store import Store
 __all__ = [
     "ALL_SHORT_MIN_ITEMS",
     "ALL_SHORT_RATIO",
+    "FillReport",
     "FullTextResult",
     "PageFetcher",
     "decode_page",
@@ -36,6 +41,8 @@ __all__ = [
     "feeds_with_setting",
     "fetch_full_text",
     "fill_full_texts",
+    "fill_full_texts_report",
+    "pending_full_texts",
     "wants_full_text",
 ]
 
@@ -176,7 +183,9 @@ async def fetch_full_text(
         reason = _one_line(reason)
         if article.full_text is None:
             try:
-                await asyncio.to_thread(store.set_full_text, article_id, None, reason)
+                await asyncio.to_thread(
+                    store.record_full_text_failure, [article_id], reason, now=datetime.now(UTC)
+                )
             except Exception as exc:
                 reason = _one_line(f"{reason}; and could not store it: {exc}")
         return FullTextResult(article_id, False, reason)
@@ -219,6 +228,32 @@ def _pick_candidates(
     config: Config, store: Store, feeds: Sequence[FeedConfig], limit: int
 ) -> list[int]:
     """Ids of the newest articles (at most `limit`) whose feed's setting asks for them."""
+    return [article_id for article_id, _ in _pick_candidate_links(config, store, feeds, limit)]
+
+
+def _pick_candidate_links(
+    config: Config,
+    store: Store,
+    feeds: Sequence[FeedConfig],
+    limit: int,
+    retry_feeds: Sequence[FeedConfig] = (),
+) -> list[tuple[int, str]]:
+    """`(id, link)` of the newest articles (at most `limit`) whose feed's setting wants them,
+    then failed ones of `retry_feeds` that are due again."""
+    picked = _pick_new_candidates(config, store, feeds, limit) if feeds else []
+    if retry_feeds and len(picked) < limit:
+        urls = [f.url for f in retry_feeds if effective_setting(config, f.url) != "never"]
+        seen = {article_id for article_id, _ in picked}
+        if urls:
+            rows = store.full_text_candidates(limit, feed_urls=urls, retries_only=True)
+            picked += [(row[0], row[2]) for row in rows if row[0] not in seen]
+    return picked[:limit]
+
+
+def _pick_new_candidates(
+    config: Config, store: Store, feeds: Sequence[FeedConfig], limit: int
+) -> list[tuple[int, str]]:
+    """`(id, link)` of the newest articles (at most `limit`) whose feed's setting wants them."""
     settings = {feed.url: effective_setting(config, feed.url) for feed in feeds}
     urls = [url for url, setting in settings.items() if setting != "never"]
     if not urls or limit <= 0:
@@ -237,7 +272,173 @@ def _pick_candidates(
         for index, url in undecided:
             if all_short.get(url, False):
                 wanted[index] = True
-    return [row[0] for index, row in enumerate(rows) if wanted.get(index)][:limit]
+    return [(row[0], row[2]) for index, row in enumerate(rows) if wanted.get(index)][:limit]
+
+
+@dataclass(slots=True)
+class FillReport:
+    """What `fill_full_texts_report` did: results in completion order, and what it skipped.
+
+    `skipped` counts wanted pages left for a later refresh: the time budget ran out, or
+    their site could not be reached earlier in the same run.
+    """
+
+    results: list[FullTextResult] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def fetched(self) -> int:
+        """Articles that got their full text."""
+        return sum(result.ok for result in self.results)
+
+    @property
+    def failed(self) -> int:
+        """Articles whose page could not be had (the reason is stored, with back-off)."""
+        return sum(not result.ok for result in self.results)
+
+    def to_json(self) -> dict[str, int]:
+        """SPEC's `"full_text"` object of `refresh --json`."""
+        return {"fetched": self.fetched, "failed": self.failed, "skipped": self.skipped}
+
+
+# Errors after which the other pages of the same site are not tried in this run.
+_SITE_DOWN_PREFIXES = ("could not resolve host", "connection refused", "could not connect", "TLS")
+
+
+def _site(link: str) -> tuple[str, int]:
+    """(host, port) of a link, for the "site is down" memory of one run."""
+    try:
+        parts = urlsplit(link)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return "", 0
+    return (parts.hostname or "").lower(), port
+
+
+async def fill_full_texts_report(
+    config: Config,
+    store: Store,
+    fetcher: PageFetcher,
+    *,
+    limit: int = 30,
+    concurrency: int = 3,
+    on_result: Callable[[FullTextResult], None] | None = None,
+    feeds: Sequence[FeedConfig] | None = None,
+    executor: Executor | None = None,
+    budget: float | None = None,
+    resolve_timeout: float = resolve.DEFAULT_TIMEOUT,
+    retry_feeds: Sequence[FeedConfig] = (),
+    picked: Sequence[tuple[int, str]] | None = None,
+) -> FillReport:
+    """Fetch the full text of up to `limit` articles that want it, newest first.
+
+    Candidates have a link and no full text, no attempt yet or a failed one whose back-off
+    has passed (see `Store.full_text_candidates`), in `feeds` (default: every configured
+    feed) whose effective `full_articles` asks for them: "always", or "auto" for
+    summary-only items and for every item of a feed whose items are all short.
+    Articles sharing a link get one fetch. At most `concurrency` pages are fetched at once.
+    A site whose name does not resolve within `resolve_timeout`, or that refuses the
+    connection, fails its first page and the others of this run are skipped. With a
+    `budget` (seconds), no page fetch starts once it has run out (one under way ends within
+    the fetcher's own timeout); what is left is skipped and left for next time.
+    `retry_feeds` adds the failed pages of those feeds whose back-off has passed (a refresh
+    passes the feeds with new items as `feeds`, and every feed it reached here).
+    `picked` (from `pending_full_texts`) skips choosing the articles again.
+    """
+    report = FillReport()
+    deadline = None if budget is None else time.monotonic() + budget
+    targets = tuple(config.feeds if feeds is None else feeds)
+    if picked is None:
+        try:
+            picked = await asyncio.to_thread(
+                _pick_candidate_links, config, store, targets, limit, tuple(retry_feeds)
+            )
+        except Exception:
+            return report  # nothing to report per article; the next refresh tries again
+    ids = [article_id for article_id, _ in picked]
+    by_link: dict[str, list[int]] = {}
+    for article_id, link in picked:
+        by_link.setdefault(link, []).append(article_id)
+    slots = asyncio.Semaphore(max(1, concurrency))
+    down: dict[tuple[str, int], str] = {}
+    resolved: dict[tuple[str, int], asyncio.Task[str | None]] = {}
+
+    def deliver(result: FullTextResult) -> None:
+        report.results.append(result)
+        if on_result is not None:
+            on_result(result)
+
+    async def one(link: str, group: list[int]) -> None:
+        site = _site(link)
+        async with slots:
+            if site in down or (deadline is not None and time.monotonic() >= deadline):
+                return  # counted as skipped at the end
+            if site[0] and site not in resolved:
+                resolved[site] = asyncio.ensure_future(
+                    resolve.problem(site[0], site[1], timeout=resolve_timeout)
+                )
+            problem = await resolved[site] if site[0] else None
+            if problem is not None:
+                if site in down:
+                    return  # counted as skipped at the end
+                down[site] = problem
+                now = datetime.now(UTC)
+                try:
+                    await asyncio.to_thread(store.record_full_text_failure, group, problem, now=now)
+                except Exception as exc:
+                    problem = _one_line(f"{problem}; and could not store it: {exc}")
+                for article_id in group:
+                    deliver(FullTextResult(article_id, False, problem))
+                return
+            result = await fetch_full_text(fetcher, store, group[0], executor=executor)
+        if not result.ok and (result.error or "").startswith(_SITE_DOWN_PREFIXES):
+            down.setdefault(site, result.error or "")
+        deliver(result)
+        rest = group[1:]
+        if not rest:
+            return
+        # The same page for other articles: stored from this one fetch.
+        if result.ok and result.text is not None:
+            for other in rest:
+                try:
+                    await asyncio.to_thread(store.set_full_text, other, result.text, None)
+                    deliver(FullTextResult(other, True, None, result.text))
+                except Exception as exc:
+                    deliver(FullTextResult(other, False, _one_line(f"could not store it: {exc}")))
+        else:
+            reason = result.error or "the page could not be fetched"
+            now = datetime.now(UTC)
+            try:
+                await asyncio.to_thread(store.record_full_text_failure, rest, reason, now=now)
+            except Exception as exc:
+                reason = _one_line(f"{reason}; and could not store it: {exc}")
+            for other in rest:
+                deliver(FullTextResult(other, False, reason))
+
+    await asyncio.gather(*(one(link, group) for link, group in by_link.items()))
+    for task in resolved.values():
+        task.cancel()
+    finished = {result.article_id for result in report.results}
+    report.skipped = sum(1 for article_id in ids if article_id not in finished)
+    return report
+
+
+def pending_full_texts(
+    config: Config,
+    store: Store,
+    feeds: Sequence[FeedConfig],
+    *,
+    limit: int = 30,
+    retry_feeds: Sequence[FeedConfig] = (),
+) -> list[tuple[int, str]]:
+    """`(id, link)` of the articles `fill_full_texts_report` would fetch (blocking: a thread).
+
+    Lets a caller skip opening a fetcher at all when there is nothing to fetch.
+    """
+    try:
+        return _pick_candidate_links(config, store, feeds, limit, tuple(retry_feeds))
+    except Exception:
+        return []
 
 
 async def fill_full_texts(
@@ -250,33 +451,21 @@ async def fill_full_texts(
     on_result: Callable[[FullTextResult], None] | None = None,
     feeds: Sequence[FeedConfig] | None = None,
     executor: Executor | None = None,
+    budget: float | None = None,
 ) -> list[FullTextResult]:
-    """Fetch the full text of up to `limit` articles that want it, newest first.
-
-    Candidates have a link and no full text or error yet, in `feeds` (default: every
-    configured feed) whose effective `full_articles` asks for them: "always", or "auto"
-    for summary-only items and for every item of a feed whose items are all short.
-    At most `concurrency` pages are fetched at once. Results come in completion order.
-    """
-    targets = tuple(config.feeds if feeds is None else feeds)
-    try:
-        ids = await asyncio.to_thread(_pick_candidates, config, store, targets, limit)
-    except Exception:
-        return []  # nothing to report per article; the next refresh tries again
-    if not ids:
-        return []
-    slots = asyncio.Semaphore(max(1, concurrency))
-    results: list[FullTextResult] = []
-
-    async def one(article_id: int) -> None:
-        async with slots:
-            result = await fetch_full_text(fetcher, store, article_id, executor=executor)
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
-
-    await asyncio.gather(*(one(article_id) for article_id in ids))
-    return results
+    """`fill_full_texts_report`'s results only (in completion order)."""
+    report = await fill_full_texts_report(
+        config,
+        store,
+        fetcher,
+        limit=limit,
+        concurrency=concurrency,
+        on_result=on_result,
+        feeds=feeds,
+        executor=executor,
+        budget=budget,
+    )
+    return report.results
 
 
 def feeds_with_setting(config: Config, feeds: Sequence[FeedConfig] | None = None) -> bool:

@@ -37,6 +37,7 @@ class Settings:
     theme: str = "textual-dark"
     language: str = "auto"  # "auto" (LC_ALL, LC_MESSAGES, LANG), "fr" or "en"
     images: ImagesMode = "auto"  # pictures in the reading pane
+    per_host_connections: int = 4  # HTTP/1.1 connections per site (origin) at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,13 @@ class ParsedEntry:
     published: str  # ISO 8601 UTC, e.g. "2026-11-28T18:05:59+00:00"
     summary: str  # Markdown
     body: str  # Markdown; the longest content the feed gave ("" when only a summary)
+    # Deferred parsing (issue 11): summary and body as they came, compressed (see
+    # `tui_reader.deferred`; summary/body are then ""), their plain text for the search
+    # index, and a hash of the entry's fields (same hash: nothing to store again).
+    source: bytes | None = None
+    summary_text: str = ""
+    body_text: str = ""
+    content_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

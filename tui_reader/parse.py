@@ -17,13 +17,17 @@ import json
 import re
 import xml.sax
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html.entities import html5 as _HTML5_ENTITIES
 from typing import Any
 
 import feedparser
 
+from tui_reader import deferred
 from tui_reader.charset import decode_bytes
+from tui_reader.deferred import Part
 from tui_reader.fastfeed import read_simple_feed
 from tui_reader.feed_dates import feedparser_date, parse_date
 from tui_reader.links import clean_link
@@ -237,12 +241,52 @@ def _published(candidates: Iterable[datetime | None], fetched: datetime) -> str:
 # ---------------------------------------------------------------- entries
 
 
+# Set while `parse_feed(deferred=True)` runs: `_markdown` then keeps the source instead.
+_DEFER: ContextVar[bool] = ContextVar("tui_reader_parse_defer", default=False)
+_PLACEHOLDER = "\x00"  # clean_text removes NUL, so no feed text contains one
+
+
+def _source_part(value: str) -> Part | None:
+    """The (kind, base, text) a placeholder from `_markdown` carries, or None for ""."""
+    if not value.startswith(_PLACEHOLDER):
+        return None
+    _, kind, base, text = value.split(_PLACEHOLDER, 3)
+    return (kind, base, text)
+
+
+def _deferred_entry(entry: ParsedEntry) -> ParsedEntry:
+    """An entry whose summary/body are placeholders → one with a source and search text."""
+    summary, body = _source_part(entry.summary), _source_part(entry.body)
+    if summary is not None and body is not None and summary[2] == body[2]:
+        summary = None  # the same text twice: kept once, as the body
+    fields = (entry.title, entry.link, entry.author, entry.published)
+    source = deferred.pack(summary, body)
+    return replace(
+        entry,
+        summary="",
+        body="",
+        source=source,
+        summary_text=deferred.plain_text(summary),
+        body_text=deferred.plain_text(body),
+        content_hash=deferred.content_hash(
+            (*fields, *(part[2] if part else "" for part in (summary, body)))
+        ),
+    )
+
+
 def _is_html(content_type: str) -> bool:
     return "html" in content_type  # text/html, application/xhtml+xml
 
 
 def _markdown(value: str, content_type: str, base: str) -> str:
     value = value[:MAX_FIELD]
+    if _DEFER.get():
+        # Deferred (see `parse_feed(deferred=True)`): a placeholder carrying the source.
+        # The text is kept as it came (NUL aside): `deferred.render` passes it through the
+        # same gate (`html_to_markdown`, `clean_text`) when it is shown.
+        kind = "html" if _is_html(content_type) else "text"
+        text = value.replace(_PLACEHOLDER, "").strip()
+        return f"{_PLACEHOLDER}{kind}{_PLACEHOLDER}{base}{_PLACEHOLDER}{text}" if text else ""
     text = html_to_markdown(value, base) if _is_html(content_type) else clean_text(value).strip()
     return text[:MAX_FIELD]
 
@@ -492,14 +536,35 @@ _LEADING_JUNK = b"\xef\xbb\xbf \t\r\n"
 
 
 def parse_feed(
-    body: bytes, *, url: str, content_type: str = "", fetched_at: str | None = None
+    body: bytes,
+    *,
+    url: str,
+    content_type: str = "",
+    fetched_at: str | None = None,
+    deferred: bool = False,
 ) -> ParsedFeed:
     """Parse an RSS, Atom or JSON Feed document fetched from `url`.
 
     `fetched_at` (ISO 8601) stands in for missing or invalid dates and caps future ones;
     it defaults to now. Raises `ParseError` with a one-line message when the bytes are not
-    a feed.
+    a feed. With `deferred`, entries carry their text as it came (`source`, see
+    `tui_reader.deferred`) plus plain text for the search index, and empty summary/body:
+    the Markdown is made when an article is first shown.
     """
+    if deferred:
+        token = _DEFER.set(True)
+        try:
+            parsed = _parse_feed(body, url=url, content_type=content_type, fetched_at=fetched_at)
+        finally:
+            _DEFER.reset(token)
+        return replace(parsed, entries=tuple(_deferred_entry(e) for e in parsed.entries))
+    return _parse_feed(body, url=url, content_type=content_type, fetched_at=fetched_at)
+
+
+def _parse_feed(
+    body: bytes, *, url: str, content_type: str = "", fetched_at: str | None = None
+) -> ParsedFeed:
+    """`parse_feed` without the deferred step."""
     fetched = _fetched_moment(fetched_at)
     head = body[:64].lstrip(_LEADING_JUNK)
     if not head and not body.strip(_LEADING_JUNK):

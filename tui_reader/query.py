@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tui_reader.i18n import _
+from tui_reader.deferred import fold_ligatures
 from tui_reader.models import ArticleQuery
 
 # A token is an optional sigil followed by a "quoted phrase" (closing quote optional),
@@ -141,6 +142,7 @@ def fts_match_expression(text: str) -> str | None:
     tokens: list[tuple[str, bool]] = []  # (token, last token of a bare word)
     # FTS5 reads a NUL as the end of the query ("unterminated string"): drop controls.
     text = _CONTROL.sub(" ", text)
+    text = fold_ligatures(text)  # as the index is: "œuvre" and "oeuvre" find each other
     for sigil, value, quoted in _tokens(text):
         pieces = _FTS_TOKEN.findall(value if quoted else sigil + value)
         tokens += [(piece, not quoted and i == len(pieces) - 1) for i, piece in enumerate(pieces)]

@@ -255,6 +255,7 @@ class Refresher:
             url=fetched.final_url or feed.url,
             content_type=fetched.content_type,
             fetched_at=now,
+            deferred=True,  # Markdown is made when an article is first shown (issue 11)
         )
         if isinstance(self.parse_executor, _LazyProcessPool):
             await self.parse_executor.ensure_started()

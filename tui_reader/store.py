@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from tui_reader.i18n import _
+from tui_reader import deferred
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, ParsedEntry
 from tui_reader.query import fts_match_expression
 
@@ -256,12 +257,93 @@ def _queue_for_sync(conn: sqlite3.Connection, ids: Sequence[int], field: str, va
         )
 
 
+# The search index of issue 11: contentless (it keeps no copy of the text), fed through two
+# SQL functions every connection registers (see `Store._conn`): tr_index() gives the cheap
+# plain text of a stored source (or an old row's Markdown), tr_fold() folds ligatures.
+_SEARCH_INDEX = """
+DROP TRIGGER IF EXISTS articles_fts_insert;
+DROP TRIGGER IF EXISTS articles_fts_delete;
+DROP TRIGGER IF EXISTS articles_fts_update;
+DROP TABLE IF EXISTS articles_fts;
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, summary, body, full_text,
+    content = '',
+    tokenize = "unicode61 remove_diacritics 2",
+    detail = column
+);
+INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 8);
+INSERT INTO articles_fts(rowid, title, summary, body, full_text)
+    SELECT id, tr_fold(title), tr_index(source, 0, summary), tr_index(source, 1, body),
+           tr_fold(full_text)
+    FROM articles;
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, summary, body, full_text)
+    VALUES (new.id, tr_fold(new.title), tr_index(new.source, 0, new.summary),
+            tr_index(new.source, 1, new.body), tr_fold(new.full_text));
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, summary, body, full_text)
+    VALUES ('delete', old.id, tr_fold(old.title), tr_index(old.source, 0, old.summary),
+            tr_index(old.source, 1, old.body), tr_fold(old.full_text));
+END;
+-- Read/bookmark writes never touch the index, nor does caching an article's Markdown
+-- (summary/body of a row that has a source): only a change of what is indexed does.
+CREATE TRIGGER articles_fts_update
+AFTER UPDATE OF title, summary, body, full_text, source ON articles
+WHEN old.title IS NOT new.title OR old.full_text IS NOT new.full_text
+    OR old.source IS NOT new.source
+    OR (new.source IS NULL AND (old.summary IS NOT new.summary OR old.body IS NOT new.body))
+BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, summary, body, full_text)
+    VALUES ('delete', old.id, tr_fold(old.title), tr_index(old.source, 0, old.summary),
+            tr_index(old.source, 1, old.body), tr_fold(old.full_text));
+    INSERT INTO articles_fts(rowid, title, summary, body, full_text)
+    VALUES (new.id, tr_fold(new.title), tr_index(new.source, 0, new.summary),
+            tr_index(new.source, 1, new.body), tr_fold(new.full_text));
+END;
+"""
+
+
+def _migrate_perf(conn: sqlite3.Connection) -> None:
+    """Performance round 2 (issue 11), one migration (the lead renumbers it on merge).
+
+    - Full-text back-off: `full_text_tries` counts failed page fetches, `full_text_tried`
+      says when the last one was (ISO 8601 UTC); an error stored before counts as one try.
+    - Deferred Markdown: `source` holds an item's text as the feed sent it (compressed, see
+      `tui_reader.deferred`), `md_ready` is 0 until its Markdown is cached in summary/body,
+      `content_hash` lets a refresh skip an entry it already has. Old rows keep their
+      Markdown (no source, `md_ready` 1) and still display.
+    - The search index is rebuilt contentless, from plain text, with ligatures folded
+      ("oeuvre" finds "œuvre"), old rows included.
+    """
+    conn.execute("ALTER TABLE articles ADD COLUMN full_text_tries INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE articles ADD COLUMN full_text_tried TEXT")
+    conn.execute(
+        "UPDATE articles SET full_text_tries = 1, full_text_tried = fetched "
+        "WHERE full_text IS NULL AND full_text_error IS NOT NULL"
+    )
+    conn.execute("ALTER TABLE articles ADD COLUMN source BLOB")
+    conn.execute("ALTER TABLE articles ADD COLUMN content_hash TEXT")
+    conn.execute("ALTER TABLE articles ADD COLUMN md_ready INTEGER NOT NULL DEFAULT 1")
+    for statement in _split_sql(_SEARCH_INDEX):
+        conn.execute(statement)
+
+
 # MIGRATIONS[i] turns schema version i into i + 1; `PRAGMA user_version` is the version.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_v1,
     _migrate_organise,
     _migrate_sync,
+    _migrate_perf,
 ]
+
+#: Waits before a failed full-text page is tried again: after the 1st, 2nd, 3rd failure;
+#: after the last one it is never tried again by itself.
+FULL_TEXT_BACKOFF: tuple[timedelta, ...] = (
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(hours=24),
+)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -329,6 +411,15 @@ def _fold(text: str) -> str:
 def _folded(text: str) -> str:
     """Cached `_fold` for feed names (few, folded again on every filtered query)."""
     return _fold(text)
+
+
+def _texts(summary: str, body: str, source: bytes | None, ready: int) -> tuple[str, str]:
+    """An article's (summary, body) to judge it by: its Markdown, or its source's plain text
+    when the Markdown is not made yet (what the "summary only" rule needs: the words)."""
+    if source is None or ready:
+        return summary, body
+    summary_part, body_part = deferred.unpack(source)
+    return deferred.plain_text(summary_part), deferred.plain_text(body_part)
 
 
 def _iso(moment: datetime) -> str:
@@ -475,6 +566,9 @@ class Store:
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
+        # source blob → its (summary, body) index text, computed by the parser: lets the
+        # index trigger skip recomputing it while `upsert_entries` runs.
+        self._index_hints: dict[bytes, tuple[str, str]] = {}
 
     # -- opening and connections
 
@@ -550,6 +644,7 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
+            self._register_functions(conn)
         except BaseException:
             conn.close()
             raise
@@ -557,6 +652,23 @@ class Store:
         with self._lock:
             self._connections.append(conn)
         return conn
+
+    def _register_functions(self, conn: sqlite3.Connection) -> None:
+        """The SQL functions the search index's triggers call (see `_SEARCH_INDEX`)."""
+        hints = self._index_hints
+
+        def index(source: bytes | None, which: int, fallback: str | None) -> str:
+            if source is not None:
+                hint = hints.get(source)
+                if hint is not None:
+                    return hint[which]
+            return deferred.index_text(source, which, fallback)
+
+        def fold(text: str | None) -> str | None:
+            return None if text is None else deferred.fold_ligatures(text)
+
+        conn.create_function("tr_index", 3, index, deterministic=True)
+        conn.create_function("tr_fold", 1, fold, deterministic=True)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -754,10 +866,12 @@ class Store:
 
         An entry is identified by (feed, guid). A known entry gets its text, link, author and
         date updated in place; its read, bookmarked and full-text state are never touched.
-        Entries purged earlier are not brought back.
+        Entries purged earlier are not brought back. An entry with a `source` (deferred
+        parsing) whose `content_hash` is already stored costs nothing: no write, no re-index.
         """
         rows: dict[str, dict[str, Any]] = {}
         fetch_time = _normalize_published(now)
+        hints: dict[bytes, tuple[str, str]] = {}
         for entry in entries:
             published = _normalize_published(entry.published)
             rows[entry.guid] = {
@@ -771,14 +885,21 @@ class Store:
                 "published": None if published == fetch_time else published,
                 "summary": entry.summary,
                 "body": entry.body,
+                "source": entry.source,
+                "hash": entry.content_hash,
+                "ready": 0 if entry.source is not None else 1,
                 "now": now,
             }
+            if entry.source is not None:
+                hints[entry.source] = (
+                    deferred.fold_ligatures(entry.summary_text),
+                    deferred.fold_ligatures(entry.body_text),
+                )
         with self._write() as tx:
             feed_id = self._feed_id(tx, feed_url)
-            known = {
-                guid
-                for (guid,) in tx.execute("SELECT guid FROM articles WHERE feed_id = ?", (feed_id,))
-            }
+            known = dict(
+                tx.execute("SELECT guid, content_hash FROM articles WHERE feed_id = ?", (feed_id,))
+            )
             purged = {
                 guid
                 for (guid,) in tx.execute("SELECT guid FROM purged WHERE feed_id = ?", (feed_id,))
@@ -790,21 +911,33 @@ class Store:
                     [(feed_id, guid) for guid in purged - rows.keys()],
                 )
             params = [
-                {**row, "feed_id": feed_id} for guid, row in rows.items() if guid not in purged
+                {**row, "feed_id": feed_id}
+                for guid, row in rows.items()
+                if guid not in purged
+                and (row["hash"] is None or guid not in known or known[guid] != row["hash"])
             ]
-            tx.executemany(
-                "INSERT INTO articles (feed_id, guid, title, link, author, published, fetched, "
-                "summary, body) VALUES (:feed_id, :guid, :title, :link, :author, "
-                "COALESCE(:published, :now), :now, :summary, :body) "
-                "ON CONFLICT (feed_id, guid) DO UPDATE SET "
-                "title = excluded.title, link = excluded.link, author = excluded.author, "
-                "published = COALESCE(:published, published), "
-                "summary = excluded.summary, body = excluded.body "
-                "WHERE (title, link, author, published, summary, body) IS NOT "
-                "(excluded.title, excluded.link, excluded.author, "
-                "COALESCE(:published, published), excluded.summary, excluded.body)",
-                params,
-            )
+            self._index_hints.update(hints)
+            try:
+                tx.executemany(
+                    "INSERT INTO articles (feed_id, guid, title, link, author, published, "
+                    "fetched, summary, body, source, content_hash, md_ready) VALUES (:feed_id, "
+                    ":guid, :title, :link, :author, COALESCE(:published, :now), :now, :summary, "
+                    ":body, :source, :hash, :ready) "
+                    "ON CONFLICT (feed_id, guid) DO UPDATE SET "
+                    "title = excluded.title, link = excluded.link, author = excluded.author, "
+                    "published = COALESCE(:published, published), "
+                    "summary = excluded.summary, body = excluded.body, "
+                    "source = excluded.source, content_hash = excluded.content_hash, "
+                    "md_ready = excluded.md_ready "
+                    "WHERE (title, link, author, published, summary, body, source) IS NOT "
+                    "(excluded.title, excluded.link, excluded.author, "
+                    "COALESCE(:published, published), excluded.summary, excluded.body, "
+                    "excluded.source)",
+                    params,
+                )
+            finally:
+                for source in hints:
+                    self._index_hints.pop(source, None)
         return sum(1 for row in params if row["guid"] not in known)
 
     @_guarded
@@ -850,6 +983,23 @@ class Store:
                 (text, error, article_id),
             )
 
+    @_guarded
+    def record_full_text_failure(
+        self, article_ids: Sequence[int], error: str, *, now: datetime
+    ) -> None:
+        """Record a failed page fetch (reason and time) for articles without a full text.
+
+        Each failure counts one try; `full_text_candidates` offers the article again only
+        once `FULL_TEXT_BACKOFF` for that many tries has passed.
+        """
+        with self._write() as tx:
+            tx.executemany(
+                "UPDATE articles SET full_text_error = ?, "
+                "full_text_tries = full_text_tries + 1, full_text_tried = ? "
+                "WHERE id = ? AND full_text IS NULL",
+                [(error, _iso(now), article_id) for article_id in article_ids],
+            )
+
     # -- full texts: what is left to fetch
 
     def _feed_ids_for_urls(self, conn: sqlite3.Connection, urls: Sequence[str]) -> list[int]:
@@ -859,15 +1009,33 @@ class Store:
 
     @_guarded
     def full_text_candidates(
-        self, limit: int, *, feed_urls: Sequence[str] | None = None
+        self,
+        limit: int,
+        *,
+        feed_urls: Sequence[str] | None = None,
+        now: datetime | None = None,
+        retries_only: bool = False,
     ) -> list[tuple[int, str, str, str, str]]:
-        """Articles with a link and no full-text attempt yet, newest first.
+        """Articles with a link, no full text, and no attempt yet or one due again, newest first.
 
-        Rows are `(id, feed_url, link, summary, body)`; `feed_urls` limits them to those feeds.
+        A failed attempt is due again once `FULL_TEXT_BACKOFF` for its number of tries has
+        passed (`now`, default: the current time); after the last step, never.
+        Rows are `(id, feed_url, link, summary, body)`; `feed_urls` limits them to those feeds;
+        `retries_only` to failed attempts that are due again.
         Whether an article deserves its full text is the caller's call (see `fulltext`).
         """
         conn = self._conn()
-        where = "a.full_text IS NULL AND a.full_text_error IS NULL AND a.link != ''"
+        moment = now or datetime.now(UTC)
+        due = " ".join(
+            f"WHEN {tries} THEN '{_iso(moment - wait)}'"
+            for tries, wait in enumerate(FULL_TEXT_BACKOFF, start=1)
+        )
+        where = (
+            "a.full_text IS NULL AND a.link != '' AND (a.full_text_error IS NULL "
+            f"OR a.full_text_tried <= CASE a.full_text_tries {due} ELSE '' END)"
+        )
+        if retries_only:
+            where += " AND a.full_text_error IS NOT NULL"
         if feed_urls is not None:
             ids = self._feed_ids_for_urls(conn, feed_urls)
             if not ids:
@@ -875,11 +1043,11 @@ class Store:
             # Integers from our own table, inlined: no parameter limit to worry about.
             where += f" AND a.feed_id IN ({', '.join(str(fid) for fid in ids)})"
         rows = conn.execute(
-            f"SELECT a.id, f.url, a.link, a.summary, a.body {_FROM} WHERE {where} "
-            f"{_ORDER_DESC} LIMIT ?",
+            f"SELECT a.id, f.url, a.link, a.summary, a.body, a.source, a.md_ready {_FROM} "
+            f"WHERE {where} {_ORDER_DESC} LIMIT ?",
             (max(0, limit),),
         ).fetchall()
-        return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+        return [(int(r[0]), r[1], r[2], *_texts(r[3], r[4], r[5], r[6])) for r in rows]
 
     @_guarded
     def recent_texts(
@@ -893,9 +1061,9 @@ class Store:
             if row is None:
                 continue
             out[url] = [
-                (summary, body)
-                for summary, body in conn.execute(
-                    "SELECT summary, body FROM articles WHERE feed_id = ? "
+                _texts(summary, body, source, ready)
+                for summary, body, source, ready in conn.execute(
+                    "SELECT summary, body, source, md_ready FROM articles WHERE feed_id = ? "
                     "ORDER BY published DESC, id DESC LIMIT ?",
                     (row[0], max(0, per_feed)),
                 )
@@ -1059,10 +1227,25 @@ class Store:
         """One article with its summary, body and full text; None if it does not exist."""
         conn = self._conn()
         rows = conn.execute(
-            f"SELECT {_FULL_COLUMNS} {_FROM} WHERE a.id = ?", (article_id,)
+            f"SELECT {_FULL_COLUMNS}, a.source, a.md_ready {_FROM} WHERE a.id = ?", (article_id,)
         ).fetchall()
-        articles = self._articles(conn, rows)
+        if rows and rows[0][-2] is not None and not rows[0][-1]:
+            # Stored as the feed sent it: its Markdown is made now, once, and cached.
+            source = rows[0][-2]
+            summary, body = deferred.render(source)
+            rows[0] = (*rows[0][:10], summary, body, *rows[0][12:])
+            self._cache_markdown(article_id, source, summary, body)
+        articles = self._articles(conn, [row[:-2] for row in rows])
         return articles[0] if articles else None
+
+    def _cache_markdown(self, article_id: int, source: bytes, summary: str, body: str) -> None:
+        """Keep an article's Markdown for next time; a database that refuses is no error."""
+        with suppress(sqlite3.Error), self._write() as tx:
+            tx.execute(
+                "UPDATE articles SET summary = ?, body = ?, md_ready = 1 "
+                "WHERE id = ? AND source = ? AND md_ready = 0",
+                (summary, body, article_id, source),
+            )
 
     @_guarded
     def tag_counts(self, query: ArticleQuery) -> dict[str, int]:

@@ -19,6 +19,12 @@ from tui_reader.ui.messages import Intent, ShowFeed, ShowSavedView, ShowTag, Sho
 ERROR_MARK = "⚠"
 
 
+Label = tuple[str, int | None, bool, str, str]
+"""An entry's label: name, count (None: a heading), failing, indent, style."""
+Row = tuple[str, Label]
+"""An entry: its option id and its label."""
+
+
 @dataclass(frozen=True, slots=True)
 class SidebarTotals:
     """The numbers the sidebar shows, computed by the screen in a worker."""
@@ -45,29 +51,32 @@ class Sidebar(OptionList):
         self.feed_names: dict[str, str] = {}  # url → name, for the feed options' ids
         self.totals: SidebarTotals | None = None
         self._drawn_width = -1
+        self._shown_rows: list[Row | None] | None = None
 
     def show_totals(self, totals: SidebarTotals) -> None:
-        """Rebuild the options, keeping the highlighted entry where it was."""
+        """Show `totals`, keeping the highlighted entry where it was.
+
+        When the entries are the same as on screen (same views, tags and feeds, same width),
+        only the labels whose numbers changed are replaced, in place: after a refresh with
+        hundreds of feeds that is a few labels rather than a rebuild of the whole list.
+        """
         self.totals = totals
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
         width = max(0, self.scrollable_content_region.width - 2)
-        self._drawn_width = width
-        options: list[Option | None] = [
-            Option(count_line(_("All"), totals.total, width), id="view:all"),
-            Option(count_line(_("Unread"), totals.unread, width), id="view:unread"),
-            Option(count_line(_("Bookmarks"), totals.bookmarked, width), id="view:bookmarks"),
+        rows: list[Row | None] = [
+            ("view:all", (_("All"), totals.total, False, "", "")),
+            ("view:unread", (_("Unread"), totals.unread, False, "", "")),
+            ("view:bookmarks", (_("Bookmarks"), totals.bookmarked, False, "", "")),
         ]
         if totals.views:
-            options.append(None)
-            options.append(Option(Content.styled(_("Views"), "bold dim"), disabled=True))
-            options.extend(
-                Option(count_line(name, count, width), id=f"saved:{name}")
-                for name, count in totals.views
+            rows.append(None)
+            rows.append(("heading:views", (_("Views"), None, False, "", "bold dim")))
+            rows.extend(
+                (f"saved:{name}", (name, count, False, "", "")) for name, count in totals.views
             )
         if totals.tags:
-            options.append(None)
-            options.extend(
-                Option(count_line(f"#{tag}", count, width), id=f"tag:{tag}")
+            rows.append(None)
+            rows.extend(
+                (f"tag:{tag}", (f"#{tag}", count, False, "", ""))
                 for tag, count in sorted(totals.tags.items())
             )
         self.feed_names = {feed.url: feed.name for feed in totals.feeds}
@@ -75,32 +84,66 @@ class Sidebar(OptionList):
             feed.name: feed.last_error or "" for feed in totals.feeds if feed.last_status == "error"
         }
         for account, feeds in grouped_by_account(totals.feeds):
-            options.append(None)
+            rows.append(None)
             indent = ""
             if account is not None:
                 # An account's feeds come under its name (highlight it for its sync state).
                 unread = sum(feed.unread for feed in feeds)
-                header = count_line(account, unread, width)
-                options.append(Option(header.stylize("bold"), id=f"account:{account}"))
+                rows.append((f"account:{account}", (account, unread, False, "", "bold")))
                 indent = "  "
+            # By URL: two feeds may share a name (a removed one kept for its bookmarks).
             for feed in feeds:
-                room = width - len(indent)
-                if feed.last_status == "error":
-                    label = Content.assemble(
-                        indent,
-                        (ERROR_MARK + " ", "bold red"),
-                        count_line(feed.name, feed.unread, room - 2),
-                    )
-                else:
-                    label = Content.assemble(indent, count_line(feed.name, feed.unread, room))
-                # By URL: two feeds may share a name (a removed one kept for its bookmarks).
-                options.append(Option(label, id=f"feed:{feed.url}"))
-        self.set_options(options)
+                failing = feed.last_status == "error"
+                rows.append((f"feed:{feed.url}", (feed.name, feed.unread, failing, indent, "")))
+        shown = self._shown_rows
+        if width == self._drawn_width and shown is not None and len(shown) == len(rows):
+            same_entries = all(
+                (old is None and new is None)
+                or (old is not None and new is not None and old[0] == new[0])
+                for old, new in zip(shown, rows, strict=True)
+            )
+            if same_entries:
+                index = 0
+                for old, new in zip(shown, rows, strict=True):
+                    if new is None:
+                        continue  # a separator is no option
+                    if old is not None and old[1] != new[1]:
+                        self.replace_option_prompt_at_index(index, self._label(new[1], width))
+                    index += 1
+                self._shown_rows = rows
+                return
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        self._drawn_width = width
+        self._shown_rows = rows
+        self.set_options(
+            [
+                None
+                if row is None
+                else Option(self._label(row[1], width), id=row[0], disabled=row[1][1] is None)
+                for row in rows
+            ]
+        )
         ids = [option.id for option in self.options]
         if highlighted in ids:
             self.highlighted = ids.index(highlighted)
         elif self.option_count:
             self.highlighted = 0
+
+    @staticmethod
+    def _label(label: Label, width: int) -> Content:
+        """One entry's label: name and count (none for a heading), the error mark for a
+        failing feed, indented under its account."""
+        name, count, failing, indent, style = label
+        if count is None:
+            return Content.styled(name, style)
+        room = width - len(indent)
+        if failing:
+            content = Content.assemble(
+                indent, (ERROR_MARK + " ", "bold red"), count_line(name, count, room - 2)
+            )
+        else:
+            content = Content.assemble(indent, count_line(name, count, room))
+        return content.stylize(style) if style else content
 
     def on_resize(self) -> None:
         # Counts are right-aligned to the width: redraw when it changes (e.g. panes stacking).

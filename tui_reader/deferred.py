@@ -1,0 +1,146 @@
+"""Feed text stored as it came, turned into Markdown only when an article is shown (issue 11).
+
+At refresh, an item's summary and body are kept as the feed sent them (HTML or plain text,
+already through `clean_text`), zlib-compressed in one blob, the *source*; the search index
+gets a cheap plain-text form of it (`index_text`). `render` makes the Markdown the reading
+pane, `show` and the full-text rules see, with the same gate as before (`html_to_markdown`:
+safe links only, clean text), the first time the article is shown; the store caches it.
+
+A source is `zlib("kind\\0base\\0text\\0kind\\0base\\0text")`, summary then body, kind "html"
+or "text", or "" when the feed gave no such part (NUL never occurs in the texts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import zlib
+from collections.abc import Sequence
+
+# tui_reader.text loads the HTML converter (a native module): imported where it is used, so
+# that opening the store (the app's launch, `headlines`) does not pay for it.
+
+__all__ = [
+    "Part",
+    "content_hash",
+    "fold_ligatures",
+    "index_text",
+    "pack",
+    "plain_text",
+    "render",
+    "unpack",
+]
+
+#: One part of a source: (kind, base URL for relative links, text).
+Part = tuple[str, str, str]
+
+_LEVEL = 1
+MAX_FIELD = 2_000_000  # as parse.MAX_FIELD: a longer text is cut
+
+# Cheap HTML → words: drop elements whose content is never text, then every tag.
+_DROPPED_RE = re.compile(
+    r"<(script|style|noscript|template|svg|math|head|object|iframe)\b[^>]*>.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_TAG_RE = re.compile(r"<[A-Za-z/!?][^>]*>?")
+# What FTS5's unicode61 (remove_diacritics 2) does not fold by itself: "oeuvre" must find
+# "œuvre", "strasse" "Straße". Applied to the index and to queries alike.
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ẞ": "SS", "ﬁ": "fi", "ﬂ": "fl"}
+)
+_LIGATURE_RE = re.compile("[œŒæÆßẞﬁﬂ]")
+
+
+def fold_ligatures(text: str) -> str:
+    """œ → oe, æ → ae, ß → ss (and their capitals, ﬁ, ﬂ); everything else unchanged."""
+    if _LIGATURE_RE.search(text) is None:
+        return text
+    return text.translate(_LIGATURES)
+
+
+def pack(summary: Part | None, body: Part | None) -> bytes:
+    """The stored source of an item: its parts, NUL-separated, zlib-compressed (level 1:
+    several times faster than the default for a few per cent more bytes)."""
+    fields: list[str] = []
+    for part in (summary, body):
+        fields += part if part is not None else ("", "", "")
+    data = "\x00".join(field.replace("\x00", "") for field in fields)
+    return zlib.compress(data.encode("utf-8", "surrogatepass"), _LEVEL)
+
+
+def unpack(source: bytes) -> tuple[Part | None, Part | None]:
+    """`pack`'s parts again (a damaged blob reads as an item without text)."""
+    try:
+        fields = zlib.decompress(source).decode("utf-8", "surrogatepass").split("\x00", 5)
+    except (zlib.error, UnicodeDecodeError):
+        return None, None
+    if len(fields) != 6:
+        return None, None
+    summary = (fields[0], fields[1], fields[2]) if fields[0] else None
+    body = (fields[3], fields[4], fields[5]) if fields[3] else None
+    return summary, body
+
+
+def content_hash(fields: Sequence[str]) -> str:
+    """A short hash of an item's fields: an entry stored with the same hash is unchanged."""
+    digest = hashlib.blake2b(digest_size=12)
+    for field in fields:
+        digest.update(field.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def plain_text(part: Part | None) -> str:
+    """The words of a part, for the search index and the "summary only" rule.
+
+    Cheap on purpose (regular expressions, no parser): it only has to find the words.
+    """
+    if part is None:
+        return ""
+    kind, _base, text = part
+    if kind == "html" and ("<" in text or "&" in text):
+        # No clean_text here: this text is never shown, only indexed and measured (the
+        # tokenizer reads control characters as separators).
+        if "<!--" in text:
+            text = _COMMENT_RE.sub(" ", text)
+        if "</" in text:
+            text = _DROPPED_RE.sub(" ", text)
+        text = html.unescape(_TAG_RE.sub(" ", text))
+    # Runs of whitespace stay: the tokenizer and the "summary only" rule both skip them.
+    return text.strip()
+
+
+def _markdown(part: Part | None) -> str:
+    if part is None:
+        return ""
+    kind, base, text = part
+    if kind == "html":
+        from tui_reader.text import html_to_markdown  # the converter: only when shown
+
+        return html_to_markdown(text, base)[:MAX_FIELD]
+    from tui_reader.text import clean_text
+
+    return clean_text(text).strip()[:MAX_FIELD]
+
+
+def render(source: bytes) -> tuple[str, str]:
+    """`(summary, body)` as Markdown, exactly as the parser used to store them."""
+    summary_part, body_part = unpack(source)
+    body = _markdown(body_part)
+    summary = _markdown(summary_part)
+    if summary == body:  # the feed gave the same text twice: keep it once, as the body
+        summary = ""
+    return summary, body
+
+
+def index_text(source: bytes | None, which: int, fallback: str | None) -> str:
+    """What the search index holds for part `which` (0 summary, 1 body) of an article.
+
+    Plain text of the source; for an article stored before sources existed (no source),
+    its stored Markdown. Ligatures folded either way. Registered as an SQL function.
+    """
+    if source is None:
+        return fold_ligatures(fallback or "")
+    return fold_ligatures(plain_text(unpack(source)[which]))
