@@ -16,8 +16,8 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from tui_reader.i18n import _
 from tui_reader.deferred import fold_ligatures
+from tui_reader.i18n import _
 from tui_reader.models import ArticleQuery
 
 # A token is an optional sigil followed by a "quoted phrase" (closing quote optional),

@@ -23,8 +23,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from tui_reader.i18n import _
 from tui_reader import deferred
+from tui_reader.i18n import _
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, ParsedEntry
 from tui_reader.query import fts_match_expression
 
