@@ -63,6 +63,8 @@ class UrlFetcher(Protocol):
         last_modified: str | None = None,
         accept: str = ...,
     ) -> FetchResult: ...
+
+
 class _OriginSlots:
     """How many fetches one origin may have at once: `per_host` over HTTP/1.1, widened (also
     for fetches already waiting) once the origin has answered over HTTP/2."""
