@@ -65,3 +65,16 @@ def test_link_list(snap_compare, db_path) -> None:
         await settle(pilot)
 
     assert snap_compare(demo_app(db_path), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_demo_in_french(snap_compare, db_path) -> None:
+    """The README's French picture: the demo as `LANG=fr_FR.UTF-8 tui-reader --demo` shows it."""
+    from tui_reader.i18n import set_language
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await open_tiktok(pilot)
+        await settle_all(pilot)
+
+    set_language("fr")  # the autouse `english_interface` fixture puts English back
+    assert snap_compare(demo_app(db_path), terminal_size=(120, 40), run_before=run_before)
