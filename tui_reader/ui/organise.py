@@ -9,7 +9,6 @@ store, config or network job runs in a worker; the dialogs only post what the us
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -24,14 +23,14 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from tui_reader.i18n import _, ngettext
-from tui_reader.models import ArticleQuery, Config, FeedConfig, ViewConfig
-from tui_reader.store import Store
+from tui_reader.models import Config, FeedConfig, ViewConfig
+from tui_reader.ui.filter import Filter, search_of
 
 if TYPE_CHECKING:
     from tui_reader.discover import FoundFeed
     from tui_reader.refresh import RefreshSummary
     from tui_reader.ui.app import ReaderApp
-    from tui_reader.ui.screens.main import Filter, MainScreen
+    from tui_reader.ui.screens.main import MainScreen
 
 _BOX_CSS = """
     align: center middle;
@@ -43,18 +42,6 @@ _BOX_CSS = """
     #organise-result { margin-top: 1; color: $text-muted; }
     #organise-result.-error { color: $error; }
 """
-
-
-def view_counts(
-    store: Store, views: Sequence[ViewConfig], now: datetime
-) -> tuple[tuple[str, int], ...]:
-    """`(name, count)` of every saved view, for the sidebar (runs in a worker thread)."""
-    from tui_reader.query import parse_search
-
-    return tuple(
-        (view.name, store.count(parse_search(view.query, base=ArticleQuery(), now=now)))
-        for view in views
-    )
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -197,23 +184,6 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-def search_of(filter: Filter) -> str:
-    """The search-language text equivalent to what `filter` shows (for a saved view)."""
-    parts: list[str] = []
-    if filter.saved_query:
-        parts.append(filter.saved_query)
-    if filter.view == "unread":
-        parts.append("is:unread")
-    elif filter.view == "bookmarks":
-        parts.append("is:bookmarked")
-    if filter.feed:
-        parts.append(f'="{filter.feed}"' if " " in filter.feed else f"={filter.feed}")
-    parts += [f'+"{tag}"' if " " in tag else f"+{tag}" for tag in filter.tags]
-    if filter.search:
-        parts.append(filter.search)
-    return " ".join(parts)
-
-
 class OrganiseActions:
     """The main screen's organising actions (mixed into `MainScreen`)."""
 
@@ -221,8 +191,6 @@ class OrganiseActions:
 
     def go_to_view(self: MainScreen, view: ViewConfig) -> None:
         """Show a saved view: its query alone (tags, feed and search cleared)."""
-        from tui_reader.ui.screens.main import Filter
-
         self.set_filter(
             Filter(saved=view.name, saved_query=view.query, show_hidden=self.filter.show_hidden)
         )
@@ -405,7 +373,7 @@ class OrganiseActions:
     @work(thread=True, group="due", exclusive=True, exit_on_error=False)
     def refresh_due(self: MainScreen) -> None:
         """Refresh the feeds whose interval has elapsed (the reader's timer)."""
-        from datetime import UTC, datetime
+        from datetime import UTC
 
         from tui_reader.schedule import due_feeds
 

@@ -14,11 +14,10 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from functools import partial
 from types import ModuleType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
@@ -31,10 +30,10 @@ from textual.worker import get_current_worker
 from tui_reader.actions import ACTIONS, key_map
 from tui_reader.i18n import _, ngettext
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
-from tui_reader.query import parse_search
 from tui_reader.store import StoreError
 from tui_reader.ui.bindings import action_bindings
 from tui_reader.ui.commands import PaletteData, ReaderCommands
+from tui_reader.ui.filter import Filter, ListData, count_totals, list_data
 from tui_reader.ui.messages import (
     Intent,
     OpenBookmark,
@@ -46,11 +45,11 @@ from tui_reader.ui.messages import (
     ShowTag,
     ShowView,
 )
-from tui_reader.ui.organise import OrganiseActions, view_counts
+from tui_reader.ui.organise import OrganiseActions
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.tags import TagPicker
-from tui_reader.ui.widgets.headline_list import PAGE_SIZE, HeadlineList
+from tui_reader.ui.widgets.headline_list import HeadlineList
 from tui_reader.ui.widgets.key_hints import KeyHints
 from tui_reader.ui.widgets.reader_pane import ArticleBody, ReaderPane, render_article
 from tui_reader.ui.widgets.sidebar import Sidebar, SidebarTotals
@@ -71,68 +70,6 @@ MAX_PICTURES_KEPT = 48
 """Decoded pictures kept in memory (also on disk, in the image cache)."""
 
 CONSOLE_BROWSERS = frozenset({"w3m", "lynx", "links", "links2", "elinks", "browsh", "carbonyl"})
-
-View = Literal["all", "unread", "bookmarks"]
-
-
-@dataclass(frozen=True, slots=True)
-class Filter:
-    """What the headline list shows: a view, optionally one feed, tags (ANDed) and a search."""
-
-    view: View = "all"
-    feed: str | None = None
-    tags: tuple[str, ...] = ()
-    search: str = ""
-    saved: str = ""  # the name of the saved view ([[views]]) shown, if any
-    saved_query: str = ""  # that view's query
-    show_hidden: bool = False  # include the items hidden by rules
-
-    def query(self, now: datetime) -> ArticleQuery:
-        """The store query for this filter."""
-        base = ArticleQuery(
-            tags=self.tags,
-            feed=self.feed,
-            unread=self.view == "unread",
-            bookmarked=self.view == "bookmarks",
-            hidden="include" if self.show_hidden else "exclude",
-        )
-        if self.saved_query:
-            base = parse_search(self.saved_query, base=base, now=now)
-        return parse_search(self.search, base=base, now=now) if self.search else base
-
-    def describe(self) -> Content:
-        """The always-visible filter line, built from data (never markup)."""
-        parts: list[Content] = [
-            Content.styled(
-                {"all": _("All"), "unread": _("Unread"), "bookmarks": _("Bookmarks")}[self.view],
-                "bold",
-            )
-        ]
-        if self.saved:
-            parts.append(Content.assemble((_("view: "), "dim"), self.saved))
-        if self.feed:
-            parts.append(Content.assemble((_("feed: "), "dim"), self.feed))
-        if self.tags:
-            parts.append(
-                Content.assemble((_("tags: "), "dim"), " + ".join(f"#{t}" for t in self.tags))
-            )
-        if self.search:
-            parts.append(Content.assemble((_("search: "), "dim"), self.search))
-        if self.show_hidden:
-            parts.append(Content.styled(_("hidden items shown"), "italic"))
-        return Content(" · ").join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class ListData:
-    """What a reload computed off the event loop, handed back to the widgets."""
-
-    filter: Filter
-    query: ArticleQuery
-    total: int
-    cursor: int
-    first_page: list[Article]
-    first_page_offset: int
 
 
 class MainScreen(OrganiseActions, Screen[None]):
@@ -200,15 +137,7 @@ class MainScreen(OrganiseActions, Screen[None]):
 
     def list_data(self, filter: Filter, keep: Article | None) -> ListData:
         """Count the rows of `filter` and read the page holding `keep` (or the first)."""
-        store = self.app.store
-        query = filter.query(self.app.now())
-        total = store.count(query)
-        cursor = 0
-        if keep is not None and total:
-            cursor = min(store.position(query, Cursor(keep.published, keep.id)), total - 1)
-        page_offset = cursor - cursor % PAGE_SIZE
-        first_page = store.headline_page_at(query, page_offset, PAGE_SIZE, total=total)
-        return ListData(filter, query, total, cursor, first_page, page_offset)
+        return list_data(self.app.store, filter, keep, self.app.now())
 
     @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
     def load_list(self, filter: Filter, keep: Article | None) -> None:
@@ -223,16 +152,7 @@ class MainScreen(OrganiseActions, Screen[None]):
 
     def count_totals(self) -> SidebarTotals:
         """Everything the sidebar shows (runs in a worker thread)."""
-        store = self.app.store
-        everything = ArticleQuery()
-        return SidebarTotals(
-            total=store.count(everything),
-            unread=store.count(ArticleQuery(unread=True)),
-            bookmarked=store.count(ArticleQuery(bookmarked=True)),
-            tags=store.tag_counts(everything),
-            feeds=store.feed_counts(),
-            views=view_counts(store, self.app.config.views, self.app.now()),
-        )
+        return count_totals(self.app.store, self.app.config, self.app.now())
 
     def show_totals(self, totals: SidebarTotals) -> None:
         """Hand fresh counts to the sidebar."""
