@@ -7,7 +7,7 @@ No widget here: the main screen holds one `Filter` and hands `ListData` to its w
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from textual.content import Content
@@ -131,3 +131,43 @@ def search_of(filter: Filter) -> str:
     if filter.search:
         parts.append(filter.search)
     return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadFound:
+    """Where `n`/`p` lands: an article at `index` of the current list, or in `filter` (the
+    next feed with unread items) when that is not None."""
+
+    article: Article
+    index: int = 0
+    filter: Filter | None = None
+
+
+def find_unread(
+    store: Store,
+    filter: Filter,
+    query: ArticleQuery,
+    current: Article | None,
+    forward: bool,
+    now: datetime,
+) -> UnreadFound | None:
+    """The next (or previous) unread article from `current` (runs in a worker thread)."""
+    after = Cursor(current.published, current.id) if current else None
+    if forward:
+        found = store.next_unread(query, after)
+    else:
+        found = store.previous_unread(query, after) if after else None
+    if found is not None:
+        return UnreadFound(found, store.position(query, Cursor(found.published, found.id)))
+    if forward and filter.feed is not None:
+        # Like newsboat: past a feed's last unread item, go on to the next feed with some.
+        names = [feed.name for feed in store.feed_counts() if feed.unread]
+        names += [filter.feed] if filter.feed not in names else []
+        names.sort(key=str.casefold)
+        start = names.index(filter.feed)
+        for name in names[start + 1 :] + names[:start]:
+            target = replace(filter, feed=name)
+            found = store.next_unread(target.query(now), None)
+            if found is not None:
+                return UnreadFound(found, filter=target)
+    return None
