@@ -22,6 +22,7 @@ from tui_reader.ui.services.fulltext import FullTexts
 from tui_reader.ui.services.links import Links
 from tui_reader.ui.services.pictures import Pictures
 from tui_reader.ui.services.refresher import Refresher
+from tui_reader.ui.services.state import ArticleState
 from tui_reader.ui.services.subscriptions import Subscriptions
 from tui_reader.ui.system_commands import PALETTE_PLACEHOLDER, translated_system_commands
 
@@ -75,6 +76,7 @@ class ReaderApp(App[int]):
         self.pictures = Pictures(self)
         self.links = Links(self)
         self.subscriptions = Subscriptions(self)
+        self.state = ArticleState(self)
 
     def now(self) -> datetime:
         """The current time (fixed in tests so filters like `@7d` are stable)."""

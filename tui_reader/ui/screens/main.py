@@ -8,7 +8,6 @@ it (refresh, sync, full text, pictures, links, subscriptions) on the App's servi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -21,10 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from tui_reader.actions import ACTIONS, key_map
+from tui_reader.actions import key_map
 from tui_reader.i18n import _, ngettext
 from tui_reader.models import Article, ArticleQuery, ViewConfig
-from tui_reader.store import StoreError
 from tui_reader.ui import messages as m
 from tui_reader.ui.bindings import action_bindings
 from tui_reader.ui.commands import PaletteData, ReaderCommands
@@ -37,6 +35,7 @@ from tui_reader.ui.filter import (
     list_data,
     search_of,
 )
+from tui_reader.ui.intents import handle_intent
 from tui_reader.ui.reading import Reading, read_article
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.search import SearchScreen
@@ -70,7 +69,6 @@ class MainScreen(Screen[None]):
         self.filter = Filter()
         self.query_now = ArticleQuery()
         self.totals: SidebarTotals | None = None
-        self.undo_read: list[int] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -180,55 +178,20 @@ class MainScreen(Screen[None]):
 
     # --- intents (ui/messages.py) from the sidebar, the palette and the help screen ----
 
-    def _intent_done(self, event: m.Intent) -> None:
-        """After a choice in the sidebar, the list has the focus (as `enter` there did)."""
-        if event.control is self.sidebar:
-            self.headlines.focus()
+    @on(m.Intent)
+    async def intent(self, event: m.Intent) -> None:
+        await handle_intent(self, event)
 
-    @on(m.ShowView)
-    def intent_show_view(self, event: m.ShowView) -> None:
-        self.set_filter(replace(self.filter, view=event.view, feed=None, saved="", saved_query=""))
-        self._intent_done(event)
+    def open_bookmark(self, article: Article) -> None:
+        """Show the bookmarks view with `article` selected and open in the pane."""
+        self.reload(filter=Filter(view="bookmarks"), keep=article)
+        self.open_article(article, focus=True)
 
-    @on(m.ShowTag)
-    def intent_show_tag(self, event: m.ShowTag) -> None:
-        self.set_filter(
-            replace(self.filter, tags=(event.tag,), feed=None, saved="", saved_query="")
-        )
-        self._intent_done(event)
-
-    @on(m.ShowFeed)
-    def intent_show_feed(self, event: m.ShowFeed) -> None:
-        self.set_filter(replace(self.filter, feed=event.name, view="all", saved="", saved_query=""))
-        self._intent_done(event)
-
-    @on(m.ShowSavedView)
-    def intent_show_saved_view(self, event: m.ShowSavedView) -> None:
-        for saved in self.app.config.views:
-            if saved.name == event.name:
-                self.go_to_view(saved)
-        self._intent_done(event)
-
-    @on(m.OpenBookmark)
-    def open_bookmark(self, event: m.OpenBookmark) -> None:
-        """Show the bookmarks view with the article selected and open in the pane."""
-        self.reload(filter=Filter(view="bookmarks"), keep=event.article)
-        self.open_article(event.article, focus=True)
-
-    @on(m.RemoveFeed)
-    def remove_feed_prompt(self, event: m.RemoveFeed | str) -> None:
-        name = event if isinstance(event, str) else event.name
+    def remove_feed_prompt(self, name: str) -> None:
         self.app.subscriptions.remove_prompt(name)
 
-    @on(m.SaveSearchAsView)
     def save_search_as_view(self) -> None:
         self.app.subscriptions.save_search(search_of(self.filter))
-
-    @on(m.RunAction)
-    async def intent_run_action(self, event: m.RunAction) -> None:
-        for action in ACTIONS:
-            if action.id == event.action_id:
-                await self.run_action(action.target)
 
     def palette_data(self) -> PaletteData:
         """What the palette lists (`PaletteSource`): this screen's counts and the config."""
@@ -407,7 +370,7 @@ class MainScreen(Screen[None]):
             return
         bookmarked = not self._fresh(article).bookmarked
         # Written before the key returns: a bookmark must survive a crash a moment later.
-        if self.write_state(self.app.store.set_bookmarked, article.id, bookmarked):
+        if self.app.state.write(self.app.store.set_bookmarked, article.id, bookmarked):
             self._patch(article, bookmarked=bookmarked)
             message = _("Bookmarked") if bookmarked else _("Bookmark removed")
             self.notify(message, markup=False, timeout=2)
@@ -418,18 +381,9 @@ class MainScreen(Screen[None]):
         if article is None:
             return
         read = not self._fresh(article).read
-        if self.write_state(self.app.store.set_read, [article.id], read):
+        if self.app.state.write(self.app.store.set_read, [article.id], read):
             self._patch(article, read=read)
             self.load_totals()
-
-    def write_state(self, write: Callable[..., None], *args: object) -> bool:
-        """Run a small state write now; a database problem becomes a one-line notification."""
-        try:
-            write(*args)
-        except StoreError as error:
-            self.notify(str(error), title=_("Not saved"), severity="error", markup=False)
-            return False
-        return True
 
     def _fresh(self, article: Article) -> Article:
         """The latest known state of `article` (the list row may be newer than the pane's copy)."""
@@ -444,29 +398,10 @@ class MainScreen(Screen[None]):
             self.reader.update_note(updated, article_text(updated)[1])
 
     def action_mark_all_read(self) -> None:
-        self.mark_all_read(self.query_now)
-
-    @work(thread=True, exclusive=True, group="mark", exit_on_error=False)
-    def mark_all_read(self, query: ArticleQuery) -> None:
-        changed = self.undo_read = self.app.store.mark_all_read(query)
-        message = ngettext(
-            "Marked {n} article as read. Press u to undo.",
-            "Marked {n} articles as read. Press u to undo.",
-            len(changed),
-        ).format(n=len(changed))
-        self.app.call_from_thread(self.notify, message, markup=False)
-        self.app.call_from_thread(self.reload, keep=self.headlines.current)
+        self.app.state.mark_all_read(self.query_now)
 
     def action_undo(self) -> None:
-        ids = self.undo_read
-        if not ids:
-            self.notify(_("Nothing to undo."), markup=False, timeout=2)
-        elif self.write_state(self.app.store.set_read, ids, False):
-            self.undo_read = []
-            message = ngettext(
-                "{n} article marked unread again.", "{n} articles marked unread again.", len(ids)
-            ).format(n=len(ids))
-            self.notify(message, markup=False, timeout=3)
+        if self.app.state.undo():
             self.reload(keep=self.headlines.current)
 
     # --- actions: what the list shows ----------------------------------------------------
