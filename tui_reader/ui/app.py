@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -17,6 +18,12 @@ from tui_reader.i18n import _
 from tui_reader.models import Config
 from tui_reader.store import Store
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.services.fulltext import FullTexts
+from tui_reader.ui.services.links import Links
+from tui_reader.ui.services.pictures import Pictures
+from tui_reader.ui.services.refresher import Refresher
+from tui_reader.ui.services.state import ArticleState
+from tui_reader.ui.services.subscriptions import Subscriptions
 from tui_reader.ui.system_commands import PALETTE_PLACEHOLDER, translated_system_commands
 
 if TYPE_CHECKING:
@@ -63,6 +70,13 @@ class ReaderApp(App[int]):
         self.theme = config.settings.theme
         if config.keys:
             self.set_keymap(dict(config.keys))
+        # The jobs that outlive a screen (ui/services/): their workers run on the App.
+        self.refresher = Refresher(self)
+        self.full_texts = FullTexts(self)
+        self.pictures = Pictures(self)
+        self.links = Links(self)
+        self.subscriptions = Subscriptions(self)
+        self.state = ArticleState(self)
 
     def now(self) -> datetime:
         """The current time (fixed in tests so filters like `@7d` are stable)."""
@@ -99,17 +113,19 @@ class ReaderApp(App[int]):
 
     def refresh_due_feeds(self) -> None:
         """Start a background refresh of the feeds that are due (from the timer or at start)."""
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen) and not screen.refreshing:
-                screen.refresh_due()
-                return
+        if not self.refresher.refreshing:
+            self.refresher.refresh_due()
 
     def sync_accounts(self) -> None:
         """Start a background sync of every account (from the timer or at start)."""
+        if not self.refresher.refreshing:
+            self.refresher.refresh([], sync=True)
+
+    def tell_readers(self, message: Message) -> None:
+        """Post a service's news to every reader screen (from any thread)."""
         for screen in self.screen_stack:
-            if isinstance(screen, MainScreen) and not screen.refreshing:
-                screen.run_refresh([], sync=True)
-                return
+            if isinstance(screen, MainScreen):
+                screen.post_message(message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place where a failed worker becomes a one-line notification."""
@@ -119,7 +135,5 @@ class ReaderApp(App[int]):
 
     def refresh_all_feeds(self) -> None:
         """Start a background refresh of every feed (from the timer or at start)."""
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen) and not screen.refreshing:
-                screen.action_refresh_all()
-                return
+        if not self.refresher.refreshing:
+            self.refresher.refresh(list(self.config.feeds), sync=True)

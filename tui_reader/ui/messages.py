@@ -93,3 +93,51 @@ class RunAction(Intent):
     def __init__(self, action_id: str, *, origin: Widget | None = None) -> None:
         super().__init__(origin=origin)
         self.action_id = action_id
+
+
+# --- news from the app's services (ui/services/) to the screens that show it ---------------
+
+
+class StatusText(Message):
+    """A service's progress line for the status bar ("" clears it)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class ArticlesChanged(Message):
+    """The store's articles changed (a refresh, a sync, a subscription): reload the list,
+    keeping the selection, and recount the sidebar."""
+
+
+class FullTextArrived(Message):
+    """An article's full text (or its failure) was stored: re-show it if it is open."""
+
+    def __init__(self, article_id: int) -> None:
+        super().__init__()
+        self.article_id = article_id
+
+
+class PicturesLoaded(Message):
+    """An article's pictures are decoded and cached: draw it again if it is open."""
+
+    def __init__(self, article_id: int) -> None:
+        super().__init__()
+        self.article_id = article_id
+
+
+class AccountStates(Message):
+    """Each sync account's status line (account name → line), after a sync or at start."""
+
+    def __init__(self, lines: dict[str, str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+
+class FeedRemoved(Message):
+    """A feed was unsubscribed: stop showing it if the list does."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name

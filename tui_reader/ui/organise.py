@@ -1,17 +1,11 @@
-"""The reader's organising parts: add a feed (`a`), saved views, the hidden-items toggle,
-"Save this search as a view" and "Remove feed…", and what runs after a refresh (hooks,
-notifications) or on the timer (per-feed intervals).
+"""The organising dialogs: add a feed (`a`), name a saved view, confirm a removal.
 
-`OrganiseActions` is mixed into `MainScreen`; the dialogs are small `ModalScreen`s. Every
-store, config or network job runs in a worker; the dialogs only post what the user chose.
+Small `ModalScreen`s that return what the user chose; the writes that follow are
+`ui/services/subscriptions.py`'s.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Sequence
-from dataclasses import replace
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -21,17 +15,13 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
-from textual.worker import get_current_worker
 
 from tui_reader.i18n import _, ngettext
-from tui_reader.models import ArticleQuery, Config, FeedConfig, ViewConfig
-from tui_reader.store import Store
+from tui_reader.models import Config
 
 if TYPE_CHECKING:
     from tui_reader.discover import FoundFeed
-    from tui_reader.refresh import RefreshSummary
     from tui_reader.ui.app import ReaderApp
-    from tui_reader.ui.screens.main import Filter, MainScreen
 
 _BOX_CSS = """
     align: center middle;
@@ -43,18 +33,6 @@ _BOX_CSS = """
     #organise-result { margin-top: 1; color: $text-muted; }
     #organise-result.-error { color: $error; }
 """
-
-
-def view_counts(
-    store: Store, views: Sequence[ViewConfig], now: datetime
-) -> tuple[tuple[str, int], ...]:
-    """`(name, count)` of every saved view, for the sidebar (runs in a worker thread)."""
-    from tui_reader.query import parse_search
-
-    return tuple(
-        (view.name, store.count(parse_search(view.query, base=ArticleQuery(), now=now)))
-        for view in views
-    )
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -195,231 +173,3 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
-
-
-def search_of(filter: Filter) -> str:
-    """The search-language text equivalent to what `filter` shows (for a saved view)."""
-    parts: list[str] = []
-    if filter.saved_query:
-        parts.append(filter.saved_query)
-    if filter.view == "unread":
-        parts.append("is:unread")
-    elif filter.view == "bookmarks":
-        parts.append("is:bookmarked")
-    if filter.feed:
-        parts.append(f'="{filter.feed}"' if " " in filter.feed else f"={filter.feed}")
-    parts += [f'+"{tag}"' if " " in tag else f"+{tag}" for tag in filter.tags]
-    if filter.search:
-        parts.append(filter.search)
-    return " ".join(parts)
-
-
-class OrganiseActions:
-    """The main screen's organising actions (mixed into `MainScreen`)."""
-
-    # -- views and the hidden toggle
-
-    def go_to_view(self: MainScreen, view: ViewConfig) -> None:
-        """Show a saved view: its query alone (tags, feed and search cleared)."""
-        from tui_reader.ui.screens.main import Filter
-
-        self.set_filter(
-            Filter(saved=view.name, saved_query=view.query, show_hidden=self.filter.show_hidden)
-        )
-
-    def action_toggle_hidden(self: MainScreen) -> None:
-        shown = not self.filter.show_hidden
-        self.set_filter(replace(self.filter, show_hidden=shown))
-        self.notify(
-            _("Items hidden by rules are shown")
-            if shown
-            else _("Items hidden by rules are hidden"),
-            markup=False,
-            timeout=2,
-        )
-
-    def save_search_as_view(self: MainScreen) -> None:
-        """Ask a name, then append the current filter as a `[[views]]` entry (comments kept)."""
-        query = search_of(self.filter)
-        if not query:
-            self.notify(_("Nothing to save: search or filter first."), markup=False)
-            return
-        if self.app.config.path is None:
-            self.notify(_("No config file to write: run `tui-reader config-init`."), markup=False)
-            return
-
-        def save(name: str | None) -> None:
-            if name:
-                self.write_view(name, query)
-
-        self.app.push_screen(
-            TextPromptScreen(_("Save this search as a view"), _("View name"), query), save
-        )
-
-    @work(thread=True, group="config", exit_on_error=False)
-    def write_view(self: MainScreen, name: str, query: str) -> None:
-        from tui_reader.config import ConfigError, add_view
-
-        path = self.app.config.path
-        assert path is not None
-        try:
-            view = add_view(path, name, query)
-        except (ValueError, ConfigError) as error:
-            message = str(error).splitlines()[0]
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
-        config = self.app.config
-        self.app.config = replace(config, views=(*config.views, view))
-        self.app.call_from_thread(
-            self.notify, _("Saved the view {name}").format(name=view.name), markup=False
-        )
-        self.app.call_from_thread(self.go_to_view, view)
-
-    # -- adding and removing feeds
-
-    def action_add_feed(self: MainScreen) -> None:
-        if self.app.demo or self.app.config.path is None:
-            self.notify(
-                _("Adding feeds needs a config file: run `tui-reader config-init` first."),
-                markup=False,
-                severity="warning",
-            )
-            return
-
-        def subscribe(result: tuple[FoundFeed, tuple[str, ...]] | None) -> None:
-            if result is not None:
-                self.subscribe(*result)
-
-        self.app.push_screen(AddFeedScreen(), subscribe)
-
-    @work(thread=True, group="config", exit_on_error=False)
-    def subscribe(self: MainScreen, found: FoundFeed, tags: tuple[str, ...]) -> None:
-        """Append the feed to the config, add it to the store with the items already
-        fetched, apply the rules, and show it."""
-        from tui_reader.config import ConfigError, add_feeds, load_config, normalize_url
-        from tui_reader.refresh import utc_now_iso
-        from tui_reader.rules import apply_to_new
-
-        path = self.app.config.path
-        assert path is not None
-        try:
-            added, _skipped = add_feeds(path, [FeedConfig(found.title, found.url, tags)])
-            config = load_config(path)
-        except (ConfigError, OSError) as error:
-            message = str(error).splitlines()[0]
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
-        if not added:
-            self.app.call_from_thread(
-                self.notify, _("Already subscribed: {url}").format(url=found.url), markup=False
-            )
-            return
-        feed = next(f for f in config.feeds if normalize_url(f.url) == normalize_url(found.url))
-        store = self.app.store
-        self.app.config = config
-        store.sync_feeds(config.feeds)
-        now = utc_now_iso()
-        store.upsert_entries(feed.url, found.parsed.entries, now=now)
-        store.record_fetch(
-            feed.url,
-            status="ok",
-            etag=None,
-            last_modified=None,
-            body_hash=None,
-            error=None,
-            when=now,
-        )
-        apply_to_new(store, config.rules)
-        self.app.call_from_thread(
-            self.notify, _("Subscribed to {name}").format(name=feed.name), markup=False
-        )
-        self.app.call_from_thread(self.go_to_feed, feed.name)
-
-    def go_to_feed(self: MainScreen, name: str) -> None:
-        """Show one feed."""
-        self.set_filter(replace(self.filter, feed=name, view="all", saved="", saved_query=""))
-
-    def remove_feed_prompt(self: MainScreen, name: str) -> None:
-        """Ask, then unsubscribe from `name` (its bookmarks stay)."""
-        if self.app.demo or self.app.config.path is None:
-            self.notify(_("No config file to remove the feed from."), markup=False)
-            return
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.remove_feed(name)
-
-        question = _("Remove the feed {name}? Its bookmarked articles stay.").format(name=name)
-        self.app.push_screen(ConfirmScreen(question), answer)
-
-    @work(thread=True, group="config", exit_on_error=False)
-    def remove_feed(self: MainScreen, name: str) -> None:
-        from tui_reader.config import ConfigError, load_config, remove_feed
-
-        path = self.app.config.path
-        assert path is not None
-        try:
-            removed = remove_feed(path, name)
-            config = load_config(path)
-        except KeyError:
-            message = _("No feed named {name} in the config").format(name=name)
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
-        except (ConfigError, OSError) as error:
-            message = str(error).splitlines()[0]
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
-        self.app.config = config
-        self.app.store.sync_feeds(config.feeds)
-        self.app.call_from_thread(
-            self.notify, _("Removed {name}").format(name=removed.name), markup=False
-        )
-        filter = self.filter
-        if filter.feed is not None and filter.feed.casefold() == removed.name.casefold():
-            filter = replace(filter, feed=None)
-        self.app.call_from_thread(self.set_filter, filter)
-
-    # -- after a refresh, and the timer
-
-    @work(thread=True, group="hooks", exit_on_error=False)
-    def after_refresh(self: MainScreen, summary: RefreshSummary | None = None) -> None:
-        """Hooks and view notifications for what a refresh or a sync stored (in a thread;
-        each new item is claimed once in the database, so two runs never feed it twice)."""
-        from tui_reader.hooks import after_refresh
-        from tui_reader.notify import send_notification
-
-        if not self.app.config.hooks and not any(v.notify for v in self.app.config.views):
-            after_refresh(self.app.config, self.app.store)  # only moves the mark forward
-            return
-        headless = self.app.is_headless
-
-        def notify(title: str, body: str) -> None:
-            self.app.call_from_thread(self.notify, body, title=title, markup=False)
-            if not headless:
-                send_notification(title, body, write=_write_to_terminal)
-
-        report = after_refresh(self.app.config, self.app.store, notify=notify)
-        for problem in report.problems:
-            self.app.call_from_thread(self.notify, problem, severity="warning", markup=False)
-
-    @work(thread=True, group="due", exclusive=True, exit_on_error=False)
-    def refresh_due(self: MainScreen) -> None:
-        """Refresh the feeds whose interval has elapsed (the reader's timer)."""
-        from datetime import UTC, datetime
-
-        from tui_reader.schedule import due_feeds
-
-        config = self.app.config
-        due, _waiting = due_feeds(
-            config, config.feeds, self.app.store.feed_states(), datetime.now(UTC)
-        )
-        if due and not get_current_worker().is_cancelled and not self.refreshing:
-            self.app.call_from_thread(self.run_refresh, due)
-
-
-def _write_to_terminal(sequence: str) -> None:
-    """Write an OSC notification to the controlling terminal (not through Textual's output,
-    which would show it as text); a missing terminal is not an error."""
-    with contextlib.suppress(OSError), open("/dev/tty", "w", encoding="utf-8") as tty:
-        tty.write(sequence)
-        tty.flush()

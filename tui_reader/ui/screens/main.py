@@ -1,141 +1,60 @@
-"""The main screen: sidebar, headline list and reading pane, and every reader action.
+"""The main screen: sidebar, headline list and reading pane.
 
-Widgets draw and report; this screen owns the filter state, starts workers that talk to
-the store, and hands results back down as attributes.
+It composes the widgets, holds what the list shows (`ui/filter.py`), and turns keys and
+intents (`ui/messages.py`) into work: store reads in its own workers, and the jobs that outlive
+it (refresh, sync, full text, pictures, links, subscriptions) on the App's services
+(`ui/services/`), which answer with messages handled here with `@on`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib
-import os
-import shlex
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from functools import partial
-from types import ModuleType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from tui_reader.actions import ACTIONS, key_map
+from tui_reader.actions import key_map
 from tui_reader.i18n import _, ngettext
-from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, FeedResult
-from tui_reader.query import parse_search
-from tui_reader.store import StoreError
+from tui_reader.models import Article, ArticleQuery, ViewConfig
+from tui_reader.ui import messages as m
 from tui_reader.ui.bindings import action_bindings
 from tui_reader.ui.commands import PaletteData, ReaderCommands
-from tui_reader.ui.messages import (
-    Intent,
-    OpenBookmark,
-    RemoveFeed,
-    RunAction,
-    SaveSearchAsView,
-    ShowFeed,
-    ShowSavedView,
-    ShowTag,
-    ShowView,
+from tui_reader.ui.filter import (
+    Filter,
+    ListData,
+    UnreadFound,
+    count_totals,
+    find_unread,
+    list_data,
+    search_of,
 )
-from tui_reader.ui.organise import OrganiseActions, view_counts
+from tui_reader.ui.intents import handle_intent
+from tui_reader.ui.reading import Reading, read_article
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.tags import TagPicker
-from tui_reader.ui.widgets.headline_list import PAGE_SIZE, HeadlineList
+from tui_reader.ui.texts import article_text as article_text
+from tui_reader.ui.texts import refresh_message as refresh_message
+from tui_reader.ui.widgets.headline_list import HeadlineList
 from tui_reader.ui.widgets.key_hints import KeyHints
-from tui_reader.ui.widgets.reader_pane import ArticleBody, ReaderPane, render_article
+from tui_reader.ui.widgets.reader_pane import ArticleBody, ReaderPane
 from tui_reader.ui.widgets.sidebar import Sidebar, SidebarTotals
 from tui_reader.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from contextlib import AbstractAsyncContextManager
-
-    from textual.strip import Strip
-
-    from tui_reader.footnotes import NumberedLink
-    from tui_reader.images import ImageFetcher, ImageResult
+    from tui_reader.images import ImageResult
+    from tui_reader.models import FeedConfig
     from tui_reader.ui.app import ReaderApp
 
-MAX_PICTURES = 12
-"""Pictures loaded per article (the first ones: the rest show their alt text)."""
-MAX_PICTURES_KEPT = 48
-"""Decoded pictures kept in memory (also on disk, in the image cache)."""
 
-CONSOLE_BROWSERS = frozenset({"w3m", "lynx", "links", "links2", "elinks", "browsh", "carbonyl"})
-
-View = Literal["all", "unread", "bookmarks"]
-
-
-@dataclass(frozen=True, slots=True)
-class Filter:
-    """What the headline list shows: a view, optionally one feed, tags (ANDed) and a search."""
-
-    view: View = "all"
-    feed: str | None = None
-    tags: tuple[str, ...] = ()
-    search: str = ""
-    saved: str = ""  # the name of the saved view ([[views]]) shown, if any
-    saved_query: str = ""  # that view's query
-    show_hidden: bool = False  # include the items hidden by rules
-
-    def query(self, now: datetime) -> ArticleQuery:
-        """The store query for this filter."""
-        base = ArticleQuery(
-            tags=self.tags,
-            feed=self.feed,
-            unread=self.view == "unread",
-            bookmarked=self.view == "bookmarks",
-            hidden="include" if self.show_hidden else "exclude",
-        )
-        if self.saved_query:
-            base = parse_search(self.saved_query, base=base, now=now)
-        return parse_search(self.search, base=base, now=now) if self.search else base
-
-    def describe(self) -> Content:
-        """The always-visible filter line, built from data (never markup)."""
-        parts: list[Content] = [
-            Content.styled(
-                {"all": _("All"), "unread": _("Unread"), "bookmarks": _("Bookmarks")}[self.view],
-                "bold",
-            )
-        ]
-        if self.saved:
-            parts.append(Content.assemble((_("view: "), "dim"), self.saved))
-        if self.feed:
-            parts.append(Content.assemble((_("feed: "), "dim"), self.feed))
-        if self.tags:
-            parts.append(
-                Content.assemble((_("tags: "), "dim"), " + ".join(f"#{t}" for t in self.tags))
-            )
-        if self.search:
-            parts.append(Content.assemble((_("search: "), "dim"), self.search))
-        if self.show_hidden:
-            parts.append(Content.styled(_("hidden items shown"), "italic"))
-        return Content(" · ").join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class ListData:
-    """What a reload computed off the event loop, handed back to the widgets."""
-
-    filter: Filter
-    query: ArticleQuery
-    total: int
-    cursor: int
-    first_page: list[Article]
-    first_page_offset: int
-
-
-class MainScreen(OrganiseActions, Screen[None]):
+class MainScreen(Screen[None]):
     """The reader."""
 
     BINDINGS = action_bindings()
@@ -150,10 +69,6 @@ class MainScreen(OrganiseActions, Screen[None]):
         self.filter = Filter()
         self.query_now = ArticleQuery()
         self.totals: SidebarTotals | None = None
-        self.undo_read: list[int] = []
-        self.refreshing = False
-        self.pictures: dict[str, ImageResult] = {}  # loaded pictures by URL, most recent last
-        self.account_lines: dict[str, str] = {}  # sync account → its status line
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -177,13 +92,26 @@ class MainScreen(OrganiseActions, Screen[None]):
     def sidebar(self) -> Sidebar:
         return self.query_one(Sidebar)
 
+    @property
+    def refreshing(self) -> bool:
+        """A refresh or a sync is running (the App's)."""
+        return self.app.refresher.refreshing
+
+    @property
+    def pictures(self) -> dict[str, ImageResult]:
+        """Loaded pictures by URL, most recent last (the App's)."""
+        return self.app.pictures.loaded
+
     def on_mount(self) -> None:
         # The first page is read right here (a count and one page of the unfiltered list:
         # a few milliseconds at 50,000 rows) so that the very first frame shows headlines.
-        self.show_list(self.list_data(self.filter, None))
+        self.show_list(list_data(self.app.store, self.filter, None, self.app.now()))
         self.load_totals()
         if self.app.config.accounts:
-            self.run_worker(self.show_account_states(), group="accounts", exit_on_error=False)
+            refresher = self.app.refresher
+            self.app.run_worker(
+                refresher.show_account_states(), group="accounts", exit_on_error=False
+            )
 
     def on_descendant_focus(self) -> None:
         # Narrow terminals give the article most of the screen while it has focus.
@@ -192,47 +120,33 @@ class MainScreen(OrganiseActions, Screen[None]):
     def on_descendant_blur(self) -> None:
         self.set_class(self.reader.has_focus, "-reading")
 
-    # --- loading the list ------------------------------------------------------------
+    # --- the list and the sidebar's counts (store reads in worker threads) -------------
 
     def reload(self, *, keep: Article | None = None, filter: Filter | None = None) -> None:
         """Recount and repaint for `filter` (default: the current one), keeping `keep` selected."""
         self.load_list(filter or self.filter, keep)
 
-    def list_data(self, filter: Filter, keep: Article | None) -> ListData:
-        """Count the rows of `filter` and read the page holding `keep` (or the first)."""
-        store = self.app.store
-        query = filter.query(self.app.now())
-        total = store.count(query)
-        cursor = 0
-        if keep is not None and total:
-            cursor = min(store.position(query, Cursor(keep.published, keep.id)), total - 1)
-        page_offset = cursor - cursor % PAGE_SIZE
-        first_page = store.headline_page_at(query, page_offset, PAGE_SIZE, total=total)
-        return ListData(filter, query, total, cursor, first_page, page_offset)
+    def set_filter(self, filter: Filter) -> None:
+        """Show another selection of articles, starting at the top."""
+        self.reload(filter=filter)
 
     @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
     def load_list(self, filter: Filter, keep: Article | None) -> None:
-        data = self.list_data(filter, keep)
+        data = list_data(self.app.store, filter, keep, self.app.now())
         if get_current_worker().is_cancelled:
             return
         # Headlines first: the sidebar's counts can follow a few milliseconds later.
         self.app.call_from_thread(self.show_list, data)
-        totals = self.count_totals()
+        totals = count_totals(self.app.store, self.app.config, self.app.now())
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_totals, totals)
 
-    def count_totals(self) -> SidebarTotals:
-        """Everything the sidebar shows (runs in a worker thread)."""
-        store = self.app.store
-        everything = ArticleQuery()
-        return SidebarTotals(
-            total=store.count(everything),
-            unread=store.count(ArticleQuery(unread=True)),
-            bookmarked=store.count(ArticleQuery(bookmarked=True)),
-            tags=store.tag_counts(everything),
-            feeds=store.feed_counts(),
-            views=view_counts(store, self.app.config.views, self.app.now()),
-        )
+    @work(thread=True, exclusive=True, group="totals", exit_on_error=False)
+    def load_totals(self) -> None:
+        """Recount the sidebar without touching the list."""
+        totals = count_totals(self.app.store, self.app.config, self.app.now())
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_totals, totals)
 
     def show_totals(self, totals: SidebarTotals) -> None:
         """Hand fresh counts to the sidebar."""
@@ -255,78 +169,34 @@ class MainScreen(OrganiseActions, Screen[None]):
             first_page=data.first_page,
             first_page_offset=data.first_page_offset,
         )
-        bar = data.filter.describe()
         number = f"{data.total:,}".replace(",", " ")
         items = ngettext("{n} item", "{n} items", data.total).format(n=number)
         count = Content.styled(f"   {items}", "dim")
-        self.query_one("#filter-bar", Static).update(Content.assemble(bar, count))
-
-    def set_filter(self, filter: Filter) -> None:
-        """Show another selection of articles, starting at the top."""
-        self.reload(filter=filter)
-
-    # --- messages from widgets -------------------------------------------------------
-
-    @on(HeadlineList.Selected)
-    def headline_selected(self, event: HeadlineList.Selected) -> None:
-        self.open_article(event.article)
-        self.reader.focus()
+        self.query_one("#filter-bar", Static).update(
+            Content.assemble(data.filter.describe(), count)
+        )
 
     # --- intents (ui/messages.py) from the sidebar, the palette and the help screen ----
 
-    def _intent_done(self, event: Intent) -> None:
-        """After a choice in the sidebar, the list has the focus (as `enter` there did)."""
-        if event.control is self.sidebar:
-            self.headlines.focus()
+    @on(m.Intent)
+    async def intent(self, event: m.Intent) -> None:
+        await handle_intent(self, event)
 
-    @on(ShowView)
-    def intent_show_view(self, event: ShowView) -> None:
-        self.set_filter(replace(self.filter, view=event.view, feed=None, saved="", saved_query=""))
-        self._intent_done(event)
+    def open_bookmark(self, article: Article) -> None:
+        """Show the bookmarks view with `article` selected and open in the pane."""
+        self.reload(filter=Filter(view="bookmarks"), keep=article)
+        self.open_article(article, focus=True)
 
-    @on(ShowTag)
-    def intent_show_tag(self, event: ShowTag) -> None:
-        self.set_filter(
-            replace(self.filter, tags=(event.tag,), feed=None, saved="", saved_query="")
-        )
-        self._intent_done(event)
+    def remove_feed_prompt(self, name: str) -> None:
+        self.app.subscriptions.remove_prompt(name)
 
-    @on(ShowFeed)
-    def intent_show_feed(self, event: ShowFeed) -> None:
-        self.go_to_feed(event.name)
-        self._intent_done(event)
-
-    @on(ShowSavedView)
-    def intent_show_saved_view(self, event: ShowSavedView) -> None:
-        for saved in self.app.config.views:
-            if saved.name == event.name:
-                self.go_to_view(saved)
-        self._intent_done(event)
-
-    @on(OpenBookmark)
-    def intent_open_bookmark(self, event: OpenBookmark) -> None:
-        self.open_bookmark(event.article)
-
-    @on(RemoveFeed)
-    def intent_remove_feed(self, event: RemoveFeed) -> None:
-        self.remove_feed_prompt(event.name)
-
-    @on(SaveSearchAsView)
-    def intent_save_search_as_view(self) -> None:
-        self.save_search_as_view()
-
-    @on(RunAction)
-    async def intent_run_action(self, event: RunAction) -> None:
-        for action in ACTIONS:
-            if action.id == event.action_id:
-                await self.run_action(action.target)
+    def save_search_as_view(self) -> None:
+        self.app.subscriptions.save_search(search_of(self.filter))
 
     def palette_data(self) -> PaletteData:
         """What the palette lists (`PaletteSource`): this screen's counts and the config."""
-        config = self.app.config
-        totals = self.totals
+        config, totals, store = self.app.config, self.totals, self.app.store
         counts = dict(totals.views) if totals is not None else {}
-        store = self.app.store
         return PaletteData(
             feeds=totals.feeds if totals is not None else (),
             tags=totals.tags if totals is not None else {},
@@ -336,11 +206,17 @@ class MainScreen(OrganiseActions, Screen[None]):
             keys=key_map(config.keys),
         )
 
+    # --- news from the widgets and the App's services --------------------------------
+
+    @on(HeadlineList.Selected)
+    def headline_selected(self, event: HeadlineList.Selected) -> None:
+        self.open_article(event.article, focus=True)
+
     @on(Sidebar.OptionHighlighted)
     def sidebar_highlighted(self, event: Sidebar.OptionHighlighted) -> None:
         option_id = event.option.id or ""
         if option_id.startswith("account:"):
-            self.set_status(self.account_lines.get(option_id[8:], ""))
+            self.set_status(self.app.refresher.account_lines.get(option_id[8:], ""))
         elif option_id.startswith("feed:"):
             name = self.sidebar.feed_names.get(option_id[5:], "")
             reason = self.sidebar.feed_errors.get(name)
@@ -348,85 +224,71 @@ class MainScreen(OrganiseActions, Screen[None]):
 
     def on_article_body_link_clicked(self, event: ArticleBody.LinkClicked) -> None:
         event.stop()
-        self.open_url(event.href)
-
-    # --- opening articles ------------------------------------------------------------
-
-    def open_article(self, article: Article) -> None:
-        """Load the article off the loop, mark it read, render it there too, then show it."""
-        # While no article is open the pane is hidden: it will be as wide as the list.
-        self.load_article(article.id, self.reader.body_width(self.headlines.size.width - 3))
-
-    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def load_article(self, article_id: int, width: int, keep_scroll: bool = False) -> None:
-        store = self.app.store
-        worker = get_current_worker()
-        article = store.get_article(article_id)
-        if article is None or worker.is_cancelled:
-            return
-        marked = False
-        if not article.read:
-            store.set_read([article.id], True)
-            article = replace(article, read=True)
-            marked = True
-        text, note = article_text(article)
-        mode = self.app.config.settings.images
-        lines = render_article(text, width, self.pictures, images=mode)
-        if worker.is_cancelled:
-            return
-        self.app.call_from_thread(self.show_article, article, note, lines, width, keep_scroll)
-        if marked:
-            # The sidebar's unread counts follow at once, not at the next reload.
-            self.app.call_from_thread(self.load_totals)
-        if mode != "off":
-            from tui_reader.images import find_images
-
-            missing = [ref.url for ref in find_images(text) if ref.url not in self.pictures]
-            if missing:
-                self.app.call_from_thread(self.load_pictures, article.id, missing[:MAX_PICTURES])
-
-    def show_article(
-        self, article: Article, note: str, lines: list[Strip], width: int, keep_scroll: bool
-    ) -> None:
-        """Put a loaded, rendered article in the reading pane."""
-        self.remove_class("-no-article")  # the pane comes back (the list had the room)
-        self.headlines.update_article(article.id, read=True)
-        self.reader.show_article(article, note, lines, width, keep_scroll=keep_scroll)
-
-    def make_image_fetcher(self) -> AbstractAsyncContextManager[ImageFetcher]:
-        """The fetcher for pictures: the demo's own, else one bounded to MAX_IMAGE_BYTES."""
-        if self.app.demo:
-            return self.app.make_fetcher()  # type: ignore[return-value]
-        from tui_reader.fetch import Fetcher
-        from tui_reader.images import MAX_IMAGE_BYTES
-
-        timeout = self.app.config.settings.timeout
-        return Fetcher(concurrency=4, per_host=2, timeout=timeout, max_bytes=MAX_IMAGE_BYTES)
-
-    @work(group="pictures", exclusive=True, exit_on_error=False)
-    async def load_pictures(self, article_id: int, urls: list[str]) -> None:
-        """Download, decode and cache an article's pictures, then draw the article again."""
-        images = await import_off_loop("tui_reader.images")
-        cache = images.ImageCache(self.app.store.path.parent / "images")
-        async with self.make_image_fetcher() as fetcher:
-            results = await asyncio.gather(
-                *(images.load_image(fetcher, url, cache) for url in urls)
-            )
-        for result in results:
-            self.pictures.pop(result.url, None)
-            self.pictures[result.url] = result
-        while len(self.pictures) > MAX_PICTURES_KEPT:
-            del self.pictures[next(iter(self.pictures))]
-        if self.reader.article is not None and self.reader.article.id == article_id:
-            self.load_article(article_id, self.reader.body_width(), keep_scroll=True)
+        self.app.links.open(event.href)
 
     @on(ArticleBody.WidthChanged)
     def body_width_changed(self, event: ArticleBody.WidthChanged) -> None:
         # The body was rendered for a width: rewrap when the pane's width changes (resize,
         # narrow/wide layout, the pane appearing).
-        article = self.reader.article
-        if article is not None:
-            self.load_article(article.id, event.width, keep_scroll=True)
+        if self.reader.article is not None:
+            self.load_article(self.reader.article.id, event.width, keep_scroll=True)
+
+    @on(m.StatusText)
+    def set_status(self, event: m.StatusText | str) -> None:
+        self.query_one(StatusLine).text = event if isinstance(event, str) else event.text
+
+    @on(m.AccountStates)
+    def account_states(self, event: m.AccountStates) -> None:
+        self.set_status(" · ".join(event.lines.values()))
+
+    @on(m.ArticlesChanged)
+    def articles_changed(self) -> None:
+        self.reload(keep=self.headlines.current)
+
+    @on(m.FullTextArrived)
+    @on(m.PicturesLoaded)
+    def article_changed(self, event: m.FullTextArrived | m.PicturesLoaded) -> None:
+        """Re-show the article if it is the one on screen (its text or pictures changed)."""
+        if self.reader.article is not None and self.reader.article.id == event.article_id:
+            keep = isinstance(event, m.PicturesLoaded)
+            self.load_article(event.article_id, self.reader.body_width(), keep_scroll=keep)
+
+    @on(m.FeedRemoved)
+    def feed_removed(self, event: m.FeedRemoved) -> None:
+        filter = self.filter
+        if filter.feed is not None and filter.feed.casefold() == event.name.casefold():
+            filter = replace(filter, feed=None)
+        self.set_filter(filter)
+
+    # --- opening articles ------------------------------------------------------------
+
+    def open_article(self, article: Article, *, focus: bool = False) -> None:
+        """Load the article off the loop, mark it read, render it there too, then show it."""
+        # While no article is open the pane is hidden: it will be as wide as the list.
+        self.load_article(article.id, self.reader.body_width(self.headlines.size.width - 3))
+        if focus:
+            self.reader.focus()
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def load_article(self, article_id: int, width: int, keep_scroll: bool = False) -> None:
+        app, worker = self.app, get_current_worker()
+        images = app.config.settings.images
+        reading = read_article(app.store, article_id, width, app.pictures.loaded, images)
+        if reading is None or worker.is_cancelled:
+            return
+        app.call_from_thread(self.show_article, reading, width, keep_scroll)
+        if reading.marked:  # the sidebar's unread counts follow at once, not at the next reload
+            app.call_from_thread(self.load_totals)
+        if missing := app.pictures.missing(reading.pictures):
+            app.call_from_thread(app.pictures.load, article_id, missing)
+
+    def show_article(self, reading: Reading, width: int, keep_scroll: bool) -> None:
+        """Put a loaded, rendered article in the reading pane."""
+        self.remove_class("-no-article")  # the pane comes back (the list had the room)
+        self.headlines.update_article(reading.article.id, read=True)
+        self.reader.show_article(
+            reading.article, reading.note, reading.lines, width, keep_scroll=keep_scroll
+        )
 
     def current_article(self) -> Article | None:
         """The article the user is acting on: the one being read when the pane has focus."""
@@ -444,10 +306,8 @@ class MainScreen(OrganiseActions, Screen[None]):
                 self.sidebar.action_cursor_up()
             return
         self.headlines.move_cursor(delta)
-        if self.reader.has_focus:
-            article = self.headlines.current
-            if article is not None:
-                self.open_article(article)
+        if self.reader.has_focus and self.headlines.current is not None:
+            self.open_article(self.headlines.current)
 
     def action_next_item(self) -> None:
         self._move(+1)
@@ -458,11 +318,8 @@ class MainScreen(OrganiseActions, Screen[None]):
     def action_open(self) -> None:
         if self.sidebar.has_focus:
             self.sidebar.action_select()
-            return
-        article = self.headlines.current
-        if article is not None:
-            self.open_article(article)
-            self.reader.focus()
+        elif self.headlines.current is not None:
+            self.open_article(self.headlines.current, focus=True)
 
     def action_back(self) -> None:
         if self.reader.has_focus or self.sidebar.has_focus:
@@ -490,42 +347,20 @@ class MainScreen(OrganiseActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
     def jump_unread(self, current: Article | None, forward: bool) -> None:
-        store = self.app.store
-        query = self.query_now
-        after = Cursor(current.published, current.id) if current else None
-        if forward:
-            found = store.next_unread(query, after)
+        app = self.app
+        found = find_unread(app.store, self.filter, self.query_now, current, forward, app.now())
+        if found is None:
+            message = _("No more unread articles here.")
+            app.call_from_thread(self.notify, message, markup=False, timeout=3)
         else:
-            found = store.previous_unread(query, after) if after else None
-        if found is not None:
-            index = store.position(query, Cursor(found.published, found.id))
-            self.app.call_from_thread(self._jump_to, index, found)
-            return
-        if forward and self.filter.feed is not None:
-            # Like newsboat: past a feed's last unread item, go on to the next feed with some.
-            names = [feed.name for feed in store.feed_counts() if feed.unread]
-            names += [self.filter.feed] if self.filter.feed not in names else []
-            names.sort(key=str.casefold)
-            start = names.index(self.filter.feed)
-            for name in names[start + 1 :] + names[:start]:
-                target = replace(self.filter, feed=name)
-                found = store.next_unread(target.query(self.app.now()), None)
-                if found is not None:
-                    self.app.call_from_thread(self._jump_to_feed, target, found)
-                    return
-        self.app.call_from_thread(
-            self.notify, _("No more unread articles here."), markup=False, timeout=3
-        )
+            app.call_from_thread(self._jump_to, found)
 
-    def _jump_to_feed(self, target: Filter, article: Article) -> None:
-        self.reload(filter=target, keep=article)
-        self.open_article(article)
-        self.reader.focus()
-
-    def _jump_to(self, index: int, article: Article) -> None:
-        self.headlines.cursor = index
-        self.open_article(article)
-        self.reader.focus()
+    def _jump_to(self, found: UnreadFound) -> None:
+        if found.filter is not None:
+            self.reload(filter=found.filter, keep=found.article)
+        else:
+            self.headlines.cursor = found.index
+        self.open_article(found.article, focus=True)
 
     # --- actions: state ----------------------------------------------------------------
 
@@ -535,32 +370,20 @@ class MainScreen(OrganiseActions, Screen[None]):
             return
         bookmarked = not self._fresh(article).bookmarked
         # Written before the key returns: a bookmark must survive a crash a moment later.
-        if not self.write_state(self.app.store.set_bookmarked, article.id, bookmarked):
-            return
-        self._patch(article, bookmarked=bookmarked)
-        self.notify(
-            _("Bookmarked") if bookmarked else _("Bookmark removed"), markup=False, timeout=2
-        )
-        self.load_totals()
+        if self.app.state.write(self.app.store.set_bookmarked, article.id, bookmarked):
+            self._patch(article, bookmarked=bookmarked)
+            message = _("Bookmarked") if bookmarked else _("Bookmark removed")
+            self.notify(message, markup=False, timeout=2)
+            self.load_totals()
 
     def action_toggle_read(self) -> None:
         article = self.current_article()
         if article is None:
             return
         read = not self._fresh(article).read
-        if not self.write_state(self.app.store.set_read, [article.id], read):
-            return
-        self._patch(article, read=read)
-        self.load_totals()
-
-    def write_state(self, write: Callable[..., None], *args: object) -> bool:
-        """Run a small state write now; a database problem becomes a one-line notification."""
-        try:
-            write(*args)
-        except StoreError as error:
-            self.notify(str(error), title=_("Not saved"), severity="error", markup=False)
-            return False
-        return True
+        if self.app.state.write(self.app.store.set_read, [article.id], read):
+            self._patch(article, read=read)
+            self.load_totals()
 
     def _fresh(self, article: Article) -> Article:
         """The latest known state of `article` (the list row may be newer than the pane's copy)."""
@@ -574,58 +397,17 @@ class MainScreen(OrganiseActions, Screen[None]):
             updated = replace(self.reader.article, **changes)
             self.reader.update_note(updated, article_text(updated)[1])
 
-    @work(thread=True, exclusive=True, group="totals", exit_on_error=False)
-    def load_totals(self) -> None:
-        """Recount the sidebar without touching the list."""
-        totals = self.count_totals()
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_totals, totals)
-
     def action_mark_all_read(self) -> None:
-        self.mark_all_read(self.query_now)
-
-    @work(thread=True, exclusive=True, group="mark", exit_on_error=False)
-    def mark_all_read(self, query: ArticleQuery) -> None:
-        changed = self.app.store.mark_all_read(query)
-        self.undo_read = changed
-        self.app.call_from_thread(
-            self.notify,
-            ngettext(
-                "Marked {n} article as read. Press u to undo.",
-                "Marked {n} articles as read. Press u to undo.",
-                len(changed),
-            ).format(n=len(changed)),
-            markup=False,
-        )
-        self.app.call_from_thread(self.reload, keep=self.headlines.current)
+        self.app.state.mark_all_read(self.query_now)
 
     def action_undo(self) -> None:
-        if not self.undo_read:
-            self.notify(_("Nothing to undo."), markup=False, timeout=2)
-            return
-        ids = self.undo_read
-        if not self.write_state(self.app.store.set_read, ids, False):
-            return
-        self.undo_read = []
-        self.notify(
-            ngettext(
-                "{n} article marked unread again.", "{n} articles marked unread again.", len(ids)
-            ).format(n=len(ids)),
-            markup=False,
-            timeout=3,
-        )
-        self.reload(keep=self.headlines.current)
+        if self.app.state.undo():
+            self.reload(keep=self.headlines.current)
 
-    def open_bookmark(self, article: Article) -> None:
-        """Show the bookmarks view with `article` selected and open in the pane."""
-        self.reload(filter=Filter(view="bookmarks"), keep=article)
-        self.open_article(article)
-        self.reader.focus()
+    # --- actions: what the list shows ----------------------------------------------------
 
     def action_show_bookmarks(self) -> None:
         self.set_filter(Filter(view="bookmarks"))
-
-    # --- actions: filters --------------------------------------------------------------
 
     def action_tag_filter(self) -> None:
         tags = sorted(self.totals.tags) if self.totals else []
@@ -652,10 +434,26 @@ class MainScreen(OrganiseActions, Screen[None]):
 
         self.app.push_screen(SearchScreen(self.filter.search), apply)
 
+    def go_to_view(self, view: ViewConfig) -> None:
+        """Show a saved view: its query alone (tags, feed and search cleared)."""
+        hidden = self.filter.show_hidden
+        self.set_filter(Filter(saved=view.name, saved_query=view.query, show_hidden=hidden))
+
+    def action_toggle_hidden(self) -> None:
+        shown = not self.filter.show_hidden
+        self.set_filter(replace(self.filter, show_hidden=shown))
+        message = (
+            _("Items hidden by rules are shown") if shown else _("Items hidden by rules are hidden")
+        )
+        self.notify(message, markup=False, timeout=2)
+
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(key_map(self.app.config.keys)))
 
-    # --- full articles -----------------------------------------------------------------
+    # --- actions handed to the App's services ------------------------------------------
+
+    def action_add_feed(self) -> None:
+        self.app.subscriptions.add_feed()
 
     def action_fetch_full(self) -> None:
         article = self.current_article()
@@ -667,151 +465,36 @@ class MainScreen(OrganiseActions, Screen[None]):
         if self.reader.article is not None and self.reader.article.id == article.id:
             self.reader.update_note(self.reader.article, _("fetching the full article…"))
         self.set_status(_("Fetching the full article: {title}").format(title=article.title))
-        self.fetch_full(article.id)
-
-    @work(group="fulltext", exit_on_error=False)
-    async def fetch_full(self, article_id: int) -> None:
-        fetch_full_text = (await import_off_loop("tui_reader.fulltext")).fetch_full_text
-
-        try:
-            async with self.app.make_fetcher() as fetcher:
-                result = await fetch_full_text(fetcher, self.app.store, article_id)
-        finally:
-            self.set_status("")
-        if result.ok:
-            self.notify(_("Full article fetched."), markup=False, timeout=2)
-        else:
-            self.notify(
-                _("Full article failed: {error}; showing the feed's text.").format(
-                    error=result.error
-                ),
-                markup=False,
-                severity="warning",
-            )
-        self.full_text_arrived(article_id)
-
-    def full_text_arrived(self, article_id: int) -> None:
-        """Re-show the article if it is the one on screen (its text or note changed)."""
-        if self.reader.article is not None and self.reader.article.id == article_id:
-            self.load_article(article_id, self.reader.body_width())
-
-    @work(group="auto-fulltext", exclusive=True, exit_on_error=False)
-    async def fill_full_texts(self) -> None:
-        """After a refresh: full text for summary-only items, newest first, a few at a time."""
-        fill_full_texts = (await import_off_loop("tui_reader.fulltext")).fill_full_texts
-
-        async with self.app.make_fetcher() as fetcher:
-            await fill_full_texts(
-                self.app.config,
-                self.app.store,
-                fetcher,
-                on_result=lambda result: self.full_text_arrived(result.article_id),
-            )
-
-    # --- actions: links --------------------------------------------------------------
+        self.app.full_texts.fetch(article.id)
 
     def action_open_link(self) -> None:
         article = self.current_article()
         if article is not None and article.link:
             self.open_url(article.link)
 
-    def action_copy_link(self) -> None:
-        from tui_reader.text import safe_link
+    def open_url(self, url: str) -> None:
+        self.app.links.open(url)
 
-        article = self.current_article()
-        if article is None or not safe_link(article.link):
-            self.notify(_("This article has no link."), markup=False, severity="warning")
-            return
-        self.app.copy_to_clipboard(article.link)
-        self.notify(_("Copied {link}").format(link=article.link), markup=False, timeout=3)
+    def action_copy_link(self) -> None:
+        self.app.links.copy_link(getattr(self.current_article(), "link", ""))
 
     def action_link_list(self) -> None:
         """`L`: the article's links, numbered, its own link first."""
-        article = self.current_article()
-        if article is not None:
-            self.load_links(article.id)
-
-    @work(thread=True, exclusive=True, group="links", exit_on_error=False)
-    def load_links(self, article_id: int) -> None:
-        from tui_reader.footnotes import article_links
-
-        article = self.app.store.get_article(article_id)
-        if article is None:
-            return
-        links = article_links(article.link, article_text(article)[0])
-        self.app.call_from_thread(self.show_links, links)
-
-    def show_links(self, links: list[NumberedLink]) -> None:
-        """Open the numbered list (`links` from `load_links`)."""
-        from tui_reader.ui.screens.links import LinkList
-
-        if not links:
-            self.notify(_("This article has no links."), markup=False, timeout=3)
-            return
-        self.app.push_screen(LinkList(links, self.open_url, self.copy_url))
-
-    def copy_url(self, url: str) -> None:
-        """Put `url` on the clipboard and say so."""
-        self.app.copy_to_clipboard(url)
-        self.notify(_("Copied {url}").format(url=url), markup=False, timeout=3)
-
-    def open_url(self, url: str) -> None:
-        """Open http(s) links only; a console browser runs with the app suspended."""
-        from tui_reader.text import safe_link
-
-        link = safe_link(url)
-        if not link:
-            self.notify(
-                _("Not opening a link that is not http(s)."), markup=False, severity="warning"
-            )
-            return
-        browser = shlex.split(os.environ.get("BROWSER", ""))
-        if browser and os.path.basename(browser[0]) in CONSOLE_BROWSERS:
-            with self.terminal_handed_over():
-                subprocess.run([*browser, link], check=False)
-            return
-        if not has_graphical_session():
-            # Over SSH or on a console, Python's webbrowser falls back to a console browser
-            # (lynx, w3m…): it must get the terminal, or find nothing at all.
-            import webbrowser
-
-            with self.terminal_handed_over():
-                opened = webbrowser.open(link)
-            if not opened:
-                self.app.copy_to_clipboard(link)
-                self.notify(
-                    _("No browser found; link copied: {link}").format(link=link),
-                    markup=False,
-                    severity="warning",
-                )
-            return
-        self.app.open_url(link)
-
-    @contextmanager
-    def terminal_handed_over(self) -> Iterator[None]:
-        """Suspend the app while a program uses the terminal (where the driver can)."""
-        try:
-            with self.app.suspend():
-                yield
-        except SuspendNotSupported:
-            yield
-
-    # --- refreshing --------------------------------------------------------------------
+        if (article := self.current_article()) is not None:
+            self.app.links.list_links(article.id)
 
     def action_refresh_feed(self) -> None:
         name = self.filter.feed
-        if name is None:
-            article = self.current_article()
-            name = article.feed if article else None
+        if name is None and (article := self.current_article()) is not None:
+            name = article.feed
         feeds = [feed for feed in self.app.config.feeds if feed.name == name]
         account = self.account_of_feed(name)
         if not feeds and account is not None:
-            self.sync_one(account)  # an account's feed: its server has it, sync the account
-            return
-        if not feeds:
+            self.app.refresher.sync_one(account)  # an account's feed: its server has it
+        elif not feeds:
             self.notify(_("No feed selected."), markup=False, timeout=3)
-            return
-        self.run_refresh(feeds)
+        else:
+            self.run_refresh(feeds)
 
     def account_of_feed(self, name: str | None) -> str | None:
         """The sync account a feed (by name) comes from, per the sidebar's counts."""
@@ -819,182 +502,8 @@ class MainScreen(OrganiseActions, Screen[None]):
             return None
         return next((f.account for f in self.totals.feeds if f.name == name and f.account), None)
 
-    @work(group="refresh", exit_on_error=False)
-    async def sync_one(self, account: str) -> None:
-        if self.refreshing:
-            self.notify("A refresh is already running.", markup=False, timeout=3)
-            return
-        await self.run_sync(only=account)
-
     def action_refresh_all(self) -> None:
         self.run_refresh(list(self.app.config.feeds), sync=True)
 
-    def set_status(self, text: str) -> None:
-        self.query_one(StatusLine).text = text
-
-    @work(group="refresh", exit_on_error=False)
-    async def run_refresh(self, feeds: list[FeedConfig], sync: bool = False) -> None:
-        if self.refreshing:
-            self.notify(_("A refresh is already running."), markup=False, timeout=3)
-            return
-        sync = sync and bool(self.app.config.accounts)
-        if not feeds and not sync:
-            return
-        if not feeds:
-            await self.run_sync()
-            return
-        self.refreshing = True
-        new_items = 0
-
-        def progress(result: FeedResult, done: int, total: int) -> None:
-            nonlocal new_items
-            new_items += result.new_items
-            self.set_status(
-                ngettext(
-                    "Refreshing {done}/{total} feeds · {new} new",
-                    "Refreshing {done}/{total} feeds · {new} new",
-                    total,
-                ).format(done=done, total=total, new=new_items)
-            )
-
-        self.set_status(
-            ngettext(
-                "Refreshing {done}/{total} feeds", "Refreshing {done}/{total} feeds", len(feeds)
-            ).format(done=0, total=len(feeds))
-        )
-        refresh_all = (await import_off_loop("tui_reader.refresh")).refresh_all
-
-        try:
-            async with self.app.make_fetcher() as fetcher:
-                summary = await refresh_all(
-                    self.app.config, self.app.store, fetcher, feeds=feeds, on_result=progress
-                )
-        finally:
-            self.refreshing = False
-            self.set_status("")
-        self.reload(keep=self.headlines.current)
-        self.after_refresh(summary)
-        if summary.new_items and not self.app.demo:
-            self.fill_full_texts()
-        self.notify(
-            refresh_message(summary.results),
-            markup=False,
-            severity="warning" if summary.errors else "information",
-        )
-        if sync:
-            await self.run_sync()
-
-    # --- sync accounts -----------------------------------------------------------------
-
-    async def run_sync(self, only: str | None = None) -> None:
-        """Push, then pull every account, or the one named `only` (in the refresh worker;
-        never blocks the loop)."""
-        from tui_reader.i18n import _, ngettext
-
-        if self.refreshing:
-            return
-        self.refreshing = True
-        count = 1 if only else len(self.app.config.accounts)
-        self.set_status(
-            ngettext("Syncing {n} account…", "Syncing {n} accounts…", count).format(n=count)
-        )
-        engine = await import_off_loop("tui_reader.sync.engine")
-        try:
-            summary = await engine.sync_all(self.app.config, self.app.store, only=only)
-        finally:
-            self.refreshing = False
-        self.reload(keep=self.headlines.current)
-        self.after_refresh()  # hooks and notifications see the synced items too
-        await self.show_account_states()
-        failed = [result for result in summary.accounts if result.status == "error"]
-        for result in failed:
-            self.notify(
-                _("{name}: sync failed: {error}").format(name=result.name, error=result.error),
-                markup=False,
-                severity="warning",
-            )
-        if any(result.new_items for result in summary.accounts) and not self.app.demo:
-            self.fill_account_full_texts([r.name for r in summary.accounts if r.status == "ok"])
-
-    async def show_account_states(self) -> None:
-        """Read every account's sync state (off the loop) and put it on the status line."""
-        localstate = await import_off_loop("tui_reader.sync.localstate")
-        status = await import_off_loop("tui_reader.sync.status")
-        states = await asyncio.to_thread(localstate.all_account_states, self.app.store)
-        now = self.app.now()
-        self.account_lines = {
-            account.name: status.account_status_line(account.name, states.get(account.name), now)
-            for account in self.app.config.accounts
-        }
-        self.set_status(" · ".join(self.account_lines.values()))
-
-    @work(group="auto-fulltext-accounts", exclusive=True, exit_on_error=False)
-    async def fill_account_full_texts(self, accounts: list[str]) -> None:
-        """Automatic full text for the accounts' summary-only items, like a feed's."""
-        fill_full_texts = (await import_off_loop("tui_reader.fulltext")).fill_full_texts
-        localstate = await import_off_loop("tui_reader.sync.localstate")
-        urls: list[str] = []
-        for name in accounts:
-            urls += await asyncio.to_thread(localstate.feed_urls_of, self.app.store, name)
-        if not urls:
-            return
-        async with self.app.make_fetcher() as fetcher:
-            await fill_full_texts(
-                self.app.config,
-                self.app.store,
-                fetcher,
-                feeds=[FeedConfig(name=url, url=url) for url in urls],
-                on_result=lambda result: self.full_text_arrived(result.article_id),
-            )
-
-    def on_unmount(self) -> None:
-        self.workers.cancel_all()
-
-
-def has_graphical_session() -> bool:
-    """Whether a GUI browser can open: macOS and Windows always, elsewhere with a display."""
-    if sys.platform in ("darwin", "win32"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-async def import_off_loop(name: str) -> ModuleType:
-    """Import a core module in a thread: the parser's imports (feedparser, lxml, trafilatura)
-    take tens of milliseconds the first time, which the event loop must not wait for."""
-    return await asyncio.to_thread(importlib.import_module, name)
-
-
-def article_text(article: Article) -> tuple[str, str]:
-    """The Markdown to show and the header note: which text it is and how long it reads."""
-    from tui_reader.extract import reading_time_minutes  # lxml: not needed before first open
-
-    if article.full_text:
-        text, source = article.full_text, _("full article")
-    elif article.body:
-        text, source = article.body, ""
-    else:
-        text = article.summary or _("*(no text)*")
-        source = _("summary only: press f for the full article")
-        if article.full_text_error:
-            source = _("summary only (full article failed: {error})").format(
-                error=article.full_text_error
-            )
-    minutes = reading_time_minutes(text)
-    reading = ngettext("{n} min read", "{n} min read", minutes).format(n=minutes)
-    return text, " · ".join(part for part in (reading, source) if part)
-
-
-def refresh_message(results: tuple[FeedResult, ...] | list[FeedResult]) -> str:
-    """One line summing up a refresh, naming the failed feeds."""
-    new_items = sum(r.new_items for r in results)
-    failed = [r for r in results if r.status == "error"]
-    line = ngettext(
-        "Refreshed {n} feed: {new} new", "Refreshed {n} feeds: {new} new", len(results)
-    ).format(n=len(results), new=new_items)
-    if failed:
-        names = ", ".join(f"{r.name} ({r.error})" for r in failed[:3])
-        if len(failed) > 3:
-            more = len(failed) - 3
-            names += ngettext(" and {n} more", " and {n} more", more).format(n=more)
-        line += _(", {n} failed: {names}").format(n=len(failed), names=names)
-    return line
+    def run_refresh(self, feeds: list[FeedConfig], sync: bool = False) -> None:
+        self.app.refresher.refresh(feeds, sync=sync)
