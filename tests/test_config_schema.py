@@ -1,0 +1,104 @@
+"""The schema is declared once: the starter config's docs and defaults come from it."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tui_reader.config import EMBEDDED_DEFAULT_TOML, THEMES, config_from_text, problems_for_text
+from tui_reader.config.schema import (
+    FEED_KEYS,
+    HOOK_KEYS,
+    RULE_KEYS,
+    SETTINGS,
+    VIEW_KEYS,
+    Field,
+    settings_section,
+)
+from tui_reader.models import Settings
+from tui_reader.sync.accounts import ACCOUNT_KEYS
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [EMBEDDED_DEFAULT_TOML, EXAMPLE.read_text(encoding="utf-8")],
+    ids=["default_config.toml", "config.example.toml"],
+)
+def test_the_settings_block_of_the_starter_config_is_generated_from_the_schema(text: str) -> None:
+    assert settings_section() in text
+
+
+def test_schema_keys_and_defaults_are_those_of_settings() -> None:
+    defaults = {field.name: field.default for field in SETTINGS}
+    model = {field.name: field.default for field in dataclasses.fields(Settings)}
+    assert defaults == model
+
+
+def test_the_starter_config_sets_every_setting_to_its_schema_default() -> None:
+    settings = tomllib.loads(EMBEDDED_DEFAULT_TOML)["settings"]
+    assert settings == {field.name: field.default for field in SETTINGS}
+    assert config_from_text(EMBEDDED_DEFAULT_TOML, "<t>").settings == Settings()
+
+
+@pytest.mark.parametrize("field", [f for f in SETTINGS if f.kind == "int"], ids=lambda f: f.name)
+def test_an_integer_setting_documents_its_range_and_enforces_it(field: Field) -> None:
+    assert f"({field.low}..{field.high})" in field.doc.replace("\n", " ")
+    for value, ok in ((field.low, True), (field.high, True), (field.high + 1, False)):
+        problems = problems_for_text(f"[settings]\n{field.name} = {value}\n")
+        assert (problems == []) is ok, (value, problems)
+    problem = problems_for_text(f"[settings]\n{field.name} = {field.low - 1}\n")[0]
+    assert str(problem).startswith(f"<config>:2: settings.{field.name}: ")
+    assert f"use {field.low}..{field.high}" in problem.message
+
+
+@pytest.mark.parametrize("field", [f for f in SETTINGS if f.choices], ids=lambda f: f.name)
+def test_a_choice_setting_documents_and_accepts_each_choice(field: Field) -> None:
+    for choice in field.choices:
+        assert f'"{choice}"' in field.doc
+        assert problems_for_text(f'[settings]\n{field.name} = "{choice}"\n') == []
+    assert problems_for_text(f'[settings]\n{field.name} = "nope"\n') != []
+
+
+def _documented_keys(table: str) -> set[str]:
+    """Keys written in the commented example `# [[table]]` of the starter config."""
+    block = re.search(
+        rf"^# \[\[{table}\]\]\n((?:# [a-z_]+ = .*\n)+)", EMBEDDED_DEFAULT_TOML, re.MULTILINE
+    )
+    assert block is not None, table
+    return set(re.findall(r"^# ([a-z_]+) = ", block.group(1), re.MULTILINE))
+
+
+@pytest.mark.parametrize(
+    ("table", "keys"),
+    [("views", VIEW_KEYS), ("rules", RULE_KEYS), ("hooks", HOOK_KEYS)],
+)
+def test_every_key_of_the_organise_tables_is_in_the_commented_example(
+    table: str, keys: tuple[str, ...]
+) -> None:
+    assert _documented_keys(table) == set(keys)
+
+
+def test_every_account_key_is_documented() -> None:
+    for key in ACCOUNT_KEYS:
+        assert re.search(rf"\b{key}\b", EMBEDDED_DEFAULT_TOML), key
+
+
+def test_every_feed_key_is_documented_in_the_feeds_comment() -> None:
+    block = EMBEDDED_DEFAULT_TOML.split("# One [[feeds]] table per subscription.\n")[1]
+    block = block.split("\n\n")[0]
+    documented = set(re.findall(r"^#   ([a-z_]+) ", block, re.MULTILINE))
+    assert documented == set(FEED_KEYS)
+
+
+def test_themes_are_textuals_builtin_themes() -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    assert set(BUILTIN_THEMES) == THEMES
+    assert problems_for_text('[settings]\ntheme = "nord"\n') == []
+    assert "unknown theme" in problems_for_text('[settings]\ntheme = "nordd"\n')[0].message
