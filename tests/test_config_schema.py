@@ -102,3 +102,21 @@ def test_themes_are_textuals_builtin_themes() -> None:
     assert set(BUILTIN_THEMES) == THEMES
     assert problems_for_text('[settings]\ntheme = "nord"\n') == []
     assert "unknown theme" in problems_for_text('[settings]\ntheme = "nordd"\n')[0].message
+
+
+def test_the_key_name_rule_agrees_with_textual() -> None:
+    from textual.keys import KEY_NAME_REPLACEMENTS, REPLACED_KEYS, Keys, key_to_character
+
+    from tui_reader.config.keys import (
+        _KEY_NAME_REPLACEMENTS,
+        _PUNCTUATION_NAMES,
+        _SPECIAL_KEYS,
+        _parse_key,
+    )
+
+    assert _KEY_NAME_REPLACEMENTS == KEY_NAME_REPLACEMENTS
+    assert _SPECIAL_KEYS.issubset(key.value for key in Keys)
+    for character in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~":
+        name = _parse_key(character)
+        assert name in _PUNCTUATION_NAMES, character
+        assert key_to_character(REPLACED_KEYS.get(name, name)) == character

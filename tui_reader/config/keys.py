@@ -1,4 +1,14 @@
-"""Key names in `[keys]`: Textual's names, canonical form, comma-separated lists."""
+"""Key names in `[keys]`: Textual's names, canonical form, comma-separated lists.
+
+A minimal rule, kept here on purpose rather than asking Textual at run time: Textual's public
+API has no function that validates or normalizes a key name (`_character_to_key` and
+`_normalize_key_list` are private), and the conflict check reads every default binding at each
+load, so asking Textual would load it in the headless CLI. The rule is: optional modifiers
+(`ctrl`, `alt`, `meta`, `super`, `hyper`, `shift`, each once) joined by `+` to one printable
+character, one of `_SPECIAL_KEYS`, or the Unicode-derived name of an ASCII punctuation mark
+(`question_mark`, `slash`). `tests/test_config_schema.py` checks these names against Textual's
+public `textual.keys.Keys` and `key_to_character`.
+"""
 
 from __future__ import annotations
 
