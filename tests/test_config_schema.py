@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -120,3 +122,24 @@ def test_the_key_name_rule_agrees_with_textual() -> None:
         name = _parse_key(character)
         assert name in _PUNCTUATION_NAMES, character
         assert key_to_character(REPLACED_KEYS.get(name, name)) == character
+
+
+def _loads_textual(toml: str) -> bool:
+    code = (
+        "import sys\n"
+        "from tui_reader.config import problems_for_text\n"
+        f"assert problems_for_text({toml!r}) == []\n"
+        "print('textual' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip() == "True"
+
+
+def test_textual_is_asked_about_a_theme_only_when_one_other_than_the_default_is_set() -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    assert Settings().theme in BUILTIN_THEMES
+    assert not _loads_textual(EMBEDDED_DEFAULT_TOML)
+    assert _loads_textual('[settings]\ntheme = "nord"\n')
