@@ -141,7 +141,18 @@ SETTINGS_BY_NAME: dict[str, Field] = {field.name: field for field in SETTINGS}
 # The keys of the other tables; their checks (validate.py, organise.py, sync/accounts.py) word
 # each one's problems, and `tests/test_config_schema.py` checks each is documented.
 TOP_LEVEL: tuple[str, ...] = ("settings", "feeds", "keys", "views", "rules", "hooks", "accounts")
-FEED_KEYS: tuple[str, ...] = ("name", "url", "tags", "full_articles", "refresh_interval")
+FEED_DOCS: tuple[tuple[str, str], ...] = (
+    ("name", "shown in the sidebar; must be unique"),
+    ("url", "the RSS, Atom or JSON Feed address (http or https)"),
+    ("tags", "optional list of tags, used by the tag filter (`t`) and `--tag`"),
+    ("full_articles", "optional per-feed override of the setting above"),
+    (
+        "refresh_interval",
+        "optional per-feed override, in minutes (0 = manual only); honoured by the\n"
+        "app's timer and by `tui-reader refresh --due` (for cron)",
+    ),
+)
+FEED_KEYS: tuple[str, ...] = tuple(name for name, _doc in FEED_DOCS)
 VIEW_KEYS: tuple[str, ...] = ("name", "query", "notify")
 RULE_KEYS: tuple[str, ...] = ("query", "action")
 HOOK_KEYS: tuple[str, ...] = ("query", "command", "timeout")
@@ -164,6 +175,16 @@ def settings_section() -> str:
     for field in SETTINGS:
         out.extend(f"# {line}" for line in field.doc.splitlines())
         out.append(f"{field.name} = {render_value(field.default)}")
+    return "\n".join(out) + "\n"
+
+
+def feeds_comment() -> str:
+    """The comment that documents `[[feeds]]` keys in the starter config."""
+    out = ["# One [[feeds]] table per subscription."]
+    for name, doc in FEED_DOCS:
+        first, *rest = doc.splitlines()
+        out.append(f"#   {name:<14} {first}" if len(name) < 15 else f"#   {name}  {first}")
+        out.extend(f"#{' ' * 18}{line}" for line in rest)
     return "\n".join(out) + "\n"
 
 
