@@ -20,6 +20,7 @@ from tui_reader.config.schema import (
     VIEW_KEYS,
     Field,
     feeds_comment,
+    regenerate,
     settings_section,
 )
 from tui_reader.models import Settings
@@ -144,3 +145,15 @@ def test_textual_is_asked_about_a_theme_only_when_one_other_than_the_default_is_
     assert Settings().theme in BUILTIN_THEMES
     assert not _loads_textual(EMBEDDED_DEFAULT_TOML)
     assert _loads_textual('[settings]\ntheme = "nord"\n')
+
+
+@pytest.mark.parametrize(
+    "path",
+    [Path(__file__).resolve().parent.parent / "tui_reader" / "default_config.toml", EXAMPLE],
+    ids=lambda path: path.name,
+)
+def test_regenerating_the_starter_config_from_the_schema_changes_nothing(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert regenerate(text) == text
+    stale = text.replace("(1..64)", "(1..99)").replace("#   url            the", "#   url the")
+    assert regenerate(stale) == text

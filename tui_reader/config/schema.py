@@ -1,9 +1,10 @@
 """The config's schema, declared once: every `[settings]` key with its type, default, range
 and documentation, and the key names of the other tables.
 
-Validation (`validate.py`) checks `[settings]` from `SETTINGS`, and the `[settings]` block of
-the starter config (`default_config.toml`, `config.example.toml`) is `settings_section()`'s
-text; `tests/test_config_schema.py` holds the two together.
+Validation (`validate.py`) checks `[settings]` from `SETTINGS`, and the `[settings]` table and
+`[[feeds]]` comment of the starter config (`default_config.toml`, `config.example.toml`) are
+written from it: edit the schema, then run `python tools/config_example.py`.
+`tests/test_config_schema.py` fails when the files and the schema disagree.
 
 Theme names come from Textual (`textual.theme.BUILTIN_THEMES`), imported only when a `theme`
 value is checked, so that the headless CLI loads Textual only for a config that sets a theme.
@@ -186,6 +187,21 @@ def feeds_comment() -> str:
         out.append(f"#   {name:<14} {first}" if len(name) < 15 else f"#   {name}  {first}")
         out.extend(f"#{' ' * 18}{line}" for line in rest)
     return "\n".join(out) + "\n"
+
+
+def _replace_block(text: str, start_marker: str, block: str) -> str:
+    """`text` with the block that opens at `start_marker` (up to a blank line) replaced."""
+    start = text.index(start_marker)
+    end = text.find("\n\n", start)
+    end = len(text) if end < 0 else end + 1
+    return text[:start] + block + text[end:]
+
+
+def regenerate(text: str) -> str:
+    """The starter config `text` with its schema-made parts (the `[settings]` table and the
+    `[[feeds]]` comment) written again from the schema; `tools/config_example.py` uses it."""
+    text = _replace_block(text, "[settings]\n", settings_section())
+    return _replace_block(text, "# One [[feeds]] table per subscription.\n", feeds_comment())
 
 
 @functools.cache
