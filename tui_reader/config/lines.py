@@ -1,7 +1,8 @@
 """Line numbers of keys in a TOML text, for problems.
 
-`tomllib` keeps no positions and tomlkit exposes none publicly (its items know their text,
-not their line), so a small lexical scan of *valid* TOML finds them. It runs only when a
+`tomllib` keeps no positions (python/cpython#115516, closed) and tomlkit exposes none
+publicly (python-poetry/tomlkit#55, open: its items know their text, not their line), so a
+small lexical scan of *valid* TOML finds them. It runs only when a
 problem needs a line (`_LazyKeyLines`), so a valid config never pays for it.
 """
 
