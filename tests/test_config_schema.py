@@ -157,3 +157,18 @@ def test_regenerating_the_starter_config_from_the_schema_changes_nothing(path: P
     assert regenerate(text) == text
     stale = text.replace("(1..64)", "(1..99)").replace("#   url            the", "#   url the")
     assert regenerate(stale) == text
+
+
+@pytest.mark.parametrize(
+    "field", [f for f in SETTINGS if f.kind == "seconds"], ids=lambda f: f.name
+)
+def test_a_seconds_setting_enforces_its_schema_range(field: Field) -> None:
+    assert f"more than {field.low}, at most {field.high}" in field.doc.replace("\n", " ")
+    for value, ok in (
+        (field.high, True),
+        (0.5, True),
+        (field.high + 0.5, False),
+        (field.low, False),
+    ):
+        problems = problems_for_text(f"[settings]\n{field.name} = {value}\n")
+        assert (problems == []) is ok, (value, problems)
