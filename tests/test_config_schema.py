@@ -1,0 +1,174 @@
+"""The schema is declared once: the starter config's docs and defaults come from it."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tui_reader.config import EMBEDDED_DEFAULT_TOML, THEMES, config_from_text, problems_for_text
+from tui_reader.config.schema import (
+    FEED_KEYS,
+    HOOK_KEYS,
+    RULE_KEYS,
+    SETTINGS,
+    VIEW_KEYS,
+    Field,
+    feeds_comment,
+    regenerate,
+    settings_section,
+)
+from tui_reader.models import Settings
+from tui_reader.sync.accounts import ACCOUNT_KEYS
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [EMBEDDED_DEFAULT_TOML, EXAMPLE.read_text(encoding="utf-8")],
+    ids=["default_config.toml", "config.example.toml"],
+)
+def test_the_settings_block_of_the_starter_config_is_generated_from_the_schema(text: str) -> None:
+    assert settings_section() in text
+
+
+def test_schema_keys_and_defaults_are_those_of_settings() -> None:
+    defaults = {field.name: field.default for field in SETTINGS}
+    model = {field.name: field.default for field in dataclasses.fields(Settings)}
+    assert defaults == model
+
+
+def test_the_starter_config_sets_every_setting_to_its_schema_default() -> None:
+    settings = tomllib.loads(EMBEDDED_DEFAULT_TOML)["settings"]
+    assert settings == {field.name: field.default for field in SETTINGS}
+    assert config_from_text(EMBEDDED_DEFAULT_TOML, "<t>").settings == Settings()
+
+
+@pytest.mark.parametrize("field", [f for f in SETTINGS if f.kind == "int"], ids=lambda f: f.name)
+def test_an_integer_setting_documents_its_range_and_enforces_it(field: Field) -> None:
+    assert f"({field.low}..{field.high})" in field.doc.replace("\n", " ")
+    for value, ok in ((field.low, True), (field.high, True), (field.high + 1, False)):
+        problems = problems_for_text(f"[settings]\n{field.name} = {value}\n")
+        assert (problems == []) is ok, (value, problems)
+    problem = problems_for_text(f"[settings]\n{field.name} = {field.low - 1}\n")[0]
+    assert str(problem).startswith(f"<config>:2: settings.{field.name}: ")
+    assert f"use {field.low}..{field.high}" in problem.message
+
+
+@pytest.mark.parametrize("field", [f for f in SETTINGS if f.choices], ids=lambda f: f.name)
+def test_a_choice_setting_documents_and_accepts_each_choice(field: Field) -> None:
+    for choice in field.choices:
+        assert f'"{choice}"' in field.doc
+        assert problems_for_text(f'[settings]\n{field.name} = "{choice}"\n') == []
+    assert problems_for_text(f'[settings]\n{field.name} = "nope"\n') != []
+
+
+def _documented_keys(table: str) -> set[str]:
+    """Keys written in the commented example `# [[table]]` of the starter config."""
+    block = re.search(
+        rf"^# \[\[{table}\]\]\n((?:# [a-z_]+ = .*\n)+)", EMBEDDED_DEFAULT_TOML, re.MULTILINE
+    )
+    assert block is not None, table
+    return set(re.findall(r"^# ([a-z_]+) = ", block.group(1), re.MULTILINE))
+
+
+@pytest.mark.parametrize(
+    ("table", "keys"),
+    [("views", VIEW_KEYS), ("rules", RULE_KEYS), ("hooks", HOOK_KEYS)],
+)
+def test_every_key_of_the_organise_tables_is_in_the_commented_example(
+    table: str, keys: tuple[str, ...]
+) -> None:
+    assert _documented_keys(table) == set(keys)
+
+
+def test_every_account_key_is_documented() -> None:
+    for key in ACCOUNT_KEYS:
+        assert re.search(rf"\b{key}\b", EMBEDDED_DEFAULT_TOML), key
+
+
+def test_the_feeds_comment_of_the_starter_config_is_generated_from_the_schema() -> None:
+    assert feeds_comment() in EMBEDDED_DEFAULT_TOML
+    assert feeds_comment() in EXAMPLE.read_text(encoding="utf-8")
+    documented = re.findall(r"^#   ([a-z_]+) ", feeds_comment(), re.MULTILINE)
+    assert documented == list(FEED_KEYS)
+
+
+def test_themes_are_textuals_builtin_themes() -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    assert set(BUILTIN_THEMES) == THEMES
+    assert problems_for_text('[settings]\ntheme = "nord"\n') == []
+    assert "unknown theme" in problems_for_text('[settings]\ntheme = "nordd"\n')[0].message
+
+
+def test_the_key_name_rule_agrees_with_textual() -> None:
+    from textual.keys import KEY_NAME_REPLACEMENTS, REPLACED_KEYS, Keys, key_to_character
+
+    from tui_reader.config.keys import (
+        _KEY_NAME_REPLACEMENTS,
+        _PUNCTUATION_NAMES,
+        _SPECIAL_KEYS,
+        _parse_key,
+    )
+
+    assert _KEY_NAME_REPLACEMENTS == KEY_NAME_REPLACEMENTS
+    assert _SPECIAL_KEYS.issubset(key.value for key in Keys)
+    for character in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~":
+        name = _parse_key(character)
+        assert name in _PUNCTUATION_NAMES, character
+        assert key_to_character(REPLACED_KEYS.get(name, name)) == character
+
+
+def _loads_textual(toml: str) -> bool:
+    code = (
+        "import sys\n"
+        "from tui_reader.config import problems_for_text\n"
+        f"assert problems_for_text({toml!r}) == []\n"
+        "print('textual' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip() == "True"
+
+
+def test_textual_is_asked_about_a_theme_only_when_one_other_than_the_default_is_set() -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    assert Settings().theme in BUILTIN_THEMES
+    assert not _loads_textual(EMBEDDED_DEFAULT_TOML)
+    assert _loads_textual('[settings]\ntheme = "nord"\n')
+
+
+@pytest.mark.parametrize(
+    "path",
+    [Path(__file__).resolve().parent.parent / "tui_reader" / "default_config.toml", EXAMPLE],
+    ids=lambda path: path.name,
+)
+def test_regenerating_the_starter_config_from_the_schema_changes_nothing(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert regenerate(text) == text
+    stale = text.replace("(1..64)", "(1..99)").replace("#   url            the", "#   url the")
+    assert regenerate(stale) == text
+
+
+@pytest.mark.parametrize(
+    "field", [f for f in SETTINGS if f.kind == "seconds"], ids=lambda f: f.name
+)
+def test_a_seconds_setting_enforces_its_schema_range(field: Field) -> None:
+    assert f"more than {field.low}, at most {field.high}" in field.doc.replace("\n", " ")
+    for value, ok in (
+        (field.high, True),
+        (0.5, True),
+        (field.high + 0.5, False),
+        (field.low, False),
+    ):
+        problems = problems_for_text(f"[settings]\n{field.name} = {value}\n")
+        assert (problems == []) is ok, (value, problems)
