@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.conftest import wait_until
 from tests.ui.conftest import AppFactory, sample_config
 from tests.ui.test_app import main_screen, open_tiktok, settle
 from tui_reader.demo.fetcher import DemoFetcher
@@ -303,11 +304,7 @@ async def test_a_hanging_picture_download_never_holds_up_the_keys(
             reader = screen.query_one(ReaderPane)
 
             async def until(condition) -> None:  # type: ignore[no-untyped-def]
-                for _ in range(500):
-                    if condition():
-                        return
-                    await pilot.pause(0.01)
-                raise AssertionError("condition never met")
+                await wait_until(pilot, condition)
 
             await pilot.press("enter")
             await until(lambda: reader.article is not None and reader.article.title == "Avec image")
