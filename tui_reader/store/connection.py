@@ -221,6 +221,29 @@ class StoreBase:
             raise
         conn.execute("COMMIT")
 
+    # -- for code beside the store that keeps its own tables (sync/localstate.py)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on this thread's connection; SQLite errors as `StoreError`."""
+        try:
+            with self._write() as tx:
+                yield tx
+        except sqlite3.Error as exc:
+            raise StoreError(describe(self.path, exc)) from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection for reads; SQLite errors as `StoreError`."""
+        try:
+            yield self._conn()
+        except sqlite3.Error as exc:
+            raise StoreError(describe(self.path, exc)) from exc
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection, for reads (errors are the caller's to translate)."""
+        return self._conn()
+
     def close(self) -> None:
         """Close every thread's connection; the store cannot be used afterwards."""
         self._closed = True
