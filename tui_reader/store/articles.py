@@ -204,8 +204,6 @@ class ArticlesRoom(StoreBase):
         page = self.headlines_before(replace(query, unread=True), before=before, limit=1)
         return page[0] if page else None
 
-    # -- organise: rules, rule tags, hooks' progress (see rules.py and hooks.py)
-
     @guarded
     def articles_by_ids(self, ids: Sequence[int]) -> list[Article]:
         """The headlines of `ids` (summary and body not loaded), in id order."""

@@ -138,8 +138,6 @@ class FeedsRoom(StoreBase):
             return None
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
-    # -- articles: writes
-
     @guarded
     def upsert_entries(self, feed_url: str, entries: Sequence[ParsedEntry], *, now: str) -> int:
         """Store a feed's entries; return how many are new.

@@ -58,8 +58,6 @@ class FullTextsRoom(StoreBase):
                 [(error, iso(now), article_id) for article_id in article_ids],
             )
 
-    # -- full texts: what is left to fetch
-
     def _feed_ids_for_urls(self, conn: sqlite3.Connection, urls: Sequence[str]) -> list[int]:
         """Ids of the stored feeds among `urls` (unknown URLs are skipped)."""
         wanted = set(urls)

@@ -117,6 +117,3 @@ def _has_rule_tags(conn: sqlite3.Connection, tags: Sequence[str]) -> bool:
         f"SELECT 1 FROM article_tags WHERE tag IN ({marks(len(tags))}) LIMIT 1", list(tags)
     ).fetchone()
     return row is not None
-
-
-# --- the store ----------------------------------------------------------------------------
