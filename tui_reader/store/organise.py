@@ -16,6 +16,7 @@ from tui_reader.store.values import chunks, marks
 class OrganiseRoom(StoreBase):
     """Rule results (hidden, rule tags), article ids by query, small named values."""
 
+    @guarded
     def bookkeeping(self, key: str) -> str | None:
         """A small named value kept in the database (None when never set)."""
         row = self._conn().execute("SELECT value FROM bookkeeping WHERE key = ?", (key,)).fetchone()
