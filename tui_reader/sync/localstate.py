@@ -7,13 +7,11 @@ the change. Every function here is one transaction and runs in a worker thread.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from tui_reader.store import Store, StoreError, _describe
+from tui_reader.store import Store
 
 Change = tuple[str, str, bool]  # (remote item id, "read" | "bookmarked", value)
 
@@ -39,19 +37,6 @@ class AccountState:
     high_water: str | None
 
 
-@contextmanager
-def _write(store: Store) -> Iterator[sqlite3.Connection]:
-    try:
-        with store._write() as tx:
-            yield tx
-    except sqlite3.Error as exc:
-        raise StoreError(_describe(store.path, exc)) from exc
-
-
-def _read(store: Store) -> sqlite3.Connection:
-    return store._conn()
-
-
 def feed_url(account: str, remote_id: str) -> str:
     """The key an account's feed is stored under (feeds.url is unique across accounts)."""
     return f"tui-reader-account://{quote(account, safe='')}/{quote(remote_id, safe='')}"
@@ -66,7 +51,7 @@ def save_feeds(
     empty (bookmarks survive, like a feed removed from the config).
     """
     urls: dict[str, str] = {}
-    with _write(store) as tx:
+    with store.transaction() as tx:
         for feed in feeds:
             url = feed_url(account, feed.remote_id)
             urls[feed.remote_id] = url
@@ -108,44 +93,38 @@ def save_feeds(
 def forget_account(store: Store, account: str) -> None:
     """Drop an account no longer in the config: its feeds and unbookmarked articles go."""
     save_feeds(store, account, [], [])
-    with _write(store) as tx:
+    with store.transaction() as tx:
         tx.execute("DELETE FROM outbox WHERE account = ?", (account,))
         tx.execute("DELETE FROM sync_accounts WHERE name = ?", (account,))
 
 
 def known_item_ids(store: Store, account: str) -> set[str]:
     """Remote ids of the account's stored items, and of those purged since."""
-    conn = _read(store)
-    try:
+    with store.reading() as conn:
         rows = conn.execute(
             "SELECT a.guid FROM articles a JOIN account_feeds af ON af.feed_id = a.feed_id "
             "WHERE af.account = ? UNION SELECT p.guid FROM purged p "
             "JOIN account_feeds af ON af.feed_id = p.feed_id WHERE af.account = ?",
             (account, account),
         ).fetchall()
-    except sqlite3.Error as exc:
-        raise StoreError(_describe(store.path, exc)) from exc
     return {row[0] for row in rows}
 
 
 def pending_changes(store: Store, account: str) -> list[tuple[str, str, bool, int]]:
     """The outbox, collapsed: the latest value per (item, field), with the last row's id."""
-    conn = _read(store)
-    try:
+    with store.reading() as conn:
         rows = conn.execute(
             "SELECT remote_id, field, value, id FROM outbox WHERE id IN "
             "(SELECT MAX(id) FROM outbox WHERE account = ? GROUP BY remote_id, field) "
             "ORDER BY id",
             (account,),
         ).fetchall()
-    except sqlite3.Error as exc:
-        raise StoreError(_describe(store.path, exc)) from exc
     return [(row[0], row[1], bool(row[2]), int(row[3])) for row in rows]
 
 
 def outbox_size(store: Store, account: str | None = None) -> int:
     """How many outbox rows wait (for one account, or all)."""
-    conn = _read(store)
+    conn = store.connection()
     if account is None:
         return int(conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
     return int(
@@ -155,7 +134,7 @@ def outbox_size(store: Store, account: str | None = None) -> int:
 
 def mark_pushed(store: Store, account: str, pushed: Sequence[tuple[str, str, int]]) -> None:
     """Remove the outbox rows of pushed changes: rows up to the pushed one's id, not later."""
-    with _write(store) as tx:
+    with store.transaction() as tx:
         tx.executemany(
             "DELETE FROM outbox WHERE account = ? AND remote_id = ? AND field = ? AND id <= ?",
             [(account, remote_id, field, last_id) for remote_id, field, last_id in pushed],
@@ -176,7 +155,7 @@ def apply_remote_state(
     the next sync. These writes never enter the outbox themselves.
     """
     changed = 0
-    with _write(store) as tx:
+    with store.transaction() as tx:
         pending = {
             (remote_id, field)
             for remote_id, field in tx.execute(
@@ -208,7 +187,7 @@ def apply_remote_state(
 def account_state(store: Store, account: str) -> AccountState | None:
     """The stored state of `account`, or None before its first sync."""
     row = (
-        _read(store)
+        store.connection()
         .execute(
             "SELECT name, kind, last_sync, last_status, last_error, high_water "
             "FROM sync_accounts WHERE name = ?",
@@ -222,7 +201,7 @@ def account_state(store: Store, account: str) -> AccountState | None:
 def all_account_states(store: Store) -> dict[str, AccountState]:
     """Every account's stored state, by name."""
     rows = (
-        _read(store)
+        store.connection()
         .execute(
             "SELECT name, kind, last_sync, last_status, last_error, high_water FROM sync_accounts"
         )
@@ -241,7 +220,7 @@ def record_sync(
     when: str,
 ) -> None:
     """Remember a sync's outcome (the last successful time stays on failure)."""
-    with _write(store) as tx:
+    with store.transaction() as tx:
         tx.execute(
             "INSERT INTO sync_accounts (name, kind, last_sync, last_status, last_error) "
             "VALUES (?, ?, CASE WHEN ? = 'ok' THEN ? END, ?, ?) "
@@ -254,7 +233,7 @@ def record_sync(
 
 def save_high_water(store: Store, account: str, kind: str, value: str) -> None:
     """Remember how far the server's item ids were scanned."""
-    with _write(store) as tx:
+    with store.transaction() as tx:
         tx.execute(
             "INSERT INTO sync_accounts (name, kind, high_water) VALUES (?, ?, ?) "
             "ON CONFLICT (name) DO UPDATE SET high_water = excluded.high_water",
@@ -266,7 +245,7 @@ def feed_urls_of(store: Store, account: str) -> list[str]:
     """Stored feed URLs of the account."""
     return [
         row[0]
-        for row in _read(store).execute(
+        for row in store.connection().execute(
             "SELECT f.url FROM feeds f JOIN account_feeds af ON af.feed_id = f.id "
             "WHERE af.account = ?",
             (account,),

@@ -1,0 +1,240 @@
+"""Feeds and refresh writes: the configured feeds, fetch outcomes, new entries, purge."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tui_reader import deferred
+from tui_reader.models import FeedConfig, ParsedEntry
+from tui_reader.store.connection import StoreBase, guarded
+from tui_reader.store.rows import (
+    FEED_STATE_COLUMNS,
+    FeedState,
+    feed_state_from_row,
+    tags_by_feed,
+)
+from tui_reader.store.values import iso, normalize_published
+
+
+class FeedsRoom(StoreBase):
+    """What a refresh writes: feeds from the config, fetch outcomes, entries; and purge."""
+
+    @guarded
+    def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
+        """Make the stored feeds match the config.
+
+        Listed feeds are added or updated (name, tags) by URL and marked active. Others
+        become inactive: their unbookmarked articles are deleted, bookmarked ones stay
+        (bookmarks survive feed removal), and a feed left with no article is forgotten.
+        """
+        wanted = {feed.url: feed for feed in feeds}
+        with self._write() as tx:
+            for feed in wanted.values():
+                tx.execute(
+                    "INSERT INTO feeds (url, name, active) VALUES (?, ?, 1) "
+                    "ON CONFLICT (url) DO UPDATE SET name = excluded.name, active = 1",
+                    (feed.url, feed.name),
+                )
+                feed_id = tx.execute("SELECT id FROM feeds WHERE url = ?", (feed.url,)).fetchone()[
+                    0
+                ]
+                tx.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
+                tx.executemany(
+                    "INSERT OR IGNORE INTO feed_tags (feed_id, tag, position) VALUES (?, ?, ?)",
+                    [(feed_id, tag, pos) for pos, tag in enumerate(feed.tags)],
+                )
+            # An account's feeds come from its server, not from the config (see sync/).
+            gone = [
+                (feed_id,)
+                for feed_id, url in tx.execute(
+                    "SELECT id, url FROM feeds WHERE id NOT IN (SELECT feed_id FROM account_feeds)"
+                )
+                if url not in wanted
+            ]
+            # Validators are cleared: if the feed comes back, its articles must be fetched
+            # again, not answered with 304 Not Modified.
+            tx.executemany(
+                "UPDATE feeds SET active = 0, etag = NULL, last_modified = NULL, "
+                "body_hash = NULL WHERE id = ?",
+                gone,
+            )
+            tx.execute(
+                "DELETE FROM articles WHERE bookmarked = 0 AND feed_id IN "
+                "(SELECT id FROM feeds WHERE active = 0)"
+            )
+            tx.execute(
+                "DELETE FROM feeds WHERE active = 0 AND NOT EXISTS "
+                "(SELECT 1 FROM articles WHERE articles.feed_id = feeds.id)"
+            )
+
+    @guarded
+    def feed_states(self) -> dict[str, FeedState]:
+        """Every stored feed (active or not) by URL."""
+        conn = self._conn()
+        tags = tags_by_feed(conn)
+        rows = conn.execute(f"SELECT {FEED_STATE_COLUMNS} FROM feeds")
+        return {row[1]: feed_state_from_row(row, tags) for row in rows}
+
+    def _feed_id(self, conn: sqlite3.Connection, url: str) -> int:
+        """The id of the feed with `url`; ValueError when the feed was never synced."""
+        row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            raise ValueError(f"{url}: feed is not in the store; call sync_feeds first")
+        return int(row[0])
+
+    @guarded
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        status: str,
+        etag: str | None,
+        last_modified: str | None,
+        body_hash: str | None,
+        error: str | None,
+        when: str,
+    ) -> None:
+        """Remember a fetch outcome; validators are kept when a failed or 304 fetch has none."""
+        keep = status != "ok"
+        with self._write() as tx:
+            self._feed_id(tx, url)
+            tx.execute(
+                "UPDATE feeds SET last_status = ?, last_error = ?, last_refresh = ?, "
+                "etag = CASE WHEN ? AND ? IS NULL THEN etag ELSE ? END, "
+                "last_modified = CASE WHEN ? AND ? IS NULL THEN last_modified ELSE ? END, "
+                "body_hash = CASE WHEN ? AND ? IS NULL THEN body_hash ELSE ? END "
+                "WHERE url = ?",
+                (
+                    status,
+                    error,
+                    when,
+                    keep,
+                    etag,
+                    etag,
+                    keep,
+                    last_modified,
+                    last_modified,
+                    keep,
+                    body_hash,
+                    body_hash,
+                    url,
+                ),
+            )
+
+    @guarded
+    def last_refresh(self) -> datetime | None:
+        """When any active feed was last fetched, or None if never."""
+        row = (
+            self._conn().execute("SELECT MAX(last_refresh) FROM feeds WHERE active = 1").fetchone()
+        )
+        if row is None or not row[0]:
+            return None
+        try:
+            moment = datetime.fromisoformat(row[0])
+        except ValueError:
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    @guarded
+    def upsert_entries(self, feed_url: str, entries: Sequence[ParsedEntry], *, now: str) -> int:
+        """Store a feed's entries; return how many are new.
+
+        An entry is identified by (feed, guid). A known entry gets its text, link, author and
+        date updated in place; its read, bookmarked and full-text state are never touched.
+        Entries purged earlier are not brought back. An entry with a `source` (deferred
+        parsing) whose `content_hash` is already stored costs nothing: no write, no re-index.
+        """
+        rows: dict[str, dict[str, Any]] = {}
+        fetch_time = normalize_published(now)
+        hints: dict[bytes, tuple[str, str]] = {}
+        for entry in entries:
+            published = normalize_published(entry.published)
+            rows[entry.guid] = {
+                "guid": entry.guid,
+                "title": entry.title,
+                "link": entry.link,
+                "author": entry.author,
+                # The parser stands the fetch time in for a missing date; treating it as
+                # "no date" keeps such items at their first-seen time instead of jumping
+                # back to the top of the list on every refresh.
+                "published": None if published == fetch_time else published,
+                "summary": entry.summary,
+                "body": entry.body,
+                "source": entry.source,
+                "hash": entry.content_hash,
+                "ready": 0 if entry.source is not None else 1,
+                "now": now,
+            }
+            if entry.source is not None:
+                hints[entry.source] = (
+                    deferred.fold_ligatures(entry.summary_text),
+                    deferred.fold_ligatures(entry.body_text),
+                )
+        with self._write() as tx:
+            feed_id = self._feed_id(tx, feed_url)
+            known = dict(
+                tx.execute("SELECT guid, content_hash FROM articles WHERE feed_id = ?", (feed_id,))
+            )
+            purged = {
+                guid
+                for (guid,) in tx.execute("SELECT guid FROM purged WHERE feed_id = ?", (feed_id,))
+            }
+            if purged:
+                # A tombstone is only needed while the feed still lists the item.
+                tx.executemany(
+                    "DELETE FROM purged WHERE feed_id = ? AND guid = ?",
+                    [(feed_id, guid) for guid in purged - rows.keys()],
+                )
+            params = [
+                {**row, "feed_id": feed_id}
+                for guid, row in rows.items()
+                if guid not in purged
+                and (row["hash"] is None or guid not in known or known[guid] != row["hash"])
+            ]
+            self._index_hints.update(hints)
+            try:
+                tx.executemany(
+                    "INSERT INTO articles (feed_id, guid, title, link, author, published, "
+                    "fetched, summary, body, source, content_hash, md_ready) VALUES (:feed_id, "
+                    ":guid, :title, :link, :author, COALESCE(:published, :now), :now, :summary, "
+                    ":body, :source, :hash, :ready) "
+                    "ON CONFLICT (feed_id, guid) DO UPDATE SET "
+                    "title = excluded.title, link = excluded.link, author = excluded.author, "
+                    "published = COALESCE(:published, published), "
+                    "summary = excluded.summary, body = excluded.body, "
+                    "source = excluded.source, content_hash = excluded.content_hash, "
+                    "md_ready = excluded.md_ready "
+                    "WHERE (title, link, author, published, summary, body, source) IS NOT "
+                    "(excluded.title, excluded.link, excluded.author, "
+                    "COALESCE(:published, published), excluded.summary, excluded.body, "
+                    "excluded.source)",
+                    params,
+                )
+            finally:
+                for source in hints:
+                    self._index_hints.pop(source, None)
+        return sum(1 for row in params if row["guid"] not in known)
+
+    @guarded
+    def purge(self, keep_days: int, *, now: datetime) -> int:
+        """Delete read, unbookmarked articles older than `keep_days`; return how many.
+
+        Age is the publication date, or the fetch time when that is later (an old item
+        seen for the first time is kept for `keep_days`). Unread and bookmarked articles
+        are never purged; `keep_days` <= 0 purges nothing.
+        """
+        if keep_days <= 0:
+            return 0
+        cutoff = iso(now - timedelta(days=keep_days))
+        condition = "read = 1 AND bookmarked = 0 AND published < ? AND fetched < ?"
+        with self._write() as tx:
+            tx.execute(
+                "INSERT OR IGNORE INTO purged (feed_id, guid) "
+                f"SELECT feed_id, guid FROM articles WHERE {condition}",
+                (cutoff, cutoff),
+            )
+            cursor = tx.execute(f"DELETE FROM articles WHERE {condition}", (cutoff, cutoff))
+            return cursor.rowcount

@@ -1,0 +1,181 @@
+"""Rows → dataclasses: the one mapping for each shape the store returns.
+
+`Article` rows are selected with `HEADLINE_COLUMNS` (a list row) or `FULL_COLUMNS` (the
+reading pane) and turned into `Article`s by `articles_from_rows` only; feeds become
+`FeedState` (`feed_state_from_row`) or `FeedCount` (`feed_count_from_row`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tui_reader.models import Article
+from tui_reader.store.values import chunks, marks
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the store remembers about a feed between refreshes."""
+
+    url: str
+    name: str
+    tags: tuple[str, ...]
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    last_refresh: str | None  # ISO 8601 UTC
+    last_status: str | None
+    last_error: str | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCount:
+    """A sidebar row: a feed with its article counts and last fetch outcome."""
+
+    name: str
+    url: str
+    tags: tuple[str, ...]
+    total: int
+    unread: int
+    last_status: str | None
+    last_error: str | None
+    account: str | None = None  # the sync account the feed comes from (None: the config)
+
+
+HEADLINE_COLUMNS = (
+    "a.id, f.name, f.url, a.title, a.link, a.author, a.published, a.read, a.bookmarked, a.feed_id"
+)
+FULL_COLUMNS = HEADLINE_COLUMNS + ", a.summary, a.body, a.full_text, a.full_text_error"
+# CROSS JOIN keeps `articles` the outer loop so the ORDER BY walks an index, never sorts.
+FROM = "FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id"
+ORDER_DESC = "ORDER BY a.published DESC, a.id DESC"
+ORDER_ASC = "ORDER BY a.published ASC, a.id ASC"
+
+FEED_STATE_COLUMNS = (
+    "id, url, name, etag, last_modified, body_hash, last_refresh, last_status, last_error, active"
+)
+FEED_COUNT_COLUMNS = (
+    "f.id, f.name, f.url, COALESCE(c.total, 0), COALESCE(c.unread, 0), f.last_status, f.last_error"
+)
+
+
+def feed_state_from_row(row: Sequence[Any], tags: dict[int, tuple[str, ...]]) -> FeedState:
+    """A row of `FEED_STATE_COLUMNS` → `FeedState`."""
+    return FeedState(
+        url=row[1],
+        name=row[2],
+        tags=tags.get(row[0], ()),
+        etag=row[3],
+        last_modified=row[4],
+        body_hash=row[5],
+        last_refresh=row[6],
+        last_status=row[7],
+        last_error=row[8],
+        active=bool(row[9]),
+    )
+
+
+def feed_count_from_row(
+    row: Sequence[Any], tags: dict[int, tuple[str, ...]], accounts: dict[int, str]
+) -> FeedCount:
+    """A row of `FEED_COUNT_COLUMNS` → `FeedCount`."""
+    return FeedCount(
+        name=row[1],
+        url=row[2],
+        tags=tags.get(row[0], ()),
+        total=int(row[3]),
+        unread=int(row[4]),
+        last_status=row[5],
+        last_error=row[6],
+        account=accounts.get(row[0]),
+    )
+
+
+def articles_from_rows(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> list[Article]:
+    """Rows of `HEADLINE_COLUMNS` (or `FULL_COLUMNS`) → Articles with their tags and account."""
+    if not rows:
+        return []
+    tags = tags_by_feed(conn, {row[9] for row in rows})
+    rule_tags = rule_tags_by_article(conn, [row[0] for row in rows])
+    accounts = accounts_by_feed(conn)
+    out: list[Article] = []
+    for row in rows:
+        extra: dict[str, Any] = {}
+        if len(row) > 10:
+            extra = {
+                "summary": row[10],
+                "body": row[11],
+                "full_text": row[12],
+                "full_text_error": row[13],
+            }
+        out.append(
+            Article(
+                id=row[0],
+                feed=row[1],
+                feed_url=row[2],
+                title=row[3],
+                link=row[4],
+                author=row[5],
+                published=row[6],
+                tags=merge_tags(tags.get(row[9], ()), rule_tags.get(row[0], ())),
+                read=bool(row[7]),
+                bookmarked=bool(row[8]),
+                account=accounts.get(row[9]),
+                **extra,
+            )
+        )
+    return out
+
+
+def tags_by_feed(
+    conn: sqlite3.Connection, feed_ids: set[int] | None = None
+) -> dict[int, tuple[str, ...]]:
+    """Tags of the given feeds (all feeds when None), in config order."""
+    out: dict[int, list[str]] = {}
+    if feed_ids is None:
+        rows = conn.execute("SELECT feed_id, tag FROM feed_tags ORDER BY feed_id, position")
+        for feed_id, tag in rows:
+            out.setdefault(feed_id, []).append(tag)
+    else:
+        ids = sorted(feed_ids)
+        for chunk in chunks(ids):
+            rows = conn.execute(
+                f"SELECT feed_id, tag FROM feed_tags WHERE feed_id IN ({marks(len(chunk))}) "
+                "ORDER BY feed_id, position",
+                list(chunk),
+            )
+            for feed_id, tag in rows:
+                out.setdefault(feed_id, []).append(tag)
+    return {feed_id: tuple(tags) for feed_id, tags in out.items()}
+
+
+def rule_tags_by_article(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    """Tags that rules gave to the articles `ids`."""
+    out: dict[int, list[str]] = {}
+    for chunk in chunks(list(ids)):
+        rows = conn.execute(
+            f"SELECT article_id, tag FROM article_tags WHERE article_id IN "
+            f"({marks(len(chunk))}) ORDER BY article_id, tag",
+            list(chunk),
+        )
+        for article_id, tag in rows:
+            out.setdefault(article_id, []).append(tag)
+    return out
+
+
+def accounts_by_feed(conn: sqlite3.Connection) -> dict[int, str]:
+    """The sync account of every account feed, by feed id (few rows)."""
+    return dict(conn.execute("SELECT feed_id, account FROM account_feeds").fetchall())
+
+
+def merge_tags(feed_tags: tuple[str, ...], rule_tags: Sequence[str]) -> tuple[str, ...]:
+    """Feed tags first, then the rules' tags that the feed does not already carry."""
+    if not rule_tags:
+        return feed_tags
+    seen = {tag.casefold() for tag in feed_tags}
+    extra = [tag for tag in rule_tags if tag.casefold() not in seen]
+    return feed_tags + tuple(extra)
