@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import ssl
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
-import certifi
 import httpx
 
 from tui_reader import __version__
-from tui_reader.fetch import _describe_http_error
+from tui_reader.fetch import _describe_http_error, new_client
 from tui_reader.i18n import _
 from tui_reader.sync.accounts import SyncError, scrub
 
@@ -62,12 +60,9 @@ class HttpClient:
         return f"HttpClient(timeout={self.timeout}, max_bytes={self.max_bytes})"
 
     async def __aenter__(self) -> Self:
-        # Loading the CA bundle takes tens of milliseconds: in a thread, never on the loop.
-        tls = await asyncio.to_thread(ssl.create_default_context, cafile=certifi.where())
-        self._client = httpx.AsyncClient(
-            verify=tls,
+        self._client = await new_client(
+            timeout=self.timeout,
             headers={"User-Agent": USER_AGENT},
-            timeout=httpx.Timeout(self.timeout),
             follow_redirects=True,
             max_redirects=5,
             transport=self._transport,
