@@ -17,6 +17,7 @@ import httpx
 from tui_reader import __version__
 from tui_reader.fetch import _describe_http_error, new_client
 from tui_reader.i18n import _
+from tui_reader.models import AccountConfig
 from tui_reader.sync.accounts import SyncError, scrub
 
 USER_AGENT = f"tui-reader/{__version__} (sync)"
@@ -188,3 +189,22 @@ class HttpClient:
             return json.loads(body.decode("utf-8-sig"))
         except (ValueError, RecursionError):
             raise self.fail(_("the server's answer is not JSON")) from None
+
+
+class AccountClient:
+    """What every server client shares: its account and its open `HttpClient`'s count."""
+
+    def __init__(self, account: AccountConfig, http: HttpClient) -> None:
+        self.account = account
+        self.http = http
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(account={self.account.name!r})"
+
+    @property
+    def requests(self) -> int:
+        return self.http.requests
+
+    @requests.setter
+    def requests(self, value: int) -> None:
+        self.http.requests = value
