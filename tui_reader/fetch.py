@@ -108,7 +108,27 @@ async def new_client(
     return httpx.AsyncClient(verify=tls, headers=headers, timeout=httpx.Timeout(timeout), **options)
 
 
-class Fetcher:
+class ClientOwner:
+    """Holds an httpx client from `__aenter__` on; `__aexit__` closes it."""
+
+    _client: httpx.AsyncClient | None
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+        self._client = None
+        self._forget()
+
+    def _forget(self) -> None:
+        """What else a subclass drops once its client is closed."""
+
+
+class Fetcher(ClientOwner):
     """One httpx.AsyncClient shared by all fetches (feeds and article pages).
 
     Use as `async with Fetcher() as fetcher: result = await fetcher.fetch(url)`.
@@ -166,15 +186,7 @@ class Fetcher:
         self._host_slots = {}
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-        self._client = None
+    def _forget(self) -> None:
         self._slots = None
 
     async def fetch(
