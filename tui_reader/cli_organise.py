@@ -144,7 +144,7 @@ def cmd_add(context: Context, args: argparse.Namespace) -> int:
 
 def _store_found(context: Context, config: Config, feed: FeedConfig, found: FoundFeed) -> int:
     """Store the entries already fetched and parsed, so the feed is readable at once."""
-    from tui_reader.refresh import utc_now_iso
+    from tui_reader.refresh import record_outcome, utc_now_iso
     from tui_reader.rules import apply_to_new, reconcile
 
     with Store.open(context.data_dir / DATABASE_NAME) as store:
@@ -152,15 +152,7 @@ def _store_found(context: Context, config: Config, feed: FeedConfig, found: Foun
         reconcile(store, config.rules)
         now = utc_now_iso()
         new_items = store.upsert_entries(feed.url, found.parsed.entries, now=now)
-        store.record_fetch(
-            feed.url,
-            status="ok",
-            etag=None,
-            last_modified=None,
-            body_hash=None,
-            error=None,
-            when=now,
-        )
+        record_outcome(store, feed.url, "ok", now)
         apply_to_new(store, config.rules)
     return new_items
 

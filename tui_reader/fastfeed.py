@@ -307,20 +307,24 @@ def _atom_author(element: Any) -> str:
     return name or email or ""
 
 
+def _atom_title_or_link(fields: dict[str, Any], tag: str, child: Any) -> None:
+    """An Atom title or link into `fields` (an entry's or the feed's); other tags are skipped."""
+    if tag == _ATOM + "title":
+        value, kind = _atom_text(child)
+        fields["title"], fields["title_detail"] = value, {"type": kind}
+    elif tag == _ATOM + "link":
+        href = _atom_link(child)
+        if href is not None:
+            fields["link"] = href
+
+
 def _atom_entry(element: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     for child in _children(element, _ENTRY_KEEP):
         tag = child.tag
         if tag == _ATOM + "category":
             continue
-        if tag == _ATOM + "title":
-            value, kind = _atom_text(child)
-            entry["title"], entry["title_detail"] = value, {"type": kind}
-        elif tag == _ATOM + "link":
-            href = _atom_link(child)
-            if href is not None:
-                entry["link"] = href
-        elif tag == _ATOM + "id":
+        if tag == _ATOM + "id":
             if child.attrib:
                 raise _NotSimple
             _guid_rules(entry, _text(child), True)
@@ -345,6 +349,8 @@ def _atom_entry(element: Any) -> dict[str, Any]:
             entry["_has_content"] = True
             entry["content"] = [{"type": kind, "base": "", "value": value}]
             entry.setdefault("summary", value)
+        else:
+            _atom_title_or_link(entry, tag, child)
     entry.pop("_has_content", None)
     return entry
 
@@ -356,17 +362,12 @@ def _atom(root: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         tag = child.tag
         if tag == _ATOM + "entry":
             entries.append(_atom_entry(child))
-        elif tag == _ATOM + "title":
-            value, kind = _atom_text(child)
-            feed["title"], feed["title_detail"] = value, {"type": kind}
-        elif tag == _ATOM + "link":
-            href = _atom_link(child)
-            if href is not None:
-                feed["link"] = href
         elif tag == _ATOM + "id":
             if child.attrib:
                 raise _NotSimple
             feed.setdefault("link", _finish(_urljoin("", _text(child))))  # until a link says
+        else:
+            _atom_title_or_link(feed, tag, child)
     return feed, entries
 
 

@@ -19,7 +19,7 @@ import urllib.parse
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 import brotli
 import certifi
@@ -96,7 +96,39 @@ class _OriginSlots:
             self._changed.notify_all()
 
 
-class Fetcher:
+async def new_client(
+    *, timeout: float, headers: dict[str, str], **options: Any
+) -> httpx.AsyncClient:
+    """An httpx client verifying TLS with certifi's CA bundle (`options` go to httpx).
+
+    Loading the CA bundle takes tens of milliseconds: it is done in a thread, so opening a
+    client (from the TUI too) never holds up the event loop.
+    """
+    tls = await asyncio.to_thread(ssl.create_default_context, cafile=certifi.where())
+    return httpx.AsyncClient(verify=tls, headers=headers, timeout=httpx.Timeout(timeout), **options)
+
+
+class ClientOwner:
+    """Holds an httpx client from `__aenter__` on; `__aexit__` closes it."""
+
+    _client: httpx.AsyncClient | None
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+        self._client = None
+        self._forget()
+
+    def _forget(self) -> None:
+        """What else a subclass drops once its client is closed."""
+
+
+class Fetcher(ClientOwner):
     """One httpx.AsyncClient shared by all fetches (feeds and article pages).
 
     Use as `async with Fetcher() as fetcher: result = await fetcher.fetch(url)`.
@@ -137,13 +169,9 @@ class Fetcher:
         )
 
     async def __aenter__(self) -> Self:
-        # Loading the CA bundle takes tens of milliseconds: do it in a thread, so opening a
-        # fetcher from the TUI never holds up its event loop.
-        tls = await asyncio.to_thread(ssl.create_default_context, cafile=certifi.where())
-        self._client = httpx.AsyncClient(
-            verify=tls,
+        self._client = await new_client(
+            timeout=self.timeout,
             headers={"User-Agent": self.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
-            timeout=httpx.Timeout(self.timeout),
             limits=httpx.Limits(
                 max_connections=2 * self.concurrency,
                 max_keepalive_connections=self.concurrency,
@@ -158,15 +186,7 @@ class Fetcher:
         self._host_slots = {}
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-        self._client = None
+    def _forget(self) -> None:
         self._slots = None
 
     async def fetch(

@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import ParamSpec
 from urllib.parse import urlsplit
 
 from tui_reader import resolve
@@ -368,6 +369,17 @@ async def fill_full_texts_report(
         if on_result is not None:
             on_result(result)
 
+    async def fail(article_ids: list[int], reason: str) -> None:
+        """Record `reason` as the failure of `article_ids` and deliver it for each."""
+        try:
+            await asyncio.to_thread(
+                store.record_full_text_failure, article_ids, reason, now=datetime.now(UTC)
+            )
+        except Exception as exc:
+            reason = _one_line(f"{reason}; and could not store it: {exc}")
+        for article_id in article_ids:
+            deliver(FullTextResult(article_id, False, reason))
+
     async def one(link: str, group: list[int]) -> None:
         site = _site(link)
         async with slots:
@@ -382,13 +394,7 @@ async def fill_full_texts_report(
                 if site in down:
                     return  # counted as skipped at the end
                 down[site] = problem
-                now = datetime.now(UTC)
-                try:
-                    await asyncio.to_thread(store.record_full_text_failure, group, problem, now=now)
-                except Exception as exc:
-                    problem = _one_line(f"{problem}; and could not store it: {exc}")
-                for article_id in group:
-                    deliver(FullTextResult(article_id, False, problem))
+                await fail(group, problem)
                 return
             result = await fetch_full_text(fetcher, store, group[0], executor=executor)
         if not result.ok and (result.error or "").startswith(_SITE_DOWN_PREFIXES):
@@ -406,14 +412,7 @@ async def fill_full_texts_report(
                 except Exception as exc:
                     deliver(FullTextResult(other, False, _one_line(f"could not store it: {exc}")))
         else:
-            reason = result.error or "the page could not be fetched"
-            now = datetime.now(UTC)
-            try:
-                await asyncio.to_thread(store.record_full_text_failure, rest, reason, now=now)
-            except Exception as exc:
-                reason = _one_line(f"{reason}; and could not store it: {exc}")
-            for other in rest:
-                deliver(FullTextResult(other, False, reason))
+            await fail(rest, result.error or "the page could not be fetched")
 
     await asyncio.gather(*(one(link, group) for link, group in by_link.items()))
     for task in resolved.values():
@@ -441,31 +440,22 @@ def pending_full_texts(
         return []
 
 
-async def fill_full_texts(
-    config: Config,
-    store: Store,
-    fetcher: PageFetcher,
-    *,
-    limit: int = 30,
-    concurrency: int = 3,
-    on_result: Callable[[FullTextResult], None] | None = None,
-    feeds: Sequence[FeedConfig] | None = None,
-    executor: Executor | None = None,
-    budget: float | None = None,
-) -> list[FullTextResult]:
-    """`fill_full_texts_report`'s results only (in completion order)."""
-    report = await fill_full_texts_report(
-        config,
-        store,
-        fetcher,
-        limit=limit,
-        concurrency=concurrency,
-        on_result=on_result,
-        feeds=feeds,
-        executor=executor,
-        budget=budget,
-    )
-    return report.results
+P = ParamSpec("P")
+
+
+def _results_only(
+    fill: Callable[P, Awaitable[FillReport]],
+) -> Callable[P, Awaitable[list[FullTextResult]]]:
+    """`fill` answering with its report's results only (same arguments)."""
+
+    async def results(*args: P.args, **kwargs: P.kwargs) -> list[FullTextResult]:
+        return (await fill(*args, **kwargs)).results
+
+    return results
+
+
+fill_full_texts = _results_only(fill_full_texts_report)
+"""`fill_full_texts_report`'s results only (in completion order)."""
 
 
 def feeds_with_setting(config: Config, feeds: Sequence[FeedConfig] | None = None) -> bool:

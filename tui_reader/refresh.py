@@ -141,6 +141,28 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def record_outcome(
+    store: Store,
+    url: str,
+    status: str,
+    when: str,
+    *,
+    fetched: FetchResult | None = None,
+    body_hash: str | None = None,
+    error: str | None = None,
+) -> None:
+    """Record one fetch of `url`: the validators of `fetched` are kept (none without it)."""
+    store.record_fetch(
+        url,
+        status=status,
+        etag=fetched.etag if fetched is not None else None,
+        last_modified=fetched.last_modified if fetched is not None else None,
+        body_hash=body_hash,
+        error=error,
+        when=when,
+    )
+
+
 class Refresher:
     """Refreshes feeds into a store; parse work runs on `parse_executor`, writes on one thread.
 
@@ -206,29 +228,19 @@ class Refresher:
     ) -> FeedResult:
         """Record a feed that has nothing new (a 304, or the same bytes as last time)."""
         await self._write(
-            self.store.record_fetch,
+            record_outcome,
+            self.store,
             feed.url,
-            status="not_modified",
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
+            "not_modified",
+            when,
+            fetched=fetched,
             body_hash=body_hash,
-            error=None,
-            when=when,
         )
         return FeedResult(feed.name, feed.url, "not_modified", 0, None)
 
     async def _failed(self, feed: FeedConfig, message: str, when: str) -> FeedResult:
         """Record `feed`'s failure (its validators are kept for next time) and report it."""
-        await self._write(
-            self.store.record_fetch,
-            feed.url,
-            status="error",
-            etag=None,
-            last_modified=None,
-            body_hash=None,
-            error=message,
-            when=when,
-        )
+        await self._write(record_outcome, self.store, feed.url, "error", when, error=message)
         return FeedResult(feed.name, feed.url, "error", 0, message)
 
     async def _fetch_parse_store(self, feed: FeedConfig, state: FeedState | None) -> FeedResult:
@@ -281,15 +293,7 @@ class Refresher:
             from tui_reader.rules import apply_to_new
 
             apply_to_new(self.store, self.rules)
-        self.store.record_fetch(
-            url,
-            status="ok",
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
-            body_hash=body_hash,
-            error=None,
-            when=now,
-        )
+        record_outcome(self.store, url, "ok", now, fetched=fetched, body_hash=body_hash)
         return new_items
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from tui_reader.i18n import _
 from tui_reader.models import AccountConfig
 from tui_reader.sync.accounts import Secret
-from tui_reader.sync.http import AuthError, HttpClient, HttpStatusError
+from tui_reader.sync.http import AccountClient, AuthError, HttpClient, HttpStatusError
 from tui_reader.sync.localstate import RemoteFeed
 from tui_reader.sync.model import (
     BATCH,
@@ -34,29 +34,17 @@ _MAX_ID_VALUE = 2**63 - 1
 _MAX_GAP_SCAN = 20_000  # ids probed by with_ids between two since_id answers
 
 
-class FeverClient:
+class FeverClient(AccountClient):
     """One account's Fever endpoint; `http` must be open while it is used."""
 
     def __init__(self, account: AccountConfig, password: Secret, http: HttpClient) -> None:
-        self.account = account
-        self.http = http
+        super().__init__(account, http)
         # The Fever API defines its key as this MD5.
         digest = hashlib.md5(
             f"{account.username}:{password.reveal()}".encode(), usedforsecurity=False
         ).hexdigest()
         self._api_key = Secret(digest)
         http.secrets.extend([password.reveal(), digest])
-
-    def __repr__(self) -> str:
-        return f"FeverClient(account={self.account.name!r})"
-
-    @property
-    def requests(self) -> int:
-        return self.http.requests
-
-    @requests.setter
-    def requests(self, value: int) -> None:
-        self.http.requests = value
 
     async def _call(
         self,

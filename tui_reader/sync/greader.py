@@ -18,7 +18,7 @@ from typing import Any
 from tui_reader.i18n import _
 from tui_reader.models import AccountConfig
 from tui_reader.sync.accounts import Secret
-from tui_reader.sync.http import AuthError, HttpClient
+from tui_reader.sync.http import AccountClient, AuthError, HttpClient
 from tui_reader.sync.localstate import RemoteFeed
 from tui_reader.sync.model import (
     BATCH,
@@ -67,29 +67,17 @@ def long_id(decimal: str) -> str:
     return f"{LONG_PREFIX}{int(decimal):016x}"
 
 
-class GReaderClient:
+class GReaderClient(AccountClient):
     """One account's Google Reader API endpoint; `http` must be open while it is used."""
 
     def __init__(self, account: AccountConfig, password: Secret, http: HttpClient) -> None:
-        self.account = account
-        self.http = http
+        super().__init__(account, http)
         self._password = password
         self._auth: Secret | None = None
         self._token: Secret | None = None
         self._base = account.url.rstrip("/")
         self._started = int(time.time())
         http.secrets.append(password.reveal())
-
-    def __repr__(self) -> str:
-        return f"GReaderClient(account={self.account.name!r})"
-
-    @property
-    def requests(self) -> int:
-        return self.http.requests
-
-    @requests.setter
-    def requests(self, value: int) -> None:
-        self.http.requests = value
 
     def _headers(self) -> dict[str, str]:
         assert self._auth is not None

@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-import ssl
 from collections.abc import Mapping, Sequence
-from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypedDict, Unpack
 
-import certifi
 import httpx
 
 from tui_reader import __version__
-from tui_reader.fetch import _describe_http_error
+from tui_reader.fetch import ClientOwner, _describe_http_error, new_client
 from tui_reader.i18n import _
+from tui_reader.models import AccountConfig
 from tui_reader.sync.accounts import SyncError, scrub
 
 USER_AGENT = f"tui-reader/{__version__} (sync)"
 MAX_RESPONSE_BYTES = 50_000_000
+
+
+class RequestOptions(TypedDict, total=False):
+    """The keyword arguments of `HttpClient.request` (and of `json`, which passes them on)."""
+
+    params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None
+    data: Mapping[str, Any] | Sequence[tuple[str, Any]] | None
+    headers: Mapping[str, str] | None
 
 
 class AuthError(SyncError):
@@ -37,7 +43,7 @@ class HttpStatusError(SyncError):
     status: int = 0
 
 
-class HttpClient:
+class HttpClient(ClientOwner):
     """An httpx.AsyncClient with the limits every sync request obeys.
 
     `secrets` are scrubbed from every error message this client raises.
@@ -62,27 +68,14 @@ class HttpClient:
         return f"HttpClient(timeout={self.timeout}, max_bytes={self.max_bytes})"
 
     async def __aenter__(self) -> Self:
-        # Loading the CA bundle takes tens of milliseconds: in a thread, never on the loop.
-        tls = await asyncio.to_thread(ssl.create_default_context, cafile=certifi.where())
-        self._client = httpx.AsyncClient(
-            verify=tls,
+        self._client = await new_client(
+            timeout=self.timeout,
             headers={"User-Agent": USER_AGENT},
-            timeout=httpx.Timeout(self.timeout),
             follow_redirects=True,
             max_redirects=5,
             transport=self._transport,
         )
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-        self._client = None
 
     def fail(self, message: str, cls: type[SyncError] = SyncError) -> SyncError:
         """A one-line error with every secret scrubbed."""
@@ -175,17 +168,9 @@ class HttpClient:
             size=_format_size(self.max_bytes)
         )
 
-    async def json(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
-        data: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
+    async def json(self, method: str, url: str, **options: Unpack[RequestOptions]) -> Any:
         """The decoded JSON answer; `SyncError` when it is not JSON."""
-        _status, body = await self.request(method, url, params=params, data=data, headers=headers)
+        _status, body = await self.request(method, url, **options)
         return await asyncio.to_thread(self._decode_json, body)
 
     def _decode_json(self, body: bytes) -> Any:
@@ -193,3 +178,22 @@ class HttpClient:
             return json.loads(body.decode("utf-8-sig"))
         except (ValueError, RecursionError):
             raise self.fail(_("the server's answer is not JSON")) from None
+
+
+class AccountClient:
+    """What every server client shares: its account and its open `HttpClient`'s count."""
+
+    def __init__(self, account: AccountConfig, http: HttpClient) -> None:
+        self.account = account
+        self.http = http
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(account={self.account.name!r})"
+
+    @property
+    def requests(self) -> int:
+        return self.http.requests
+
+    @requests.setter
+    def requests(self, value: int) -> None:
+        self.http.requests = value
