@@ -30,7 +30,7 @@ from tui_reader.ui import navigation, reading
 from tui_reader.ui import screen_actions as actions
 from tui_reader.ui.bindings import action_bindings
 from tui_reader.ui.commands import PaletteData, ReaderCommands
-from tui_reader.ui.filter import Filter, ListData, count_totals, list_data, search_of
+from tui_reader.ui.filter import Filter, ListData, count_totals, list_data
 from tui_reader.ui.intents import handle_intent
 from tui_reader.ui.texts import article_text as article_text
 from tui_reader.ui.texts import refresh_message as refresh_message
@@ -41,7 +41,6 @@ from tui_reader.ui.widgets.sidebar import Sidebar, SidebarTotals
 from tui_reader.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from tui_reader.images import ImageResult
     from tui_reader.models import FeedConfig
     from tui_reader.ui.app import ReaderApp
 
@@ -86,13 +85,11 @@ class MainScreen(Screen[None]):
 
     @property
     def refreshing(self) -> bool:
-        """A refresh or a sync is running (the App's)."""
+        """A refresh or a sync is running (the App's; `bench/ui.py` reads it here)."""
         return self.app.refresher.refreshing
 
-    @property
-    def pictures(self) -> dict[str, ImageResult]:
-        """Loaded pictures by URL, most recent last (the App's)."""
-        return self.app.pictures.loaded
+    def run_refresh(self, feeds: list[FeedConfig], sync: bool = False) -> None:
+        self.app.refresher.refresh(feeds, sync=sync)
 
     def on_mount(self) -> None:
         # The first page is read right here (a count and one page of the unfiltered list:
@@ -179,12 +176,6 @@ class MainScreen(Screen[None]):
         self.reload(filter=Filter(view="bookmarks"), keep=article)
         reading.open_article(self, article, focus=True)
 
-    def remove_feed_prompt(self, name: str) -> None:
-        self.app.subscriptions.remove_prompt(name)
-
-    def save_search_as_view(self) -> None:
-        self.app.subscriptions.save_search(search_of(self.filter))
-
     def go_to_view(self, view: ViewConfig) -> None:
         """Show a saved view: its query alone (tags, feed and search cleared)."""
         hidden = self.filter.show_hidden
@@ -192,12 +183,6 @@ class MainScreen(Screen[None]):
 
     def open_article(self, article: Article, *, focus: bool = False) -> None:
         reading.open_article(self, article, focus=focus)
-
-    def open_url(self, url: str) -> None:
-        self.app.links.open(url)
-
-    def run_refresh(self, feeds: list[FeedConfig], sync: bool = False) -> None:
-        self.app.refresher.refresh(feeds, sync=sync)
 
     def palette_data(self) -> PaletteData:
         """What the palette lists (`PaletteSource`): this screen's counts and the config."""
