@@ -96,12 +96,16 @@ def show_article(screen: MainScreen, reading: Reading, width: int, keep_scroll: 
     )
 
 
-def reshow(screen: MainScreen, article_id: int, width: int | None, keep_scroll: bool) -> None:
-    """Render the article again if it is the one on screen (its text, pictures or width
-    changed)."""
-    if screen.reader.article is not None and screen.reader.article.id == article_id:
-        width = screen.reader.body_width() if width is None else width
-        load_article(screen, article_id, width, keep_scroll)
+def reshow(screen: MainScreen, article_id: int, keep_scroll: bool) -> None:
+    """Render the article again if it is the one on screen (its text or pictures changed)."""
+    if shown(screen, article_id) is not None:
+        load_article(screen, article_id, screen.reader.body_width(), keep_scroll)
+
+
+def shown(screen: MainScreen, article_id: int) -> Article | None:
+    """The reading pane's copy of article `article_id`, if that is the one it shows."""
+    article = screen.reader.article
+    return article if article is not None and article.id == article_id else None
 
 
 def current_article(screen: MainScreen) -> Article | None:
@@ -113,14 +117,12 @@ def current_article(screen: MainScreen) -> Article | None:
 
 def fresh(screen: MainScreen, article: Article) -> Article:
     """The latest known state of `article` (the list row may be newer than the pane's copy)."""
-    if screen.reader.article is not None and screen.reader.article.id == article.id:
-        return screen.reader.article
-    return article
+    return shown(screen, article.id) or article
 
 
 def patch(screen: MainScreen, article: Article, **changes: bool) -> None:
     """Show a new read or bookmark state in the list and, if it is open, in the pane."""
     screen.headlines.update_article(article.id, **changes)
-    if screen.reader.article is not None and screen.reader.article.id == article.id:
-        updated = replace(screen.reader.article, **changes)
+    if (open_copy := shown(screen, article.id)) is not None:
+        updated = replace(open_copy, **changes)
         screen.reader.update_note(updated, article_text(updated)[1])

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from tui_reader.actions import key_map
 from tui_reader.i18n import _
 from tui_reader.ui.filter import Filter
-from tui_reader.ui.reading import current_article, fresh, patch
+from tui_reader.ui.reading import current_article, fresh, patch, shown
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.tags import TagPicker
@@ -116,9 +116,8 @@ def fetch_full(screen: MainScreen) -> None:
     if not article.link:
         screen.notify(_("This article has no link to fetch."), markup=False, severity="warning")
         return
-    reader = screen.reader
-    if reader.article is not None and reader.article.id == article.id:
-        reader.update_note(reader.article, _("fetching the full article…"))
+    if (open_copy := shown(screen, article.id)) is not None:
+        screen.reader.update_note(open_copy, _("fetching the full article…"))
     screen.set_status(_("Fetching the full article: {title}").format(title=article.title))
     screen.app.full_texts.fetch(article.id)
 

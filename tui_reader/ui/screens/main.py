@@ -240,7 +240,7 @@ class MainScreen(Screen[None]):
     @on(m.PicturesLoaded)
     def article_changed(self, event: m.FullTextArrived | m.PicturesLoaded) -> None:
         """Re-show the article if it is the one on screen (its text or pictures changed)."""
-        reading.reshow(self, event.article_id, None, isinstance(event, m.PicturesLoaded))
+        reading.reshow(self, event.article_id, keep_scroll=isinstance(event, m.PicturesLoaded))
 
     @on(m.FeedRemoved)
     def feed_removed(self, event: m.FeedRemoved) -> None:
