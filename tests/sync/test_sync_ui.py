@@ -94,7 +94,7 @@ async def test_r_on_an_account_feed_syncs_that_account(
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, MainScreen)
-            screen.run_refresh([], sync=True)
+            app.refresher.refresh([], sync=True)
             await settle(pilot)
             server.state.items[1_700_000_000_000_009] = Item(
                 1_700_000_000_000_009, "feed/1", "Tech late", "<p>x</p>", "https://e.org/l", 1
@@ -121,7 +121,7 @@ async def test_a_failed_sync_is_one_line_and_the_reader_keeps_working(
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, MainScreen)
-            screen.run_refresh([], sync=True)
+            app.refresher.refresh([], sync=True)
             await settle(pilot)
             text = screen.query_one(StatusLine).text
             assert text == "maison: sync failed: wrong username or password (HTTP 401)"

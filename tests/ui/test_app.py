@@ -328,8 +328,8 @@ async def test_o_opens_http_links_only_and_y_copies(make_app: AppFactory, monkey
         await pilot.press("y")
         assert app.clipboard == first.link
         # The hostile item's javascript: link never reaches the browser.
-        main_screen(app).open_url("javascript:alert(1)")
-        main_screen(app).open_url("file:///etc/passwd")
+        app.links.open("javascript:alert(1)")
+        app.links.open("file:///etc/passwd")
         assert opened == [first.link]
 
 
@@ -456,12 +456,12 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
         await pilot.press("j", "j")
         reading = headlines.current
         await pilot.press("R")
-        await wait_until(pilot, lambda: screen.refreshing)
+        await wait_until(pilot, lambda: app.refresher.refreshing)
         await pilot.press("j", "k")  # keys answer while the slow feed holds the refresh
-        assert headlines.cursor == 2 and screen.refreshing
+        assert headlines.cursor == 2 and app.refresher.refreshing
         release.set()
         await settle(pilot)
-        assert not screen.refreshing
+        assert not app.refresher.refreshing
         assert headlines.total == 45 + 4
         assert headlines.current is not None and headlines.current.id == reading.id
         sidebar = screen.query_one("#sidebar")

@@ -9,6 +9,7 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from textual.widgets import Input, Static
 
+from tests.conftest import wait_until
 from tests.feeds import numbered_items, rss
 from tests.ui.conftest import AppFactory, MixedFetcher, sample_config
 from tests.ui.test_app import main_screen, settle, text_of
@@ -17,6 +18,7 @@ from tui_reader.models import ArticleQuery, Config, RuleConfig, ViewConfig
 from tui_reader.query import parse_search
 from tui_reader.rules import reconcile
 from tui_reader.store import Store
+from tui_reader.ui.messages import RemoveFeed, SaveSearchAsView
 from tui_reader.ui.organise import AddFeedScreen, ConfirmScreen, TextPromptScreen
 from tui_reader.ui.widgets.headline_list import HeadlineList
 from tui_reader.ui.widgets.sidebar import Sidebar
@@ -210,9 +212,8 @@ async def test_save_search_as_view_and_remove_feed(
         main = main_screen(app)
         main.set_filter(replace(main.filter, tags=("local",), search="économie"))
         await settle(pilot)
-        main.save_search_as_view()
-        await pilot.pause()
-        assert isinstance(app.screen, TextPromptScreen)
+        main.post_message(SaveSearchAsView())
+        await wait_until(pilot, lambda: isinstance(app.screen, TextPromptScreen))
         app.screen.query_one(Input).value = "Éco locale"
         await pilot.press("enter")
         await settle(pilot)
@@ -223,9 +224,8 @@ async def test_save_search_as_view_and_remove_feed(
         # Remove the feed: a bookmarked article stays.
         first = store.headlines(ArticleQuery(), limit=1)[0]
         store.set_bookmarked(first.id, True)
-        main.remove_feed_prompt("Local")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        main.post_message(RemoveFeed("Local"))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await settle(pilot)
         assert load_config(path).feeds == ()

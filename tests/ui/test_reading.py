@@ -62,7 +62,7 @@ async def test_images_off_shows_only_the_alt_text(make_app: AppFactory) -> None:
         lines = body_text(app)
         assert any(TIKTOK_ALT in line for line in lines)
         assert not any("▀" in line for line in lines)
-        assert main_screen(app).pictures == {}  # nothing was even loaded
+        assert app.pictures.loaded == {}  # nothing was even loaded
 
 
 BLACK_FRIDAY = "Black Friday : cinq réflexes pour ne pas se faire avoir en ligne"
@@ -313,4 +313,4 @@ async def test_a_hanging_picture_download_never_holds_up_the_keys(
             await pilot.press("j")
             await until(lambda: reader.article is not None and reader.article.title == "Sans image")
             # The next article is read while the picture still hangs (nothing came back).
-            assert picture not in screen.pictures
+            assert picture not in app.pictures.loaded

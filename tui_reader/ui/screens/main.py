@@ -3,7 +3,9 @@
 It composes the widgets, holds what the list shows (`ui/filter.py`), and turns keys and
 intents (`ui/messages.py`) into work: store reads in its own workers, and the jobs that outlive
 it (refresh, sync, full text, pictures, links, subscriptions) on the App's services
-(`ui/services/`), which answer with messages handled here with `@on`.
+(`ui/services/`), which answer with messages handled here with `@on`. The reading pane is driven
+by `ui/reading.py`; the key actions are the functions of `ui/navigation.py` (moving) and
+`ui/screen_actions.py` (state, filters, services).
 """
 
 from __future__ import annotations
@@ -24,22 +26,12 @@ from tui_reader.actions import key_map
 from tui_reader.i18n import _, ngettext
 from tui_reader.models import Article, ArticleQuery, ViewConfig
 from tui_reader.ui import messages as m
+from tui_reader.ui import navigation, reading
+from tui_reader.ui import screen_actions as actions
 from tui_reader.ui.bindings import action_bindings
 from tui_reader.ui.commands import PaletteData, ReaderCommands
-from tui_reader.ui.filter import (
-    Filter,
-    ListData,
-    UnreadFound,
-    count_totals,
-    find_unread,
-    list_data,
-    search_of,
-)
+from tui_reader.ui.filter import Filter, ListData, count_totals, list_data
 from tui_reader.ui.intents import handle_intent
-from tui_reader.ui.reading import Reading, read_article
-from tui_reader.ui.screens.help import HelpScreen
-from tui_reader.ui.screens.search import SearchScreen
-from tui_reader.ui.screens.tags import TagPicker
 from tui_reader.ui.texts import article_text as article_text
 from tui_reader.ui.texts import refresh_message as refresh_message
 from tui_reader.ui.widgets.headline_list import HeadlineList
@@ -49,7 +41,6 @@ from tui_reader.ui.widgets.sidebar import Sidebar, SidebarTotals
 from tui_reader.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from tui_reader.images import ImageResult
     from tui_reader.models import FeedConfig
     from tui_reader.ui.app import ReaderApp
 
@@ -94,13 +85,11 @@ class MainScreen(Screen[None]):
 
     @property
     def refreshing(self) -> bool:
-        """A refresh or a sync is running (the App's)."""
+        """A refresh or a sync is running (the App's; `bench/ui.py` reads it here)."""
         return self.app.refresher.refreshing
 
-    @property
-    def pictures(self) -> dict[str, ImageResult]:
-        """Loaded pictures by URL, most recent last (the App's)."""
-        return self.app.pictures.loaded
+    def run_refresh(self, feeds: list[FeedConfig], sync: bool = False) -> None:
+        self.app.refresher.refresh(feeds, sync=sync)
 
     def on_mount(self) -> None:
         # The first page is read right here (a count and one page of the unfiltered list:
@@ -185,13 +174,15 @@ class MainScreen(Screen[None]):
     def open_bookmark(self, article: Article) -> None:
         """Show the bookmarks view with `article` selected and open in the pane."""
         self.reload(filter=Filter(view="bookmarks"), keep=article)
-        self.open_article(article, focus=True)
+        reading.open_article(self, article, focus=True)
 
-    def remove_feed_prompt(self, name: str) -> None:
-        self.app.subscriptions.remove_prompt(name)
+    def go_to_view(self, view: ViewConfig) -> None:
+        """Show a saved view: its query alone (tags, feed and search cleared)."""
+        hidden = self.filter.show_hidden
+        self.set_filter(Filter(saved=view.name, saved_query=view.query, show_hidden=hidden))
 
-    def save_search_as_view(self) -> None:
-        self.app.subscriptions.save_search(search_of(self.filter))
+    def open_article(self, article: Article, *, focus: bool = False) -> None:
+        reading.open_article(self, article, focus=focus)
 
     def palette_data(self) -> PaletteData:
         """What the palette lists (`PaletteSource`): this screen's counts and the config."""
@@ -210,7 +201,7 @@ class MainScreen(Screen[None]):
 
     @on(HeadlineList.Selected)
     def headline_selected(self, event: HeadlineList.Selected) -> None:
-        self.open_article(event.article, focus=True)
+        reading.open_article(self, event.article, focus=True)
 
     @on(Sidebar.OptionHighlighted)
     def sidebar_highlighted(self, event: Sidebar.OptionHighlighted) -> None:
@@ -231,7 +222,7 @@ class MainScreen(Screen[None]):
         # The body was rendered for a width: rewrap when the pane's width changes (resize,
         # narrow/wide layout, the pane appearing).
         if self.reader.article is not None:
-            self.load_article(self.reader.article.id, event.width, keep_scroll=True)
+            reading.load_article(self, self.reader.article.id, event.width, keep_scroll=True)
 
     @on(m.StatusText)
     def set_status(self, event: m.StatusText | str) -> None:
@@ -249,9 +240,7 @@ class MainScreen(Screen[None]):
     @on(m.PicturesLoaded)
     def article_changed(self, event: m.FullTextArrived | m.PicturesLoaded) -> None:
         """Re-show the article if it is the one on screen (its text or pictures changed)."""
-        if self.reader.article is not None and self.reader.article.id == event.article_id:
-            keep = isinstance(event, m.PicturesLoaded)
-            self.load_article(event.article_id, self.reader.body_width(), keep_scroll=keep)
+        reading.reshow(self, event.article_id, keep_scroll=isinstance(event, m.PicturesLoaded))
 
     @on(m.FeedRemoved)
     def feed_removed(self, event: m.FeedRemoved) -> None:
@@ -260,250 +249,30 @@ class MainScreen(Screen[None]):
             filter = replace(filter, feed=None)
         self.set_filter(filter)
 
-    # --- opening articles ------------------------------------------------------------
+    # --- actions: the moving ones in ui/navigation.py, the others in ui/screen_actions.py --
 
-    def open_article(self, article: Article, *, focus: bool = False) -> None:
-        """Load the article off the loop, mark it read, render it there too, then show it."""
-        # While no article is open the pane is hidden: it will be as wide as the list.
-        self.load_article(article.id, self.reader.body_width(self.headlines.size.width - 3))
-        if focus:
-            self.reader.focus()
-
-    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def load_article(self, article_id: int, width: int, keep_scroll: bool = False) -> None:
-        app, worker = self.app, get_current_worker()
-        images = app.config.settings.images
-        reading = read_article(app.store, article_id, width, app.pictures.loaded, images)
-        if reading is None or worker.is_cancelled:
-            return
-        app.call_from_thread(self.show_article, reading, width, keep_scroll)
-        if reading.marked:  # the sidebar's unread counts follow at once, not at the next reload
-            app.call_from_thread(self.load_totals)
-        if missing := app.pictures.missing(reading.pictures):
-            app.call_from_thread(app.pictures.load, article_id, missing)
-
-    def show_article(self, reading: Reading, width: int, keep_scroll: bool) -> None:
-        """Put a loaded, rendered article in the reading pane."""
-        self.remove_class("-no-article")  # the pane comes back (the list had the room)
-        self.headlines.update_article(reading.article.id, read=True)
-        self.reader.show_article(
-            reading.article, reading.note, reading.lines, width, keep_scroll=keep_scroll
-        )
-
-    def current_article(self) -> Article | None:
-        """The article the user is acting on: the one being read when the pane has focus."""
-        if self.reader.has_focus and self.reader.article is not None:
-            return self.reader.article
-        return self.headlines.current
-
-    # --- actions: moving ---------------------------------------------------------------
-
-    def _move(self, delta: int) -> None:
-        if self.sidebar.has_focus:
-            if delta > 0:
-                self.sidebar.action_cursor_down()
-            else:
-                self.sidebar.action_cursor_up()
-            return
-        self.headlines.move_cursor(delta)
-        if self.reader.has_focus and self.headlines.current is not None:
-            self.open_article(self.headlines.current)
-
-    def action_next_item(self) -> None:
-        self._move(+1)
-
-    def action_previous_item(self) -> None:
-        self._move(-1)
-
-    def action_open(self) -> None:
-        if self.sidebar.has_focus:
-            self.sidebar.action_select()
-        elif self.headlines.current is not None:
-            self.open_article(self.headlines.current, focus=True)
-
-    def action_back(self) -> None:
-        if self.reader.has_focus or self.sidebar.has_focus:
-            self.headlines.focus()
-        elif self.filter.search:
-            self.set_filter(replace(self.filter, search=""))
-
-    def action_scroll_down(self) -> None:
-        if self.headlines.has_focus:
-            self.headlines.move_cursor(self.headlines.page_size())
-        else:
-            self.reader.scroll_body(+1)
-
-    def action_scroll_up(self) -> None:
-        if self.headlines.has_focus:
-            self.headlines.move_cursor(-self.headlines.page_size())
-        else:
-            self.reader.scroll_body(-1)
-
-    def action_next_unread(self) -> None:
-        self.jump_unread(self.headlines.current, forward=True)
-
-    def action_previous_unread(self) -> None:
-        self.jump_unread(self.headlines.current, forward=False)
-
-    @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
-    def jump_unread(self, current: Article | None, forward: bool) -> None:
-        app = self.app
-        found = find_unread(app.store, self.filter, self.query_now, current, forward, app.now())
-        if found is None:
-            message = _("No more unread articles here.")
-            app.call_from_thread(self.notify, message, markup=False, timeout=3)
-        else:
-            app.call_from_thread(self._jump_to, found)
-
-    def _jump_to(self, found: UnreadFound) -> None:
-        if found.filter is not None:
-            self.reload(filter=found.filter, keep=found.article)
-        else:
-            self.headlines.cursor = found.index
-        self.open_article(found.article, focus=True)
-
-    # --- actions: state ----------------------------------------------------------------
-
-    def action_bookmark(self) -> None:
-        article = self.current_article()
-        if article is None:
-            return
-        bookmarked = not self._fresh(article).bookmarked
-        # Written before the key returns: a bookmark must survive a crash a moment later.
-        if self.app.state.write(self.app.store.set_bookmarked, article.id, bookmarked):
-            self._patch(article, bookmarked=bookmarked)
-            message = _("Bookmarked") if bookmarked else _("Bookmark removed")
-            self.notify(message, markup=False, timeout=2)
-            self.load_totals()
-
-    def action_toggle_read(self) -> None:
-        article = self.current_article()
-        if article is None:
-            return
-        read = not self._fresh(article).read
-        if self.app.state.write(self.app.store.set_read, [article.id], read):
-            self._patch(article, read=read)
-            self.load_totals()
-
-    def _fresh(self, article: Article) -> Article:
-        """The latest known state of `article` (the list row may be newer than the pane's copy)."""
-        if self.reader.article is not None and self.reader.article.id == article.id:
-            return self.reader.article
-        return article
-
-    def _patch(self, article: Article, **changes: bool) -> None:
-        self.headlines.update_article(article.id, **changes)
-        if self.reader.article is not None and self.reader.article.id == article.id:
-            updated = replace(self.reader.article, **changes)
-            self.reader.update_note(updated, article_text(updated)[1])
-
-    def action_mark_all_read(self) -> None:
-        self.app.state.mark_all_read(self.query_now)
-
-    def action_undo(self) -> None:
-        if self.app.state.undo():
-            self.reload(keep=self.headlines.current)
-
-    # --- actions: what the list shows ----------------------------------------------------
-
-    def action_show_bookmarks(self) -> None:
-        self.set_filter(Filter(view="bookmarks"))
-
-    def action_tag_filter(self) -> None:
-        tags = sorted(self.totals.tags) if self.totals else []
-        if not tags:
-            self.notify(_("No tags: add `tags = [...]` to feeds in the config."), markup=False)
-            return
-        base = replace(self.filter, tags=())
-
-        def count_tags(selected: tuple[str, ...]) -> dict[str, int]:
-            return self.app.store.tag_counts(replace(base, tags=selected).query(self.app.now()))
-
-        def apply(selected: tuple[str, ...]) -> None:
-            self.set_filter(replace(self.filter, tags=selected))
-
-        self.app.push_screen(TagPicker(tags, self.filter.tags, count_tags, apply))
-
-    def action_clear_tags(self) -> None:
-        self.set_filter(replace(self.filter, tags=()))
-
-    def action_search(self) -> None:
-        def apply(text: str | None) -> None:
-            if text is not None:
-                self.set_filter(replace(self.filter, search=text))
-
-        self.app.push_screen(SearchScreen(self.filter.search), apply)
-
-    def go_to_view(self, view: ViewConfig) -> None:
-        """Show a saved view: its query alone (tags, feed and search cleared)."""
-        hidden = self.filter.show_hidden
-        self.set_filter(Filter(saved=view.name, saved_query=view.query, show_hidden=hidden))
-
-    def action_toggle_hidden(self) -> None:
-        shown = not self.filter.show_hidden
-        self.set_filter(replace(self.filter, show_hidden=shown))
-        message = (
-            _("Items hidden by rules are shown") if shown else _("Items hidden by rules are hidden")
-        )
-        self.notify(message, markup=False, timeout=2)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(key_map(self.app.config.keys)))
-
-    # --- actions handed to the App's services ------------------------------------------
-
-    def action_add_feed(self) -> None:
-        self.app.subscriptions.add_feed()
-
-    def action_fetch_full(self) -> None:
-        article = self.current_article()
-        if article is None:
-            return
-        if not article.link:
-            self.notify(_("This article has no link to fetch."), markup=False, severity="warning")
-            return
-        if self.reader.article is not None and self.reader.article.id == article.id:
-            self.reader.update_note(self.reader.article, _("fetching the full article…"))
-        self.set_status(_("Fetching the full article: {title}").format(title=article.title))
-        self.app.full_texts.fetch(article.id)
-
-    def action_open_link(self) -> None:
-        article = self.current_article()
-        if article is not None and article.link:
-            self.open_url(article.link)
-
-    def open_url(self, url: str) -> None:
-        self.app.links.open(url)
-
-    def action_copy_link(self) -> None:
-        self.app.links.copy_link(getattr(self.current_article(), "link", ""))
-
-    def action_link_list(self) -> None:
-        """`L`: the article's links, numbered, its own link first."""
-        if (article := self.current_article()) is not None:
-            self.app.links.list_links(article.id)
-
-    def action_refresh_feed(self) -> None:
-        name = self.filter.feed
-        if name is None and (article := self.current_article()) is not None:
-            name = article.feed
-        feeds = [feed for feed in self.app.config.feeds if feed.name == name]
-        account = self.account_of_feed(name)
-        if not feeds and account is not None:
-            self.app.refresher.sync_one(account)  # an account's feed: its server has it
-        elif not feeds:
-            self.notify(_("No feed selected."), markup=False, timeout=3)
-        else:
-            self.run_refresh(feeds)
-
-    def account_of_feed(self, name: str | None) -> str | None:
-        """The sync account a feed (by name) comes from, per the sidebar's counts."""
-        if name is None or self.totals is None:
-            return None
-        return next((f.account for f in self.totals.feeds if f.name == name and f.account), None)
-
-    def action_refresh_all(self) -> None:
-        self.run_refresh(list(self.app.config.feeds), sync=True)
-
-    def run_refresh(self, feeds: list[FeedConfig], sync: bool = False) -> None:
-        self.app.refresher.refresh(feeds, sync=sync)
+    action_next_item = navigation.next_item
+    action_previous_item = navigation.previous_item
+    action_open = navigation.open_current
+    action_back = navigation.back
+    action_scroll_down = navigation.scroll_down
+    action_scroll_up = navigation.scroll_up
+    action_next_unread = navigation.next_unread
+    action_previous_unread = navigation.previous_unread
+    action_bookmark = actions.bookmark
+    action_toggle_read = actions.toggle_read
+    action_mark_all_read = actions.mark_all_read
+    action_undo = actions.undo
+    action_show_bookmarks = actions.show_bookmarks
+    action_tag_filter = actions.tag_filter
+    action_clear_tags = actions.clear_tags
+    action_search = actions.search
+    action_toggle_hidden = actions.toggle_hidden
+    action_help = actions.help
+    action_add_feed = actions.add_feed
+    action_fetch_full = actions.fetch_full
+    action_open_link = actions.open_link
+    action_copy_link = actions.copy_link
+    action_link_list = actions.link_list
+    action_refresh_feed = actions.refresh_feed
+    action_refresh_all = actions.refresh_all
