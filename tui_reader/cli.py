@@ -567,7 +567,11 @@ def fetch_full_texts_after_sync(
 
     fetched, tried = asyncio.run(fill())
     if report and tried:
-        print(f"full articles: {fetched} fetched, {tried - fetched} failed")
+        print(
+            _("full articles: {fetched} fetched, {failed} failed").format(
+                fetched=fetched, failed=tried - fetched
+            )
+        )
 
 
 # --- reading ---------------------------------------------------------------------------
