@@ -293,6 +293,8 @@ async def interact(
     db_dir: Path, ids: dict[str, int], presses: int, profile: cProfile.Profile | None
 ) -> dict[str, list[float]]:
     """Key presses, filters and article opening in one app session."""
+    from textual.worker import WorkerCancelled
+
     from tui_reader.config import load_config
     from tui_reader.store import Store
     from tui_reader.ui.app import ReaderApp
@@ -308,7 +310,10 @@ async def interact(
         # threads of the process) is the work the key really cost.
         started, started_cpu = time.perf_counter(), time.process_time()
         await coro_factory()
-        await app.workers.wait_for_complete()
+        # A worker superseded by a newer one (exclusive groups: article, pictures, pages) is
+        # cancelled by design; the wait is for the work to settle, not for every worker.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
         times.setdefault(name, []).append(time.perf_counter() - started)
         times.setdefault(f"{name} [cpu]", []).append(time.process_time() - started_cpu)
