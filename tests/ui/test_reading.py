@@ -308,7 +308,7 @@ async def test_a_hanging_picture_download_never_holds_up_the_keys(
 
             await pilot.press("enter")
             await until(lambda: reader.article is not None and reader.article.title == "Avec image")
-            await until(lambda: server.connections == 1)  # the picture is being fetched
+            await until(lambda: server.connections >= 1)  # the picture is being fetched
             assert any("Lente" in strip.text for strip in reader.body.lines)
             await pilot.press("j")
             await until(lambda: reader.article is not None and reader.article.title == "Sans image")

@@ -26,6 +26,7 @@ class Pictures(Service):
     def __init__(self, app: ReaderApp) -> None:
         super().__init__(app)
         self.loaded: dict[str, ImageResult] = {}
+        self._loading: tuple[int, tuple[str, ...]] | None = None  # the load in flight
 
     def make_fetcher(self) -> AbstractAsyncContextManager[ImageFetcher]:
         """The fetcher for pictures: the demo's own, else one bounded to MAX_IMAGE_BYTES."""
@@ -42,18 +43,30 @@ class Pictures(Service):
         return [url for url in urls if url not in self.loaded][:MAX_PICTURES]
 
     def load(self, article_id: int, urls: list[str]) -> None:
-        """Load `urls` (one article's at a time), then tell the screens to draw it again."""
+        """Load `urls` (one article's at a time), then tell the screens to draw it again.
+
+        The same article drawn again (a resize, a new note) while its pictures are on their
+        way asks for the same ones: that load goes on rather than starting over."""
+        wanted = (article_id, tuple(urls))
+        if wanted == self._loading:
+            return
+        self._loading = wanted
         self.app.run_worker(
             self._load(article_id, urls), group="pictures", exclusive=True, exit_on_error=False
         )
 
     async def _load(self, article_id: int, urls: list[str]) -> None:
-        images = await import_off_loop("tui_reader.images")
-        cache = images.ImageCache(self.app.store.path.parent / "images")
-        async with self.make_fetcher() as fetcher:
-            results = await asyncio.gather(
-                *(images.load_image(fetcher, url, cache) for url in urls)
-            )
+        wanted = (article_id, tuple(urls))
+        try:
+            images = await import_off_loop("tui_reader.images")
+            cache = images.ImageCache(self.app.store.path.parent / "images")
+            async with self.make_fetcher() as fetcher:
+                results = await asyncio.gather(
+                    *(images.load_image(fetcher, url, cache) for url in urls)
+                )
+        finally:
+            if self._loading == wanted:
+                self._loading = None
         for result in results:
             self.loaded.pop(result.url, None)
             self.loaded[result.url] = result
