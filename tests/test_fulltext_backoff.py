@@ -9,7 +9,6 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,31 +36,6 @@ from tui_reader.fetch import Fetcher
 from tui_reader.fulltext import fill_full_texts_report
 from tui_reader.models import ArticleQuery, Config
 from tui_reader.store import FULL_TEXT_BACKOFF, Store
-
-
-@pytest.fixture(scope="module")
-def threaded_server() -> Iterator[HTTPServer]:
-    srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    srv.start()
-    yield srv
-    if srv.is_running():
-        srv.stop()
-
-
-@pytest.fixture
-def server(threaded_server: HTTPServer) -> Iterator[HTTPServer]:
-    threaded_server.clear()
-    yield threaded_server
-    threaded_server.clear()
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TUI_READER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TUI_READER_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    return tmp_path
 
 
 def requests_to(server: HTTPServer, prefix: str) -> int:
