@@ -47,12 +47,7 @@ def add_feeds(path: Path, feeds: Sequence[FeedConfig]) -> tuple[int, int]:
     invalid, so that a broken config is never rewritten.
     """
     file = str(path)
-    if path.exists():
-        text, problem = _decode(path.read_bytes(), file)
-        if problem is not None:
-            raise ConfigError([problem])
-    else:
-        text = EMBEDDED_DEFAULT_TOML
+    text = _read_text(path) if path.exists() else EMBEDDED_DEFAULT_TOML
     problems = problems_for_text(text, file)
     if problems:
         raise ConfigError(problems)
@@ -148,6 +143,14 @@ def unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _read_text(path: Path) -> str:
+    """The config file's text; `ConfigError` when it is not valid UTF-8 (never rewritten)."""
+    text, problem = _decode(path.read_bytes(), str(path))
+    if problem is not None:
+        raise ConfigError([problem])
+    return text
+
+
 def _write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text` through a temporary file in the same directory."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,9 +179,7 @@ def remove_feed(path: Path, name: str) -> FeedConfig:
     from tomlkit.items import AoT, Whitespace
 
     file = str(path)
-    text, problem = _decode(path.read_bytes(), file)
-    if problem is not None:
-        raise ConfigError([problem])
+    text = _read_text(path)
     config = config_from_text(text, file, path)
     wanted = name.strip().casefold()
     matches = [index for index, feed in enumerate(config.feeds) if feed.name.casefold() == wanted]
@@ -236,12 +237,7 @@ def add_view(path: Path, name: str, query: str) -> ViewConfig:
     from tui_reader.query import query_problem
 
     file = str(path)
-    if path.exists():
-        text, problem = _decode(path.read_bytes(), file)
-        if problem is not None:
-            raise ConfigError([problem])
-    else:
-        text = EMBEDDED_DEFAULT_TOML
+    text = _read_text(path) if path.exists() else EMBEDDED_DEFAULT_TOML
     config = config_from_text(text, file, path)
     name = name.strip()
     if not name or _has_control_chars(name):
