@@ -562,7 +562,15 @@ def fetch_full_texts_after_sync(
 
     async def fill() -> tuple[int, int]:
         async with context.make_fetcher() as fetcher:
-            results = await fill_full_texts(context.config, store, fetcher, limit=30, feeds=feeds)
+            # The same time budget as the pages fetched after a refresh: never a long wait.
+            results = await fill_full_texts(
+                context.config,
+                store,
+                fetcher,
+                limit=30,
+                feeds=feeds,
+                budget=context.config.settings.timeout,
+            )
         return sum(result.ok for result in results), len(results)
 
     fetched, tried = asyncio.run(fill())
