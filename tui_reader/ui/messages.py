@@ -9,6 +9,7 @@ selectors work.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
@@ -21,12 +22,11 @@ if TYPE_CHECKING:
 View = Literal["all", "unread", "bookmarks"]
 
 
+@dataclass
 class Intent(Message):
     """Something the user wants the reader to do."""
 
-    def __init__(self, *, origin: Widget | None = None) -> None:
-        super().__init__()
-        self.origin = origin
+    origin: Widget | None = field(default=None, kw_only=True)
 
     @property
     def control(self) -> Widget | None:
@@ -34,76 +34,69 @@ class Intent(Message):
         return self.origin
 
 
+@dataclass
 class ShowView(Intent):
     """Show All, Unread or Bookmarks (feed, tags and saved view cleared; search kept)."""
 
-    def __init__(self, view: View, *, origin: Widget | None = None) -> None:
-        super().__init__(origin=origin)
-        self.view: View = view
+    view: View
 
 
+@dataclass
 class ShowTag(Intent):
     """Show the items of one tag."""
 
-    def __init__(self, tag: str, *, origin: Widget | None = None) -> None:
-        super().__init__(origin=origin)
-        self.tag = tag
+    tag: str
 
 
+@dataclass
 class ShowFeed(Intent):
     """Show one feed, by its name."""
 
-    def __init__(self, name: str, *, origin: Widget | None = None) -> None:
-        super().__init__(origin=origin)
-        self.name = name
+    name: str
 
 
+@dataclass
 class ShowSavedView(Intent):
     """Show a saved view (a `[[views]]` entry), by its name."""
 
-    def __init__(self, name: str, *, origin: Widget | None = None) -> None:
-        super().__init__(origin=origin)
-        self.name = name
+    name: str
 
 
+@dataclass
 class OpenBookmark(Intent):
     """Show the bookmarks with this article selected and open."""
 
-    def __init__(self, article: Article, *, origin: Widget | None = None) -> None:
-        super().__init__(origin=origin)
-        self.article = article
+    article: Article
 
 
+@dataclass
 class RemoveFeed(Intent):
     """Ask, then unsubscribe from a feed (its bookmarks stay)."""
 
-    def __init__(self, name: str, *, origin: Widget | None = None) -> None:
-        super().__init__(origin=origin)
-        self.name = name
+    name: str
 
 
+@dataclass
 class SaveSearchAsView(Intent):
     """Save what the list shows as a `[[views]]` entry (asks a name)."""
 
 
+@dataclass
 class RunAction(Intent):
     """Run one action of the table (`tui_reader.actions.ACTIONS`) by its id, wherever its
     row's `scope` says it lives."""
 
-    def __init__(self, action_id: str, *, origin: Widget | None = None) -> None:
-        super().__init__(origin=origin)
-        self.action_id = action_id
+    action_id: str
 
 
 # --- news from the app's services (ui/services/) to the screens that show it ---------------
 
 
+@dataclass
 class StatusText(Message):
     """A service's progress line for the status bar ("" clears it)."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+    text: str
 
 
 class ArticlesChanged(Message):
@@ -111,33 +104,29 @@ class ArticlesChanged(Message):
     keeping the selection, and recount the sidebar."""
 
 
+@dataclass
 class FullTextArrived(Message):
     """An article's full text (or its failure) was stored: re-show it if it is open."""
 
-    def __init__(self, article_id: int) -> None:
-        super().__init__()
-        self.article_id = article_id
+    article_id: int
 
 
+@dataclass
 class PicturesLoaded(Message):
     """An article's pictures are decoded and cached: draw it again if it is open."""
 
-    def __init__(self, article_id: int) -> None:
-        super().__init__()
-        self.article_id = article_id
+    article_id: int
 
 
+@dataclass
 class AccountStates(Message):
     """Each sync account's status line (account name → line), after a sync or at start."""
 
-    def __init__(self, lines: dict[str, str]) -> None:
-        super().__init__()
-        self.lines = lines
+    lines: dict[str, str]
 
 
+@dataclass
 class FeedRemoved(Message):
     """A feed was unsubscribed: stop showing it if the list does."""
 
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
+    name: str
