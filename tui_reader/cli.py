@@ -422,11 +422,7 @@ def fetch_full_texts_after_refresh(
     counts = {"fetched": 0, "failed": 0, "skipped": 0}
     if context.demo:
         return counts
-    from tui_reader.fulltext import (
-        feeds_with_setting,
-        fill_full_texts_report,
-        pending_full_texts,
-    )
+    from tui_reader.fulltext import feeds_with_setting, pending_full_texts
 
     # Pages are looked for among the items of feeds that brought new ones; a failed page is
     # retried (after its back-off) in any feed that answered.
@@ -439,6 +435,23 @@ def fetch_full_texts_after_refresh(
     picked = pending_full_texts(context.config, store, feeds, limit=30, retry_feeds=retry)
     if not picked:
         return counts  # nothing to fetch: no fetcher opened
+    return _fill_full_texts(context, store, feeds, report=report, retry=retry, picked=picked)
+
+
+def _fill_full_texts(
+    context: Context,
+    store: Store,
+    feeds: Sequence[FeedConfig],
+    *,
+    report: bool,
+    retry: Sequence[FeedConfig] = (),
+    picked: Sequence[tuple[int, str]] | None = None,
+) -> dict[str, int]:
+    """Fetch the full texts of `feeds` (at most 30 pages, within the `timeout` setting's
+    budget: never a long wait), print the counts with `report` when anything was tried, and
+    return SPEC's `"full_text"` counts."""
+    from tui_reader.fulltext import fill_full_texts_report
+
     sys.stdout.flush()
 
     async def fill() -> dict[str, int]:
@@ -554,32 +567,8 @@ def fetch_full_texts_after_sync(
     feed_urls = [url for name in ok for url in feed_urls_of(store, name)]
     if not feed_urls:
         return
-    from tui_reader.fulltext import fill_full_texts
-    from tui_reader.models import FeedConfig
-
     feeds = [FeedConfig(name=url, url=url) for url in feed_urls]
-    sys.stdout.flush()
-
-    async def fill() -> tuple[int, int]:
-        async with context.make_fetcher() as fetcher:
-            # The same time budget as the pages fetched after a refresh: never a long wait.
-            results = await fill_full_texts(
-                context.config,
-                store,
-                fetcher,
-                limit=30,
-                feeds=feeds,
-                budget=context.config.settings.timeout,
-            )
-        return sum(result.ok for result in results), len(results)
-
-    fetched, tried = asyncio.run(fill())
-    if report and tried:
-        print(
-            _("full articles: {fetched} fetched, {failed} failed").format(
-                fetched=fetched, failed=tried - fetched
-            )
-        )
+    _fill_full_texts(context, store, feeds, report=report)
 
 
 # --- reading ---------------------------------------------------------------------------
