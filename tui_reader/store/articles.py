@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 from tui_reader import deferred
 from tui_reader.models import Article, ArticleQuery, Cursor
@@ -36,31 +36,32 @@ class ArticlesRoom(StoreBase):
         self, query: ArticleQuery, *, after: Cursor | None = None, limit: int = 100
     ) -> list[Article]:
         """A page of headlines, newest first, starting after `after` (summary/body not loaded)."""
-        conn = self._conn()
-        where, params = where_clause(conn, query)
-        if after is not None:
-            where += " AND (a.published, a.id) < (?, ?)"
-            params += [after.published, after.id]
-        rows = conn.execute(
-            f"SELECT {HEADLINE_COLUMNS} {FROM} WHERE {where} {ORDER_DESC} LIMIT ?",
-            [*params, max(0, limit)],
-        ).fetchall()
-        return articles_from_rows(conn, rows)
+        return self._keyset_page(query, after, "<", limit)
 
     @guarded
     def headlines_before(
         self, query: ArticleQuery, *, before: Cursor, limit: int = 100
     ) -> list[Article]:
         """The page just above `before` in list order, returned newest first."""
+        return self._keyset_page(query, before, ">", limit)
+
+    def _keyset_page(
+        self, query: ArticleQuery, cursor: Cursor | None, side: Literal["<", ">"], limit: int
+    ) -> list[Article]:
+        """Up to `limit` headlines next to `cursor`: below it in list order (`side` "<",
+        older) or above it (">", newer), returned newest first either way."""
         conn = self._conn()
         where, params = where_clause(conn, query)
-        where += " AND (a.published, a.id) > (?, ?)"
-        params += [before.published, before.id]
+        if cursor is not None:
+            where += f" AND (a.published, a.id) {side} (?, ?)"
+            params += [cursor.published, cursor.id]
+        order = ORDER_DESC if side == "<" else ORDER_ASC
         rows = conn.execute(
-            f"SELECT {HEADLINE_COLUMNS} {FROM} WHERE {where} {ORDER_ASC} LIMIT ?",
+            f"SELECT {HEADLINE_COLUMNS} {FROM} WHERE {where} {order} LIMIT ?",
             [*params, max(0, limit)],
         ).fetchall()
-        rows.reverse()
+        if side == ">":
+            rows.reverse()
         return articles_from_rows(conn, rows)
 
     @guarded

@@ -46,86 +46,107 @@ class FeedCount:
     account: str | None = None  # the sync account the feed comes from (None: the config)
 
 
-HEADLINE_COLUMNS = (
-    "a.id, f.name, f.url, a.title, a.link, a.author, a.published, a.read, a.bookmarked, a.feed_id"
+# Each shape's columns after the leading id (`a.id` / `f.id`), named by the dataclass field
+# each one fills: the SELECT lists below and the mappings read these same tables.
+_HEADLINE_FIELDS = (
+    ("feed", "f.name"),
+    ("feed_url", "f.url"),
+    ("title", "a.title"),
+    ("link", "a.link"),
+    ("author", "a.author"),
+    ("published", "a.published"),
+    ("read", "a.read"),
+    ("bookmarked", "a.bookmarked"),
+    ("feed_id", "a.feed_id"),
 )
-FULL_COLUMNS = HEADLINE_COLUMNS + ", a.summary, a.body, a.full_text, a.full_text_error"
+_TEXT_FIELDS = (
+    ("summary", "a.summary"),
+    ("body", "a.body"),
+    ("full_text", "a.full_text"),
+    ("full_text_error", "a.full_text_error"),
+)
+_FEED_STATE_FIELDS = tuple(
+    (name, name)
+    for name in (
+        "url",
+        "name",
+        "etag",
+        "last_modified",
+        "body_hash",
+        "last_refresh",
+        "last_status",
+        "last_error",
+        "active",
+    )
+)
+_FEED_COUNT_FIELDS = (
+    ("name", "f.name"),
+    ("url", "f.url"),
+    ("total", "COALESCE(c.total, 0)"),
+    ("unread", "COALESCE(c.unread, 0)"),
+    ("last_status", "f.last_status"),
+    ("last_error", "f.last_error"),
+)
+
+
+def _columns(id_column: str, *fields: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join([id_column, *(column for table in fields for _, column in table)])
+
+
+def _named(
+    row: Sequence[Any], fields: tuple[tuple[str, str], ...], start: int = 1
+) -> dict[str, Any]:
+    """The values of `row` from `start` on, by the field names of `fields`."""
+    return {name: value for (name, _), value in zip(fields, row[start:], strict=False)}
+
+
+HEADLINE_COLUMNS = _columns("a.id", _HEADLINE_FIELDS)
+FULL_COLUMNS = _columns("a.id", _HEADLINE_FIELDS, _TEXT_FIELDS)
 # CROSS JOIN keeps `articles` the outer loop so the ORDER BY walks an index, never sorts.
 FROM = "FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id"
 ORDER_DESC = "ORDER BY a.published DESC, a.id DESC"
 ORDER_ASC = "ORDER BY a.published ASC, a.id ASC"
 
-FEED_STATE_COLUMNS = (
-    "id, url, name, etag, last_modified, body_hash, last_refresh, last_status, last_error, active"
-)
-FEED_COUNT_COLUMNS = (
-    "f.id, f.name, f.url, COALESCE(c.total, 0), COALESCE(c.unread, 0), f.last_status, f.last_error"
-)
+FEED_STATE_COLUMNS = _columns("id", _FEED_STATE_FIELDS)
+FEED_COUNT_COLUMNS = _columns("f.id", _FEED_COUNT_FIELDS)
 
 
 def feed_state_from_row(row: Sequence[Any], tags: dict[int, tuple[str, ...]]) -> FeedState:
     """A row of `FEED_STATE_COLUMNS` → `FeedState`."""
-    return FeedState(
-        url=row[1],
-        name=row[2],
-        tags=tags.get(row[0], ()),
-        etag=row[3],
-        last_modified=row[4],
-        body_hash=row[5],
-        last_refresh=row[6],
-        last_status=row[7],
-        last_error=row[8],
-        active=bool(row[9]),
-    )
+    values = _named(row, _FEED_STATE_FIELDS)
+    values["active"] = bool(values["active"])
+    return FeedState(tags=tags.get(row[0], ()), **values)
 
 
 def feed_count_from_row(
     row: Sequence[Any], tags: dict[int, tuple[str, ...]], accounts: dict[int, str]
 ) -> FeedCount:
     """A row of `FEED_COUNT_COLUMNS` → `FeedCount`."""
-    return FeedCount(
-        name=row[1],
-        url=row[2],
-        tags=tags.get(row[0], ()),
-        total=int(row[3]),
-        unread=int(row[4]),
-        last_status=row[5],
-        last_error=row[6],
-        account=accounts.get(row[0]),
-    )
+    values = _named(row, _FEED_COUNT_FIELDS)
+    values["total"], values["unread"] = int(values["total"]), int(values["unread"])
+    return FeedCount(tags=tags.get(row[0], ()), account=accounts.get(row[0]), **values)
 
 
 def articles_from_rows(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> list[Article]:
     """Rows of `HEADLINE_COLUMNS` (or `FULL_COLUMNS`) → Articles with their tags and account."""
     if not rows:
         return []
-    tags = tags_by_feed(conn, {row[9] for row in rows})
+    feed_id_at = len(_HEADLINE_FIELDS)
+    tags = tags_by_feed(conn, {row[feed_id_at] for row in rows})
     rule_tags = rule_tags_by_article(conn, [row[0] for row in rows])
     accounts = accounts_by_feed(conn)
     out: list[Article] = []
     for row in rows:
-        extra: dict[str, Any] = {}
-        if len(row) > 10:
-            extra = {
-                "summary": row[10],
-                "body": row[11],
-                "full_text": row[12],
-                "full_text_error": row[13],
-            }
+        values = _named(row, _HEADLINE_FIELDS)
+        values.update(_named(row, _TEXT_FIELDS, start=feed_id_at + 1))
+        feed_id = values.pop("feed_id")
+        values["read"], values["bookmarked"] = bool(values["read"]), bool(values["bookmarked"])
         out.append(
             Article(
                 id=row[0],
-                feed=row[1],
-                feed_url=row[2],
-                title=row[3],
-                link=row[4],
-                author=row[5],
-                published=row[6],
-                tags=merge_tags(tags.get(row[9], ()), rule_tags.get(row[0], ())),
-                read=bool(row[7]),
-                bookmarked=bool(row[8]),
-                account=accounts.get(row[9]),
-                **extra,
+                tags=merge_tags(tags.get(feed_id, ()), rule_tags.get(row[0], ())),
+                account=accounts.get(feed_id),
+                **values,
             )
         )
     return out

@@ -14,6 +14,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.message import Message
 
     from tui_reader.ui.app import ReaderApp
@@ -28,6 +30,12 @@ class Service:
     def tell(self, message: Message) -> None:
         """Post `message` to the screens that show the articles (thread-safe)."""
         self.app.tell_readers(message)
+
+    def in_thread(self, work: Callable[[], object], *, group: str, exclusive: bool = False) -> None:
+        """Run `work` in a thread worker of the App's (a failure goes to the App's handler)."""
+        self.app.run_worker(
+            work, group=group, exclusive=exclusive, thread=True, exit_on_error=False
+        )
 
     def status(self, text: str) -> None:
         """Put `text` on the status line ("" clears it)."""

@@ -91,13 +91,7 @@ class Links(Service):
 
     def list_links(self, article_id: int) -> None:
         """`L`: the article's links, numbered, its own link first (read in a thread)."""
-        self.app.run_worker(
-            lambda: self._load(article_id),
-            group="links",
-            exclusive=True,
-            thread=True,
-            exit_on_error=False,
-        )
+        self.in_thread(lambda: self._load(article_id), group="links", exclusive=True)
 
     def _load(self, article_id: int) -> None:
         from tui_reader.footnotes import article_links

@@ -135,9 +135,7 @@ class Refresher(Service):
 
     def refresh_due(self) -> None:
         """Refresh the feeds whose interval has elapsed (the reader's timer)."""
-        self.app.run_worker(
-            self._refresh_due, group="due", exclusive=True, thread=True, exit_on_error=False
-        )
+        self.in_thread(self._refresh_due, group="due", exclusive=True)
 
     def _refresh_due(self) -> None:
         from datetime import UTC, datetime
@@ -154,7 +152,7 @@ class Refresher(Service):
     def after_refresh(self) -> None:
         """Hooks and view notifications for what a refresh or a sync stored (in a thread;
         each new item is claimed once in the database, so two runs never feed it twice)."""
-        self.app.run_worker(self._after_refresh, group="hooks", thread=True, exit_on_error=False)
+        self.in_thread(self._after_refresh, group="hooks")
 
     def _after_refresh(self) -> None:
         from tui_reader.hooks import after_refresh

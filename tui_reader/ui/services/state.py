@@ -34,13 +34,7 @@ class ArticleState(Service):
 
     def mark_all_read(self, query: ArticleQuery) -> None:
         """Mark every article of `query` read (in a thread), undoable with `undo`."""
-        self.app.run_worker(
-            lambda: self._mark_all_read(query),
-            group="mark",
-            exclusive=True,
-            thread=True,
-            exit_on_error=False,
-        )
+        self.in_thread(lambda: self._mark_all_read(query), group="mark", exclusive=True)
 
     def _mark_all_read(self, query: ArticleQuery) -> None:
         changed = self.undo_read = self.app.store.mark_all_read(query)

@@ -22,12 +22,7 @@ class Subscriptions(Service):
     """The flows that edit the config: each asks, then writes in a thread."""
 
     def _in_thread(self, work: Callable[..., None], *args: object) -> None:
-        self.app.run_worker(
-            lambda: work(*args),
-            group="config",
-            thread=True,
-            exit_on_error=False,
-        )
+        self.in_thread(lambda: work(*args), group="config")
 
     def _fail(self, message: str) -> None:
         self.app.call_from_thread(self.app.notify, message, severity="error", markup=False)
