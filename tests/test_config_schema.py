@@ -13,6 +13,7 @@ import pytest
 
 from tui_reader.config import EMBEDDED_DEFAULT_TOML, THEMES, config_from_text, problems_for_text
 from tui_reader.config.schema import (
+    ACCOUNT_KEYS,
     FEED_KEYS,
     HOOK_KEYS,
     RULE_KEYS,
@@ -24,7 +25,6 @@ from tui_reader.config.schema import (
     settings_section,
 )
 from tui_reader.models import Settings
-from tui_reader.sync.accounts import ACCOUNT_KEYS
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 

@@ -16,34 +16,58 @@ import functools
 from dataclasses import dataclass
 from typing import Literal
 
+from tui_reader.actions import ACTIONS
 from tui_reader.i18n import LANGUAGE_SETTINGS, N_
 
-Kind = Literal["int", "seconds", "choice", "theme"]
+Kind = Literal[
+    "int",  # an integer in low..high
+    "seconds",  # a number in (low, high]
+    "choice",  # one of `choices`
+    "theme",  # a Textual theme name
+    "name",  # a non-empty one-line string
+    "url",  # an http(s) address (`urls.url_problem`)
+    "tags",  # an array of non-empty strings
+    "bool",  # true or false
+    "query",  # the search language (`query.query_problem`)
+    "rule_action",  # "hide", "read" or "tag:NAME"
+    "argv",  # a non-empty array of strings (a command, run without a shell)
+    "env",  # the name of an environment variable
+    "secret",  # a non-empty string never echoed back
+    "keys",  # Textual key names, comma-separated
+]
+Value = int | float | str | bool | tuple[str, ...] | None
+REQUIRED = None  # the default of a required key: it has none
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One key of `[settings]`.
+    """One key of a config table.
 
-    `kind` picks the check: "int" (an integer in `low..high`), "seconds" (a number in
-    `(low, high]`), "choice" (one of `choices`), "theme" (a Textual theme name). `unit` (marked
-    with `N_`, translated where shown) words the range in problems; `doc` is the comment above
-    the key in the starter config.
+    `kind` picks the check (see `Kind`); `low`/`high` bound numbers ("int": `low..high`,
+    "seconds": more than `low`, at most `high`) and `choices` lists the allowed strings.
+    `unit` (marked with `N_`, translated where shown) words an integer's range in problems;
+    `wrong` (`N_`) is the problem of a value outside `choices` or `(low, high]`, for kinds
+    whose message names them. `required` keys have no default; `doc` is the key's comment in
+    the starter config.
     """
 
     name: str
     kind: Kind
-    default: int | float | str
+    default: Value
     doc: str
     low: int = 0
     high: int = 0
     unit: str = ""
     choices: tuple[str, ...] = ()
+    required: bool = False
+    wrong: str = ""
 
 
 FULL_ARTICLES_VALUES: tuple[str, ...] = ("auto", "always", "never")
 IMAGES_VALUES: tuple[str, ...] = ("auto", "halfcell", "off")
 REFRESH_UNIT = N_("minutes; 0 = manual only")
+REFRESH_LOW, REFRESH_HIGH = 0, 10080
+FULL_ARTICLES_WRONG = N_('expected "auto", "always" or "never", got {value}')
 
 SETTINGS: tuple[Field, ...] = (
     Field(
@@ -52,8 +76,8 @@ SETTINGS: tuple[Field, ...] = (
         30,
         "Minutes between automatic refreshes while the app runs; 0 = refresh manually only"
         " (0..10080).",
-        0,
-        10080,
+        REFRESH_LOW,
+        REFRESH_HIGH,
         REFRESH_UNIT,
     ),
     Field(
@@ -82,6 +106,7 @@ SETTINGS: tuple[Field, ...] = (
         "Seconds allowed for one HTTP request, connection to last byte (more than 0, at most 300).",
         0,
         300,
+        wrong=N_("{value} is out of range; use more than 0 and at most 300 seconds"),
     ),
     Field(
         "max_feed_bytes",
@@ -100,6 +125,7 @@ SETTINGS: tuple[Field, ...] = (
         "When to download the full article from the web page:\n"
         '  "auto"   only for feeds that publish summaries, "always", or "never".',
         choices=FULL_ARTICLES_VALUES,
+        wrong=FULL_ARTICLES_WRONG,
     ),
     Field(
         "keep_days",
@@ -126,6 +152,7 @@ SETTINGS: tuple[Field, ...] = (
         'Interface language: "auto" follows LC_ALL, LC_MESSAGES, LANG (fr_FR.UTF-8 → French,\n'
         'anything else → English); "fr" or "en" forces it.',
         choices=tuple(LANGUAGE_SETTINGS),
+        wrong=N_('expected "auto", "fr" or "en", got {value}'),
     ),
     Field(
         "images",
@@ -135,35 +162,159 @@ SETTINGS: tuple[Field, ...] = (
         'half-block cells everywhere), "halfcell" (coloured half-block cells: every true-colour\n'
         'terminal, tmux included), or "off" (alt text only, nothing downloaded).',
         choices=IMAGES_VALUES,
+        wrong=N_('expected "auto", "halfcell" or "off", got {value}'),
     ),
 )
 SETTINGS_BY_NAME: dict[str, Field] = {field.name: field for field in SETTINGS}
 
-# The keys of the other tables; their checks (validate.py, organise.py, sync/accounts.py) word
-# each one's problems, and `tests/test_config_schema.py` checks each is documented.
-TOP_LEVEL: tuple[str, ...] = ("settings", "feeds", "keys", "views", "rules", "hooks", "accounts")
-FEED_DOCS: tuple[tuple[str, str], ...] = (
-    ("name", "shown in the sidebar; must be unique"),
-    ("url", "the RSS, Atom or JSON Feed address (http or https)"),
-    ("tags", "optional list of tags, used by the tag filter (`t`) and `--tag`"),
-    ("full_articles", "optional per-feed override of the setting above"),
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of the config: `[name]` or, with `array`, `[[name]]`; `heading` says what it
+    is, on the first line of its generated comment in the starter config (`marker`)."""
+
+    name: str
+    array: bool
+    heading: str
+    fields: tuple[Field, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The key names the table accepts, in schema order."""
+        return tuple(field.name for field in self.fields)
+
+    def field(self, name: str) -> Field:
+        """The declaration of key `name`."""
+        return next(field for field in self.fields if field.name == name)
+
+
+ACCOUNT_KINDS: tuple[str, ...] = ("fever", "greader")
+RULE_ACTIONS: tuple[str, ...] = ("hide", "read", "tag:NAME")
+HOOK_TIMEOUT = 30
+
+FEEDS = Table(
+    "feeds",
+    True,
+    "one table per subscription.",
     (
-        "refresh_interval",
-        "optional per-feed override, in minutes (0 = manual only); honoured by the\n"
-        "app's timer and by `tui-reader refresh --due` (for cron)",
+        Field("name", "name", REQUIRED, "shown in the sidebar; must be unique", required=True),
+        Field("url", "url", REQUIRED, "the RSS, Atom or JSON Feed address", required=True),
+        Field("tags", "tags", (), "used by the tag filter (`t`) and `--tag`"),
+        Field(
+            "full_articles",
+            "choice",
+            None,
+            "per-feed override of [settings]",
+            choices=FULL_ARTICLES_VALUES,
+            wrong=FULL_ARTICLES_WRONG,
+        ),
+        Field(
+            "refresh_interval",
+            "int",
+            None,
+            "per-feed override (0 = manual only);\n"
+            "honoured by the app's timer and by `tui-reader refresh --due` (for cron)",
+            REFRESH_LOW,
+            REFRESH_HIGH,
+            REFRESH_UNIT,
+        ),
     ),
 )
-FEED_KEYS: tuple[str, ...] = tuple(name for name, _doc in FEED_DOCS)
-VIEW_KEYS: tuple[str, ...] = ("name", "query", "notify")
-RULE_KEYS: tuple[str, ...] = ("query", "action")
-HOOK_KEYS: tuple[str, ...] = ("query", "command", "timeout")
-RULE_ACTIONS: tuple[str, ...] = ("hide", "read", "tag:NAME")
+ACCOUNTS = Table(
+    "accounts",
+    True,
+    "one table per sync server.",
+    (
+        Field("name", "name", REQUIRED, "shown in the sidebar; must be unique", required=True),
+        Field("kind", "choice", REQUIRED, "the server's API", choices=ACCOUNT_KINDS, required=True),
+        Field("url", "url", REQUIRED, "the API's address", required=True),
+        Field("username", "name", REQUIRED, "your user name on the server", required=True),
+        Field("password_command", "argv", None, "prints the password (one of the three)"),
+        Field("password_env", "env", None, "an environment variable holding the password"),
+        Field("password", "secret", None, "the password itself (chmod 600 the file)"),
+        Field("tags", "tags", (), "added to every item, as are the server's categories"),
+    ),
+)
+KEYS = Table(
+    "keys",
+    False,
+    "every action, with its default keys.",
+    tuple(Field(action.id, "keys", action.keys, action.description) for action in ACTIONS),
+)
+VIEWS = Table(
+    "views",
+    True,
+    "saved searches, in the sidebar with their counts; `headlines --view NAME`.",
+    (
+        Field("name", "name", REQUIRED, "shown in the sidebar; must be unique", required=True),
+        Field("query", "query", REQUIRED, "what the view lists", required=True),
+        Field(
+            "notify",
+            "bool",
+            False,
+            "a desktop notification for new ones",
+        ),
+    ),
+)
+RULES = Table(
+    "rules",
+    True,
+    "applied to new and stored items alike (bookmarks are never hidden or marked read).",
+    (
+        Field("query", "query", REQUIRED, "the items the rule applies to", required=True),
+        Field(
+            "action",
+            "rule_action",
+            REQUIRED,
+            "see hidden items: is:hidden, `--all`",
+            choices=RULE_ACTIONS,
+            required=True,
+        ),
+    ),
+)
+HOOKS = Table(
+    "hooks",
+    True,
+    "after a refresh that stored new items matching query, run command.",
+    (
+        Field("query", "query", REQUIRED, "the new items that start the command", required=True),
+        Field(
+            "command",
+            "argv",
+            REQUIRED,
+            "argv, no shell; new items as JSON lines on stdin",
+            required=True,
+        ),
+        Field(
+            "timeout",
+            "seconds",
+            HOOK_TIMEOUT,
+            "then the command is stopped",
+            0,
+            3600,
+            wrong=N_("{value} is out of range; use more than 0 and at most 3600 seconds"),
+        ),
+    ),
+)
+SETTINGS_TABLE = Table("settings", False, "[settings]", SETTINGS)
+# In the order of the starter config; `regenerate` writes each one's comment.
+DOCUMENTED: tuple[Table, ...] = (ACCOUNTS, FEEDS, KEYS, VIEWS, RULES, HOOKS)
+TOP_LEVEL: tuple[str, ...] = ("settings", "feeds", "keys", "views", "rules", "hooks", "accounts")
+FEED_KEYS: tuple[str, ...] = FEEDS.keys
+VIEW_KEYS: tuple[str, ...] = VIEWS.keys
+RULE_KEYS: tuple[str, ...] = RULES.keys
+HOOK_KEYS: tuple[str, ...] = HOOKS.keys
+ACCOUNT_KEYS: tuple[str, ...] = ACCOUNTS.keys
 
 
-def render_value(value: int | float | str) -> str:
-    """`value` as TOML the way the starter config writes it (`10_000_000`, `"auto"`)."""
+def render_value(value: Value) -> str:
+    """`value` as TOML the way the starter config writes it (`10_000_000`, `"auto"`, `[]`)."""
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(render_value(item) for item in value) + "]"
     if isinstance(value, int) and abs(value) >= 100_000:
         return f"{value:_}"
     return str(value)
@@ -179,14 +330,66 @@ def settings_section() -> str:
     return "\n".join(out) + "\n"
 
 
+def _alternatives(choices: tuple[str, ...]) -> str:
+    quoted = [f'"{choice}"' for choice in choices]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+_KIND_TEXT: dict[str, str] = {
+    "theme": "a Textual theme",
+    "name": "text",
+    "url": "http(s) URL",
+    "tags": "array of strings",
+    "bool": "true or false",
+    "query": "search",
+    "argv": "array of strings",
+    "env": "variable name",
+    "secret": "text",
+}
+
+
+def describe(field: Field) -> str:
+    """A key's type, range or choices, and default (or "required"), as the starter config's
+    comment words them: `integer 0..10080, optional`, `"fever" or "greader", required`."""
+    if field.kind == "int":
+        kind = f"integer {field.low}..{field.high}"
+    elif field.kind == "seconds":
+        kind = f"seconds, more than {field.low}, at most {field.high}"
+    elif field.choices:
+        kind = _alternatives(field.choices)
+    else:
+        kind = _KIND_TEXT.get(field.kind, "")
+    if field.required:
+        default = "required"
+    elif field.default is None:
+        default = "optional"
+    else:
+        default = f"default {render_value(field.default)}"
+    return f"{kind}, {default}" if kind else default
+
+
+_NAME_WIDTH = 18
+
+
+def marker(table: Table) -> str:
+    """The start of the first line of `table`'s comment (`# Keys of [[feeds]]:`)."""
+    return f"# Keys of [[{table.name}]]:" if table.array else f"# Keys of [{table.name}]:"
+
+
+def table_comment(table: Table) -> str:
+    """The comment that documents `table`'s keys in the starter config: its heading, then a
+    line a key (name, type and range or choices, default or "required", doc)."""
+    out = [f"{marker(table)} {table.heading}"]
+    for field in table.fields:
+        first, *rest = f"{describe(field)}: {field.doc}".splitlines()
+        out.append(f"#   {field.name:<{_NAME_WIDTH}}{first}")
+        out.extend(f"#   {' ' * _NAME_WIDTH}{line}" for line in rest)
+    return "\n".join(out) + "\n"
+
+
 def feeds_comment() -> str:
     """The comment that documents `[[feeds]]` keys in the starter config."""
-    out = ["# One [[feeds]] table per subscription."]
-    for name, doc in FEED_DOCS:
-        first, *rest = doc.splitlines()
-        out.append(f"#   {name:<14} {first}" if len(name) < 15 else f"#   {name}  {first}")
-        out.extend(f"#{' ' * 18}{line}" for line in rest)
-    return "\n".join(out) + "\n"
+    return table_comment(FEEDS)
 
 
 def _replace_block(text: str, start_marker: str, block: str) -> str:
@@ -197,11 +400,26 @@ def _replace_block(text: str, start_marker: str, block: str) -> str:
     return text[:start] + block + text[end:]
 
 
+def _replace_table_comment(text: str, table: Table) -> str:
+    """`text` with `table`'s comment (its heading line and the `#   ` lines after it)
+    written again; `ValueError` when the heading is missing."""
+    start = text.find("\n" + marker(table)) + 1
+    if start == 0:
+        raise ValueError(f"no line starts with {marker(table)!r}")
+    end = text.index("\n", start) + 1
+    while text.startswith("#   ", end):
+        end = text.index("\n", end) + 1
+    return text[:start] + table_comment(table) + text[end:]
+
+
 def regenerate(text: str) -> str:
     """The starter config `text` with its schema-made parts (the `[settings]` table and the
-    `[[feeds]]` comment) written again from the schema; `tools/config_example.py` uses it."""
+    key comments of the other tables) written again from the schema;
+    `tools/config_example.py` uses it."""
     text = _replace_block(text, "[settings]\n", settings_section())
-    return _replace_block(text, "# One [[feeds]] table per subscription.\n", feeds_comment())
+    for table in DOCUMENTED:
+        text = _replace_table_comment(text, table)
+    return text
 
 
 @functools.cache

@@ -13,25 +13,17 @@ import stat
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
+from tui_reader.config.schema import ACCOUNTS
 from tui_reader.i18n import _
-from tui_reader.models import AccountConfig, AccountKind, Config
+from tui_reader.models import AccountConfig, Config
 
 if TYPE_CHECKING:
     from tui_reader.config import _Checker
+    from tui_reader.config.problems import Path_
+    from tui_reader.config.schema import Field
 
-ACCOUNT_KINDS: tuple[str, ...] = ("fever", "greader")
-ACCOUNT_KEYS: tuple[str, ...] = (
-    "name",
-    "kind",
-    "url",
-    "username",
-    "password_command",
-    "password_env",
-    "password",
-    "tags",
-)
 _SECRET_KEYS = ("password_command", "password_env", "password")
 _COMMAND_TIMEOUT = 30.0
 
@@ -73,8 +65,10 @@ def scrub(message: str, secrets: Iterable[str]) -> str:
 
 
 def check_accounts(checker: _Checker, accounts: object) -> tuple[AccountConfig, ...]:
-    """Validate `[[accounts]]` with the config checker's problem list and line numbers."""
-    from tui_reader.config import _suggest, _type_name, url_problem
+    """Validate `[[accounts]]` against the schema's `ACCOUNTS`, with the config checker's
+    problem list and line numbers; then duplicate names and the one-password rule."""
+    from tui_reader.config import _type_name
+    from tui_reader.config.fields import check_entry
 
     if not isinstance(accounts, list):
         checker.add(
@@ -95,26 +89,8 @@ def check_accounts(checker: _Checker, accounts: object) -> tuple[AccountConfig, 
             )
             continue
         before = len(checker.problems)
-        for key in entry:
-            if key not in ACCOUNT_KEYS:
-                checker.add((*base, key), _("unknown key; ") + _suggest(key, ACCOUNT_KEYS))
-        strings: dict[str, str] = {}
-        for key in ("name", "kind", "url", "username"):
-            value = entry.get(key)
-            if value is None:
-                checker.add((*base, key), _("missing; every account needs a {key}").format(key=key))
-            elif not isinstance(value, str):
-                checker.add(
-                    (*base, key),
-                    _("expected a string, got {kind}").format(kind=_type_name(value)),
-                )
-            elif not value.strip():
-                checker.add((*base, key), _("empty; give a value"))
-            elif any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
-                checker.add((*base, key), _("contains control characters; remove them"))
-            else:
-                strings[key] = value.strip()
-        name = strings.get("name")
+        values = check_entry(checker, base, entry, ACCOUNTS, _ACCOUNT_CHECKS)
+        name = values.get("name")
         if name is not None:
             if name.casefold() in names:
                 first = names[name.casefold()]
@@ -126,17 +102,6 @@ def check_accounts(checker: _Checker, accounts: object) -> tuple[AccountConfig, 
                 )
             else:
                 names[name.casefold()] = index
-        kind = strings.get("kind")
-        if kind is not None and kind not in ACCOUNT_KINDS:
-            checker.add(
-                (*base, "kind"),
-                _('expected "fever" or "greader", got {value}').format(value=repr(kind)),
-            )
-        url = strings.get("url")
-        if url is not None:
-            reason = url_problem(url)
-            if reason is not None:
-                checker.add((*base, "url"), reason)
         given = [key for key in _SECRET_KEYS if key in entry]
         if not given:
             checker.add(
@@ -148,39 +113,46 @@ def check_accounts(checker: _Checker, accounts: object) -> tuple[AccountConfig, 
                 (*base, given[1]),
                 _("give only one of password_command, password_env and password"),
             )
-        command = entry.get("password_command")
-        if command is not None and (
-            not isinstance(command, list)
-            or not command
-            or not all(isinstance(part, str) and part for part in command)
-        ):
-            checker.add(
-                (*base, "password_command"),
-                _('expected a non-empty array of strings like ["pass", "show", "rss"]'),
-            )
-        env = entry.get("password_env")
-        if env is not None and (not isinstance(env, str) or not env.strip() or "=" in env):
-            checker.add((*base, "password_env"), _("expected the name of an environment variable"))
-        password = entry.get("password")
-        if password is not None and (not isinstance(password, str) or not password):
-            # Never echo the value: it may be a secret typed in the wrong place.
-            checker.add((*base, "password"), _("expected a non-empty string"))
-        tags = checker.check_tags((*base, "tags"), entry.get("tags", []))
         if len(checker.problems) > before:
             continue
-        result.append(
-            AccountConfig(
-                name=strings["name"],
-                kind=cast(AccountKind, strings["kind"]),
-                url=strings["url"],
-                username=strings["username"],
-                password_command=tuple(command) if command else (),
-                password_env=env.strip() if isinstance(env, str) else None,
-                password=password if isinstance(password, str) else None,
-                tags=tags,
-            )
-        )
+        result.append(AccountConfig(**values))
     return tuple(result)
+
+
+def _check_kind(checker: _Checker, path: Path_, field: Field, value: object, table: str) -> Any:
+    from tui_reader.config.fields import check_name
+
+    kind = check_name(checker, path, field, value, table)
+    if kind is not None and kind not in field.choices:
+        checker.add(path, _('expected "fever" or "greader", got {value}').format(value=repr(kind)))
+        return None
+    return kind
+
+
+def _check_url(checker: _Checker, path: Path_, field: Field, value: object, table: str) -> Any:
+    from tui_reader.config.fields import check_name
+    from tui_reader.urls import url_problem
+
+    url = check_name(checker, path, field, value, table)
+    reason = None if url is None else url_problem(url)
+    if reason is not None:
+        checker.add(path, reason)
+        return None
+    return url
+
+
+def _check_command(checker: _Checker, path: Path_, field: Field, value: object, table: str) -> Any:
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(part, str) and part for part in value)
+    ):
+        checker.add(path, _('expected a non-empty array of strings like ["pass", "show", "rss"]'))
+        return None
+    return tuple(value)
+
+
+_ACCOUNT_CHECKS = {"kind": _check_kind, "url": _check_url, "password_command": _check_command}
 
 
 def password_warnings(config: Config) -> list[str]:
