@@ -48,6 +48,27 @@ RULE_EXPECTED = N_('expected "hide", "read" or "tag:NAME"')
 ARGV_EXAMPLE = N_('write it as a list, like ["notify-send", "tui-reader"] or ["sh", "-c", "..."]')
 
 
+def entries(
+    checker: _Checker, document: Mapping[str, Any], key: str, each: str, array: str
+) -> list[tuple[int, dict[str, Any]]]:
+    """The tables of the array `key` of `document`, with their index; another shape is
+    reported with `array` (the array itself) or `each` (an entry), both formatted with
+    `key`, `value` and `kind` (the shape found)."""
+    value = document.get(key, [])
+    if not isinstance(value, list):
+        shown = _type_name(value)
+        checker.add((key,), _(array).format(key=key, value=shown, kind=shown))
+        return []
+    out: list[tuple[int, dict[str, Any]]] = []
+    for index, entry in enumerate(value):
+        if isinstance(entry, dict):
+            out.append((index, entry))
+        else:
+            shown = _type_name(entry)
+            checker.add((key, index), _(each).format(value=shown, kind=shown))
+    return out
+
+
 def unknown_keys(checker: _Checker, base: Path_, entry: Mapping[str, Any], table: Table) -> None:
     """Report each key of `entry` that `table` does not declare, with the closest one."""
     for key in entry:
@@ -163,17 +184,29 @@ def check_name(checker: _Checker, path: Path_, field: Field, value: object, tabl
     return None
 
 
-def check_url(checker: _Checker, path: Path_, field: Field, value: object, table: str) -> Any:
-    from tui_reader.urls import url_problem
-
+def _string_passing(
+    checker: _Checker, path: Path_, value: object, problem: Callable[[str], str | None]
+) -> str | None:
+    """`value`, stripped, when it is a string in which `problem` finds nothing wrong (else
+    the type, or `problem`'s message, is reported)."""
     if not isinstance(value, str):
         checker.add(path, _("expected a string, got {value}").format(value=_type_name(value)))
         return None
-    reason = url_problem(value)
-    if reason is not None:
-        checker.add(path, f"{_quote(value)}: {reason}")
+    message = problem(value)
+    if message is not None:
+        checker.add(path, message)
         return None
     return value.strip()
+
+
+def check_url(checker: _Checker, path: Path_, field: Field, value: object, table: str) -> Any:
+    from tui_reader.urls import url_problem
+
+    def problem(url: str) -> str | None:
+        reason = url_problem(url)
+        return None if reason is None else f"{_quote(url)}: {reason}"
+
+    return _string_passing(checker, path, value, problem)
 
 
 def check_tags(checker: _Checker, path: Path_, field: Field, value: object, table: str) -> Any:
@@ -218,14 +251,15 @@ def check_bool(checker: _Checker, path: Path_, field: Field, value: object, tabl
 def check_query(checker: _Checker, path: Path_, field: Field, value: object, table: str) -> Any:
     from tui_reader.query import query_problem
 
-    if not isinstance(value, str):
-        checker.add(path, _("expected a string, got {value}").format(value=_type_name(value)))
-        return None
-    problem = query_problem(value)
-    if problem is not None:
-        checker.add(path, _("{query}: {problem}").format(query=_quote(value), problem=problem))
-        return None
-    return value.strip()
+    def problem(query: str) -> str | None:
+        found = query_problem(query)
+        return (
+            None
+            if found is None
+            else _("{query}: {problem}").format(query=_quote(query), problem=found)
+        )
+
+    return _string_passing(checker, path, value, problem)
 
 
 def check_rule_action(

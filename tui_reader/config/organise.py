@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tui_reader.config.fields import check_entry
-from tui_reader.config.problems import _quote, _type_name
+from tui_reader.config.fields import check_entry, entries
+from tui_reader.config.problems import _quote
 from tui_reader.config.schema import HOOKS, RULES, VIEWS, Table
-from tui_reader.i18n import _
+from tui_reader.i18n import N_, _
 from tui_reader.models import HookConfig, RuleConfig, ViewConfig
 
 if TYPE_CHECKING:
@@ -63,23 +63,10 @@ def _checked(checker: _Checker, document: dict[str, Any], table: Table) -> list[
 def _entries(
     checker: _Checker, document: dict[str, Any], key: str
 ) -> list[tuple[int, dict[str, Any]]]:
-    """The tables of the array `key`, with their index; other shapes are reported."""
-    value = document.get(key, [])
-    if not isinstance(value, list):
-        checker.add(
-            (key,),
-            _("must be an array of tables ([[{key}]]), not {value}").format(
-                key=key, value=_type_name(value)
-            ),
-        )
-        return []
-    out: list[tuple[int, dict[str, Any]]] = []
-    for index, entry in enumerate(value):
-        if isinstance(entry, dict):
-            out.append((index, entry))
-        else:
-            checker.add(
-                (key, index),
-                _("each entry must be a table, not {value}").format(value=_type_name(entry)),
-            )
-    return out
+    return entries(
+        checker,
+        document,
+        key,
+        N_("each entry must be a table, not {value}"),
+        N_("must be an array of tables ([[{key}]]), not {value}"),
+    )

@@ -192,12 +192,14 @@ ACCOUNT_KINDS: tuple[str, ...] = ("fever", "greader")
 RULE_ACTIONS: tuple[str, ...] = ("hide", "read", "tag:NAME")
 HOOK_TIMEOUT = 30
 
+UNIQUE_NAME = Field("name", "name", REQUIRED, "shown in the sidebar; must be unique", required=True)
+
 FEEDS = Table(
     "feeds",
     True,
     "one table per subscription.",
     (
-        Field("name", "name", REQUIRED, "shown in the sidebar; must be unique", required=True),
+        UNIQUE_NAME,
         Field("url", "url", REQUIRED, "the RSS, Atom or JSON Feed address", required=True),
         Field("tags", "tags", (), "used by the tag filter (`t`) and `--tag`"),
         Field(
@@ -225,7 +227,7 @@ ACCOUNTS = Table(
     True,
     "one table per sync server.",
     (
-        Field("name", "name", REQUIRED, "shown in the sidebar; must be unique", required=True),
+        UNIQUE_NAME,
         Field("kind", "choice", REQUIRED, "the server's API", choices=ACCOUNT_KINDS, required=True),
         Field("url", "url", REQUIRED, "the API's address", required=True),
         Field("username", "name", REQUIRED, "your user name on the server", required=True),
@@ -246,7 +248,7 @@ VIEWS = Table(
     True,
     "saved searches, in the sidebar with their counts; `headlines --view NAME`.",
     (
-        Field("name", "name", REQUIRED, "shown in the sidebar; must be unique", required=True),
+        UNIQUE_NAME,
         Field("query", "query", REQUIRED, "what the view lists", required=True),
         Field(
             "notify",

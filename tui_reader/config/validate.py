@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from tui_reader.actions import ACTIONS
-from tui_reader.config.fields import check_entry
+from tui_reader.config.fields import check_entry, entries
 from tui_reader.config.keys import _parse_key, key_names
 from tui_reader.config.organise import check_organise
 from tui_reader.config.problems import (
@@ -19,7 +19,7 @@ from tui_reader.config.problems import (
     normalize_url,
 )
 from tui_reader.config.schema import FEEDS, KEYS, SETTINGS_TABLE, TOP_LEVEL
-from tui_reader.i18n import _
+from tui_reader.i18n import N_, _
 from tui_reader.models import Config, FeedConfig, FullArticles, Settings
 
 if TYPE_CHECKING:
@@ -50,12 +50,12 @@ class _Checker:
         views, rules, hooks = check_organise(self, document)
         return Config(
             settings=self.check_settings(document.get("settings", {})),
-            feeds=self.check_feeds(document.get("feeds", [])),
+            feeds=self.check_feeds(document),
             keys=self.check_keys(document.get("keys", {})),
             views=views,
             rules=rules,
             hooks=hooks,
-            accounts=check_accounts(self, document.get("accounts", [])),
+            accounts=check_accounts(self, document),
         )
 
     # -- [settings]
@@ -72,19 +72,17 @@ class _Checker:
 
     # -- [[feeds]]
 
-    def check_feeds(self, feeds: object) -> tuple[FeedConfig, ...]:
-        if not isinstance(feeds, list):
-            self.add(
-                ("feeds",),
-                _("must be an array of tables ([[feeds]]), not {value}").format(
-                    value=_type_name(feeds)
-                ),
-            )
-            return ()
+    def check_feeds(self, document: Mapping[str, Any]) -> tuple[FeedConfig, ...]:
         result: list[FeedConfig] = []
         urls: dict[str, int] = {}
         names: dict[str, int] = {}
-        for index, entry in enumerate(feeds):
+        for index, entry in entries(
+            self,
+            document,
+            "feeds",
+            N_("each feed must be a table, not {value}"),
+            N_("must be an array of tables ([[feeds]]), not {value}"),
+        ):
             feed = self.check_feed(index, entry)
             if feed is None:
                 continue
@@ -118,13 +116,8 @@ class _Checker:
             result.append(feed)
         return tuple(result)
 
-    def check_feed(self, index: int, entry: object) -> FeedConfig | None:
+    def check_feed(self, index: int, entry: dict[str, Any]) -> FeedConfig | None:
         base: Path_ = ("feeds", index)
-        if not isinstance(entry, dict):
-            self.add(
-                base, _("each feed must be a table, not {value}").format(value=_type_name(entry))
-            )
-            return None
         before = len(self.problems)
         values = check_entry(self, base, entry, FEEDS)
         if len(self.problems) > before:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_reader.config.schema import ACCOUNTS
-from tui_reader.i18n import _
+from tui_reader.i18n import N_, _
 from tui_reader.models import AccountConfig, Config
 
 if TYPE_CHECKING:
@@ -64,30 +64,21 @@ def scrub(message: str, secrets: Iterable[str]) -> str:
 # --------------------------------------------------------------------------- validation
 
 
-def check_accounts(checker: _Checker, accounts: object) -> tuple[AccountConfig, ...]:
+def check_accounts(checker: _Checker, document: dict[str, Any]) -> tuple[AccountConfig, ...]:
     """Validate `[[accounts]]` against the schema's `ACCOUNTS`, with the config checker's
     problem list and line numbers; then duplicate names and the one-password rule."""
-    from tui_reader.config import _type_name
-    from tui_reader.config.fields import check_entry
+    from tui_reader.config.fields import check_entry, entries
 
-    if not isinstance(accounts, list):
-        checker.add(
-            ("accounts",),
-            _("must be an array of tables ([[accounts]]), not {kind}").format(
-                kind=_type_name(accounts)
-            ),
-        )
-        return ()
     result: list[AccountConfig] = []
     names: dict[str, int] = {}
-    for index, entry in enumerate(accounts):
+    for index, entry in entries(
+        checker,
+        document,
+        "accounts",
+        N_("each account must be a table, not {kind}"),
+        N_("must be an array of tables ([[accounts]]), not {kind}"),
+    ):
         base = ("accounts", index)
-        if not isinstance(entry, dict):
-            checker.add(
-                base,
-                _("each account must be a table, not {kind}").format(kind=_type_name(entry)),
-            )
-            continue
         before = len(checker.problems)
         values = check_entry(checker, base, entry, ACCOUNTS, _ACCOUNT_CHECKS)
         name = values.get("name")
