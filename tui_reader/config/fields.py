@@ -2,14 +2,16 @@
 
 `check_entry` checks one table or array entry against its `schema.Table`: unknown keys,
 required keys, then each key by its kind, with the ranges and choices of its declaration.
-What differs between tables is only the wording of a missing key or an empty text
-(`MISSING`, `EMPTY`, `CONTROL`), kept as the messages users and tests know.
+What differs between tables is only the wording of a missing key, an empty text or a
+wrong shape (`MISSING`, `WORDING`), kept as the messages users
+and tests know.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tui_reader.config.problems import Path_, _has_control_chars, _quote, _suggest, _type_name
@@ -34,30 +36,53 @@ MISSING: dict[tuple[str, str], str] = {
     ("hooks", "command"): N_("missing; {example}"),
     ("accounts", ""): N_("missing; every account needs a {key}"),
 }
-EMPTY: dict[str, str] = {
-    "feeds": N_("empty name; give the feed a name to show in the sidebar"),
-    "views": N_("empty; write a {what}"),
-    "accounts": N_("empty; give a value"),
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How a table words an entry of the wrong shape (`each`), the array of the wrong shape
+    (`array`), and an empty text or one with control characters (all marked with `N_`)."""
+
+    each: str = N_("each entry must be a table, not {value}")
+    array: str = N_("must be an array of tables ([[{key}]]), not {value}")
+    empty: str = N_("empty; write a {what}")
+    control: str = N_("contains control characters; remove them")
+
+
+WORDING: dict[str, Wording] = {
+    "feeds": Wording(
+        each=N_("each feed must be a table, not {value}"),
+        array=N_("must be an array of tables ([[feeds]]), not {value}"),
+        empty=N_("empty name; give the feed a name to show in the sidebar"),
+        control=N_("the name contains control characters; remove them"),
+    ),
+    "accounts": Wording(
+        each=N_("each account must be a table, not {kind}"),
+        array=N_("must be an array of tables ([[accounts]]), not {kind}"),
+        empty=N_("empty; give a value"),
+    ),
 }
-CONTROL: dict[str, str] = {
-    "feeds": N_("the name contains control characters; remove them"),
-    "views": N_("contains control characters; remove them"),
-    "accounts": N_("contains control characters; remove them"),
-}
+
+
+def wording(table: str) -> Wording:
+    """The wording of `table`'s problems (the common one where it has none of its own)."""
+    return WORDING.get(table) or Wording()
+
+
 RULE_EXPECTED = N_('expected "hide", "read" or "tag:NAME"')
 ARGV_EXAMPLE = N_('write it as a list, like ["notify-send", "tui-reader"] or ["sh", "-c", "..."]')
 
 
 def entries(
-    checker: _Checker, document: Mapping[str, Any], key: str, each: str, array: str
+    checker: _Checker, document: Mapping[str, Any], key: str
 ) -> list[tuple[int, dict[str, Any]]]:
-    """The tables of the array `key` of `document`, with their index; another shape is
-    reported with `array` (the array itself) or `each` (an entry), both formatted with
-    `key`, `value` and `kind` (the shape found)."""
+    """The tables of the array `key` of `document`, with their index; another shape, of
+    the array or of an entry, is reported (`wording`)."""
     value = document.get(key, [])
     if not isinstance(value, list):
         shown = _type_name(value)
-        checker.add((key,), _(array).format(key=key, value=shown, kind=shown))
+        message = wording(key).array
+        checker.add((key,), _(message).format(key=key, value=shown, kind=shown))
         return []
     out: list[tuple[int, dict[str, Any]]] = []
     for index, entry in enumerate(value):
@@ -65,7 +90,8 @@ def entries(
             out.append((index, entry))
         else:
             shown = _type_name(entry)
-            checker.add((key, index), _(each).format(value=shown, kind=shown))
+            message = wording(key).each
+            checker.add((key, index), _(message).format(value=shown, kind=shown))
     return out
 
 
@@ -176,9 +202,9 @@ def check_name(checker: _Checker, path: Path_, field: Field, value: object, tabl
     if not isinstance(value, str):
         checker.add(path, _("expected a string, got {value}").format(value=_type_name(value)))
     elif not value.strip():
-        checker.add(path, _(EMPTY[table]).format(what=field.name))
+        checker.add(path, _(wording(table).empty).format(what=field.name))
     elif _has_control_chars(value):
-        checker.add(path, _(CONTROL[table]))
+        checker.add(path, _(wording(table).control))
     else:
         return value.strip()
     return None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tui_reader.config.fields import check_entry, entries
 from tui_reader.config.problems import _quote
 from tui_reader.config.schema import HOOKS, RULES, VIEWS, Table
-from tui_reader.i18n import N_, _
+from tui_reader.i18n import _
 from tui_reader.models import HookConfig, RuleConfig, ViewConfig
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def check_organise(
     """Validate the `[[views]]`, `[[rules]]` and `[[hooks]]` arrays of `document`."""
     views: list[ViewConfig] = []
     names: dict[str, int] = {}
-    for index, entry in _entries(checker, document, "views"):
+    for index, entry in entries(checker, document, "views"):
         before = len(checker.problems)
         values = check_entry(checker, ("views", index), entry, VIEWS)
         name = values.get("name")
@@ -52,21 +52,9 @@ def _checked(checker: _Checker, document: dict[str, Any], table: Table) -> list[
     """The values of each entry of the array `table` that has no problem (the model's
     defaults, which a test holds to the schema's, fill the absent keys)."""
     out = []
-    for index, entry in _entries(checker, document, table.name):
+    for index, entry in entries(checker, document, table.name):
         before = len(checker.problems)
         values = check_entry(checker, (table.name, index), entry, table)
         if len(checker.problems) == before:
             out.append(values)
     return out
-
-
-def _entries(
-    checker: _Checker, document: dict[str, Any], key: str
-) -> list[tuple[int, dict[str, Any]]]:
-    return entries(
-        checker,
-        document,
-        key,
-        N_("each entry must be a table, not {value}"),
-        N_("must be an array of tables ([[{key}]]), not {value}"),
-    )

@@ -19,7 +19,7 @@ from tui_reader.config.problems import (
     normalize_url,
 )
 from tui_reader.config.schema import FEEDS, KEYS, SETTINGS_TABLE, TOP_LEVEL
-from tui_reader.i18n import N_, _
+from tui_reader.i18n import _
 from tui_reader.models import Config, FeedConfig, FullArticles, Settings
 
 if TYPE_CHECKING:
@@ -76,13 +76,7 @@ class _Checker:
         result: list[FeedConfig] = []
         urls: dict[str, int] = {}
         names: dict[str, int] = {}
-        for index, entry in entries(
-            self,
-            document,
-            "feeds",
-            N_("each feed must be a table, not {value}"),
-            N_("must be an array of tables ([[feeds]]), not {value}"),
-        ):
+        for index, entry in entries(self, document, "feeds"):
             feed = self.check_feed(index, entry)
             if feed is None:
                 continue

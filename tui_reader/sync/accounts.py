@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_reader.config.schema import ACCOUNTS
-from tui_reader.i18n import N_, _
+from tui_reader.i18n import _
 from tui_reader.models import AccountConfig, Config
 
 if TYPE_CHECKING:
@@ -71,13 +71,7 @@ def check_accounts(checker: _Checker, document: dict[str, Any]) -> tuple[Account
 
     result: list[AccountConfig] = []
     names: dict[str, int] = {}
-    for index, entry in entries(
-        checker,
-        document,
-        "accounts",
-        N_("each account must be a table, not {kind}"),
-        N_("must be an array of tables ([[accounts]]), not {kind}"),
-    ):
+    for index, entry in entries(checker, document, "accounts"):
         base = ("accounts", index)
         before = len(checker.problems)
         values = check_entry(checker, base, entry, ACCOUNTS, _ACCOUNT_CHECKS)
