@@ -28,7 +28,7 @@ import httpx
 from tui_reader import __version__
 from tui_reader.errors import one_line
 from tui_reader.models import FetchResult, Settings
-from tui_reader.urls import url_problem
+from tui_reader.urls import redirect_problem, url_problem
 
 DEFAULT_USER_AGENT = f"tui-reader/{__version__} (+https://github.com/tui-reader/tui-reader)"
 FEED_ACCEPT = (
@@ -490,16 +490,17 @@ def _redirect_target(response: httpx.Response) -> httpx.URL:
     location = response.headers.get("location", "").strip()
     if not location:
         raise _FetchError(f"{_status_text(response)} without a Location header")
-    scheme = urllib.parse.urlsplit(location).scheme.lower()
-    if scheme and scheme not in ("http", "https"):
-        raise _FetchError(f"redirect to a non-http(s) URL ({scheme}:)")
+    scheme = urllib.parse.urlsplit(location).scheme
+    problem = redirect_problem(scheme) if scheme else None  # no scheme: relative, joined below
+    if problem is not None:
+        raise _FetchError(problem)
     try:
         target = response.url.join(location)
     except httpx.InvalidURL as exc:
         raise _FetchError(f"redirect to a non-http(s) or malformed URL ({exc})") from None
-    if target.scheme not in ("http", "https"):
-        scheme = f" ({target.scheme}:)" if target.scheme else ""
-        raise _FetchError(f"redirect to a non-http(s) URL{scheme}")
+    problem = redirect_problem(target.scheme)
+    if problem is not None:
+        raise _FetchError(problem)
     if not target.host:
         raise _FetchError("redirect to a URL without a host")
     return target

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from tui_reader.urls import is_web_scheme
+
 __all__ = ["TRACKING_PARAMS", "TRACKING_PREFIXES", "clean_link", "is_tracking_param"]
 
 #: Parameter names removed wherever they appear (compared in lower case).
@@ -104,7 +106,7 @@ def clean_link(url: str) -> str:
         parts = urlsplit(url.strip())
     except ValueError:
         return url
-    if parts.scheme.lower() not in ("http", "https"):
+    if not is_web_scheme(parts.scheme):
         return url
     query, query_changed = _strip_params(parts.query) if parts.query else ("", False)
     fragment, fragment_changed = parts.fragment, False

@@ -1,7 +1,9 @@
 """The one URL rule: a feed, page or link address is an absolute http(s) URL with a host.
 
 `url_problem` says in one line why a URL breaks the rule (config, OPML import and fetch
-use it); `is_web_url` is the same rule on an already split URL (text.safe_link).
+use it); `is_web_url` is the same rule on an already split URL (text.safe_link);
+`is_web_scheme` is its scheme test alone (links.clean_link, fetch's redirects), and
+`redirect_problem` words a redirect that leaves http(s).
 """
 
 from __future__ import annotations
@@ -11,14 +13,28 @@ from urllib.parse import SplitResult, urlsplit
 
 from tui_reader.i18n import _
 
-__all__ = ["WEB_SCHEMES", "is_web_url", "url_problem"]
+__all__ = ["WEB_SCHEMES", "is_web_scheme", "is_web_url", "redirect_problem", "url_problem"]
 
 WEB_SCHEMES = ("http", "https")
 
 
+def is_web_scheme(scheme: str) -> bool:
+    """http or https, in any case."""
+    return scheme.lower() in WEB_SCHEMES
+
+
 def is_web_url(parts: SplitResult) -> bool:
     """An http or https URL with a host."""
-    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+    return is_web_scheme(parts.scheme) and bool(parts.hostname)
+
+
+def redirect_problem(scheme: str) -> str | None:
+    """The one-line error of a redirect to a URL of `scheme` ("": none), or None when the
+    scheme is http(s). Fetch errors are stored and shown as the server's words: English."""
+    if is_web_scheme(scheme):
+        return None
+    shown = f" ({scheme.lower()}:)" if scheme else ""
+    return f"redirect to a non-http(s) URL{shown}"
 
 
 def url_problem(url: str) -> str | None:
@@ -32,7 +48,7 @@ def url_problem(url: str) -> str | None:
         return _("invalid URL: {error}").format(error=exc)
     if not parts.scheme:
         return _("not an absolute http(s) URL; write it like https://example.com/feed")
-    if parts.scheme.lower() not in WEB_SCHEMES:
+    if not is_web_scheme(parts.scheme):
         return _("unsupported URL scheme {scheme} (only http and https)").format(
             scheme=repr(parts.scheme)
         )

@@ -14,6 +14,9 @@ from tui_reader.query import fts_match_expression
 from tui_reader.store.values import iso, marks
 
 _FEW_MATCHES = 2000  # search matches below which seeking rows beats walking the list
+# The one text of a full-text match: the ids of the articles whose index row matches `?`
+# (an FTS5 expression from `query.fts_match_expression`); counted, then used as a filter.
+FTS_MATCH_IDS = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
 
 
 def _fold(text: str) -> str:
@@ -92,13 +95,11 @@ def where_clause(conn: sqlite3.Connection, query: ArticleQuery) -> tuple[str, li
             # Few matches: seek each one. Many: test membership while walking the list index
             # in order (`+a.id` forbids the seek plan), instead of seeking tens of thousands
             # of rows and sorting them (35 ms → 3 ms at 50,000 articles).
-            matches = conn.execute(
-                "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
-            ).fetchone()[0]
+            matches = conn.execute(f"SELECT COUNT(*) FROM ({FTS_MATCH_IDS})", (match,)).fetchone()[
+                0
+            ]
             column = "a.id" if matches <= _FEW_MATCHES else "+a.id"
-            clauses.append(
-                f"{column} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
-            )
+            clauses.append(f"{column} IN ({FTS_MATCH_IDS})")
             params.append(match)
     if query.newer_than is not None:
         clauses.append("a.published >= ?")
