@@ -1,4 +1,4 @@
-"""Write the schema-made parts of the starter config again (`[settings]`, `[[feeds]]` docs).
+"""Write the schema-made parts of the starter config again (`[settings]`, each table's key docs).
 
     python tools/config_example.py          # rewrite both files from tui_reader/config/schema.py
     python tools/config_example.py --check  # exit 1 when a file differs from the schema

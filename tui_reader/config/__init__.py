@@ -1,11 +1,15 @@
 """The config file: load and validate it, write the starter file, append feeds.
 
 One room a concern:
-- `schema.py`: every `[settings]` key (type, default, range, doc) and the keys of the other
-  tables, declared once; the starter config's `[settings]` block is generated from it.
+- `schema.py`: every key of every table (type, default or required, range or choices, doc),
+  declared once; the starter config's `[settings]` block and the comment that documents each
+  other table's keys are generated from it.
+- `fields.py`: the check of each kind of key (reading the declaration's range and choices),
+  `check_entry` for a whole entry, and each table's wording of its problems.
 - `load.py`: read, decode, parse with `tomllib`, collect every problem (`FILE:LINE: key: msg`).
 - `validate.py`: the checks of `[settings]`, `[[feeds]]`, `[keys]`; `organise.py`: `[[views]]`,
-  `[[rules]]`, `[[hooks]]` (`[[accounts]]` is checked in `tui_reader.sync.accounts`).
+  `[[rules]]`, `[[hooks]]` (`[[accounts]]` is checked in `tui_reader.sync.accounts`), each
+  through `fields.check_entry`, plus what involves several entries (duplicates, key clashes).
 - `problems.py`: `Problem`, `ConfigError` and the helpers that word a problem.
 - `lines.py`: line numbers of keys (a small scan: neither tomllib nor tomlkit gives positions).
 - `keys.py`: Textual key names in `[keys]`.

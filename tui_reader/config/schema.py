@@ -1,10 +1,12 @@
-"""The config's schema, declared once: every `[settings]` key with its type, default, range
-and documentation, and the key names of the other tables.
+"""The config's schema, declared once: every key of every table with its type (`kind`),
+default or "required", range or choices, and documentation.
 
-Validation (`validate.py`) checks `[settings]` from `SETTINGS`, and the `[settings]` table and
-`[[feeds]]` comment of the starter config (`default_config.toml`, `config.example.toml`) are
-written from it: edit the schema, then run `python tools/config_example.py`.
-`tests/test_config_schema.py` fails when the files and the schema disagree.
+Validation (`validate.py`, `organise.py`, `sync/accounts.py`, through `fields.check_entry`)
+reads these declarations for unknown keys, required keys, types, ranges and choices; the
+starter config (`default_config.toml`, `config.example.toml`) gets its `[settings]` table and
+the comment under each `# Keys of [[table]]:` line from them: edit the schema, then run
+`python tools/config_example.py`. `tests/test_config_schema.py` fails when the files and the
+schema disagree.
 
 Theme names come from Textual (`textual.theme.BUILTIN_THEMES`), imported only when a `theme`
 value is checked, so that the headless CLI loads Textual only for a config that sets a theme.
@@ -231,7 +233,7 @@ ACCOUNTS = Table(
         Field("kind", "choice", REQUIRED, "the server's API", choices=ACCOUNT_KINDS, required=True),
         Field("url", "url", REQUIRED, "the API's address", required=True),
         Field("username", "name", REQUIRED, "your user name on the server", required=True),
-        Field("password_command", "argv", None, "prints the password (one of the three)"),
+        Field("password_command", "argv", (), "prints the password (one of the three)"),
         Field("password_env", "env", None, "an environment variable holding the password"),
         Field("password", "secret", None, "the password itself (chmod 600 the file)"),
         Field("tags", "tags", (), "added to every item, as are the server's categories"),
