@@ -93,11 +93,9 @@ def _columns(id_column: str, *fields: tuple[tuple[str, str], ...]) -> str:
     return ", ".join([id_column, *(column for table in fields for _, column in table)])
 
 
-def _named(
-    row: Sequence[Any], fields: tuple[tuple[str, str], ...], start: int = 1
-) -> dict[str, Any]:
-    """The values of `row` from `start` on, by the field names of `fields`."""
-    return {name: value for (name, _), value in zip(fields, row[start:], strict=False)}
+def _names(*fields: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The field name of each column of a row: `id`, then those of `fields`."""
+    return ("id", *(name for table in fields for name, _ in table))
 
 
 HEADLINE_COLUMNS = _columns("a.id", _HEADLINE_FIELDS)
@@ -109,46 +107,44 @@ ORDER_ASC = "ORDER BY a.published ASC, a.id ASC"
 
 FEED_STATE_COLUMNS = _columns("id", _FEED_STATE_FIELDS)
 FEED_COUNT_COLUMNS = _columns("f.id", _FEED_COUNT_FIELDS)
+_ARTICLE_NAMES = _names(_HEADLINE_FIELDS, _TEXT_FIELDS)  # a headline row stops before the text
+_FEED_ID_AT = _ARTICLE_NAMES.index("feed_id")
+_FEED_STATE_NAMES = _names(_FEED_STATE_FIELDS)
+_FEED_COUNT_NAMES = _names(_FEED_COUNT_FIELDS)
 
 
 def feed_state_from_row(row: Sequence[Any], tags: dict[int, tuple[str, ...]]) -> FeedState:
     """A row of `FEED_STATE_COLUMNS` → `FeedState`."""
-    values = _named(row, _FEED_STATE_FIELDS)
+    values = dict(zip(_FEED_STATE_NAMES, row, strict=True))
+    feed_id = values.pop("id")
     values["active"] = bool(values["active"])
-    return FeedState(tags=tags.get(row[0], ()), **values)
+    return FeedState(tags=tags.get(feed_id, ()), **values)
 
 
 def feed_count_from_row(
     row: Sequence[Any], tags: dict[int, tuple[str, ...]], accounts: dict[int, str]
 ) -> FeedCount:
     """A row of `FEED_COUNT_COLUMNS` → `FeedCount`."""
-    values = _named(row, _FEED_COUNT_FIELDS)
+    values = dict(zip(_FEED_COUNT_NAMES, row, strict=True))
+    feed_id = values.pop("id")
     values["total"], values["unread"] = int(values["total"]), int(values["unread"])
-    return FeedCount(tags=tags.get(row[0], ()), account=accounts.get(row[0]), **values)
+    return FeedCount(tags=tags.get(feed_id, ()), account=accounts.get(feed_id), **values)
 
 
 def articles_from_rows(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> list[Article]:
     """Rows of `HEADLINE_COLUMNS` (or `FULL_COLUMNS`) → Articles with their tags and account."""
     if not rows:
         return []
-    feed_id_at = len(_HEADLINE_FIELDS)
-    tags = tags_by_feed(conn, {row[feed_id_at] for row in rows})
+    tags = tags_by_feed(conn, {row[_FEED_ID_AT] for row in rows})
     rule_tags = rule_tags_by_article(conn, [row[0] for row in rows])
     accounts = accounts_by_feed(conn)
     out: list[Article] = []
     for row in rows:
-        values = _named(row, _HEADLINE_FIELDS)
-        values.update(_named(row, _TEXT_FIELDS, start=feed_id_at + 1))
+        values = dict(zip(_ARTICLE_NAMES, row))  # noqa: B905 (a headline row is the shorter)
         feed_id = values.pop("feed_id")
         values["read"], values["bookmarked"] = bool(values["read"]), bool(values["bookmarked"])
-        out.append(
-            Article(
-                id=row[0],
-                tags=merge_tags(tags.get(feed_id, ()), rule_tags.get(row[0], ())),
-                account=accounts.get(feed_id),
-                **values,
-            )
-        )
+        values["tags"] = merge_tags(tags.get(feed_id, ()), rule_tags.get(row[0], ()))
+        out.append(Article(account=accounts.get(feed_id), **values))
     return out
 
 
