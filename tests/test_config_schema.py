@@ -48,6 +48,8 @@ from tui_reader.models import (
 )
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+EMBEDDED = Path(__file__).resolve().parent.parent / "tui_reader" / "default_config.toml"
+starter_files = pytest.mark.parametrize("path", [EMBEDDED, EXAMPLE], ids=lambda path: path.name)
 
 
 @pytest.mark.parametrize(
@@ -168,11 +170,7 @@ def test_textual_is_asked_about_a_theme_only_when_one_other_than_the_default_is_
     assert _loads_textual('[settings]\ntheme = "nord"\n')
 
 
-@pytest.mark.parametrize(
-    "path",
-    [Path(__file__).resolve().parent.parent / "tui_reader" / "default_config.toml", EXAMPLE],
-    ids=lambda path: path.name,
-)
+@starter_files
 def test_regenerating_the_starter_config_from_the_schema_changes_nothing(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert regenerate(text) == text
@@ -311,6 +309,8 @@ def test_every_choice_key_accepts_its_declared_choices_only(table: Table, field:
         value = "tag:promo" if choice == "tag:NAME" else choice
         assert problems_for_text(_entry(table, **{field.name: f'"{value}"'})) == [], choice
     assert problems_for_text(_entry(table, **{field.name: '"nope"'})) != []
+    if field.wrong:  # the message is written out: it must name every choice
+        assert all(f'"{choice}"' in field.wrong for choice in field.choices)
     if table.array:
         assert " or ".join(f'"{choice}"' for choice in field.choices[-2:]) in table_comment(table)
 
@@ -329,11 +329,7 @@ def test_every_kind_of_key_has_its_check() -> None:
     assert set(CHECKS) == set(typing.get_args(Kind)) - {"keys"}
 
 
-@pytest.mark.parametrize(
-    "path",
-    [Path(__file__).resolve().parent.parent / "tui_reader" / "default_config.toml", EXAMPLE],
-    ids=lambda path: path.name,
-)
+@starter_files
 def test_every_tables_key_comment_is_generated_from_the_schema(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     for table in DOCUMENTED:

@@ -230,7 +230,15 @@ ACCOUNTS = Table(
     "one table per sync server.",
     (
         UNIQUE_NAME,
-        Field("kind", "choice", REQUIRED, "the server's API", choices=ACCOUNT_KINDS, required=True),
+        Field(
+            "kind",
+            "choice",
+            REQUIRED,
+            "the server's API",
+            choices=ACCOUNT_KINDS,
+            required=True,
+            wrong=N_('expected "fever" or "greader", got {value}'),
+        ),
         Field("url", "url", REQUIRED, "the API's address", required=True),
         Field("username", "name", REQUIRED, "your user name on the server", required=True),
         Field("password_command", "argv", (), "prints the password (one of the three)"),

@@ -109,7 +109,7 @@ def _check_kind(checker: _Checker, path: Path_, field: Field, value: object, tab
 
     kind = check_name(checker, path, field, value, table)
     if kind is not None and kind not in field.choices:
-        checker.add(path, _('expected "fever" or "greader", got {value}').format(value=repr(kind)))
+        checker.add(path, _(field.wrong).format(value=repr(kind)))
         return None
     return kind
 
