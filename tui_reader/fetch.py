@@ -28,7 +28,7 @@ import httpx
 from tui_reader import __version__
 from tui_reader.errors import one_line
 from tui_reader.models import FetchResult, Settings
-from tui_reader.urls import redirect_problem, url_problem
+from tui_reader.urls import port_of, redirect_problem, url_problem
 
 DEFAULT_USER_AGENT = f"tui-reader/{__version__} (+https://github.com/tui-reader/tui-reader)"
 FEED_ACCEPT = (
@@ -482,7 +482,7 @@ def _url_problem(url: str) -> str | None:
 def _origin(url: str) -> str:
     """`host:port` of `url`: connections are limited per origin, as browsers do."""
     parsed = httpx.URL(url)
-    return f"{parsed.host}:{parsed.port or (443 if parsed.scheme == 'https' else 80)}"
+    return f"{parsed.host}:{port_of(parsed.scheme, parsed.port)}"
 
 
 def _redirect_target(response: httpx.Response) -> httpx.URL:

@@ -29,6 +29,7 @@ from tui_reader.models import Config, FeedConfig
 
 # parse.py registers the "UTF-8, else Windows-1252 byte by byte" codec error handler.
 from tui_reader.store import Store
+from tui_reader.urls import port_of
 
 __all__ = [
     "ALL_SHORT_MIN_ITEMS",
@@ -310,7 +311,7 @@ def _site(link: str) -> tuple[str, int]:
     """(host, port) of a link, for the "site is down" memory of one run."""
     try:
         parts = urlsplit(link)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = port_of(parts.scheme, parts.port)
     except ValueError:
         return "", 0
     return (parts.hostname or "").lower(), port

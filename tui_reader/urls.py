@@ -3,7 +3,8 @@
 `url_problem` says in one line why a URL breaks the rule (config, OPML import and fetch
 use it); `is_web_url` is the same rule on an already split URL (text.safe_link);
 `is_web_scheme` is its scheme test alone (links.clean_link, fetch's redirects), and
-`redirect_problem` words a redirect that leaves http(s).
+`redirect_problem` words a redirect that leaves http(s); `port_of` fills in a scheme's
+default port (fetch's per-site limits, full text's "site is down" memory).
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from urllib.parse import SplitResult, urlsplit
 
 from tui_reader.i18n import _
 
-__all__ = ["WEB_SCHEMES", "is_web_scheme", "is_web_url", "redirect_problem", "url_problem"]
+__all__ = [
+    "WEB_SCHEMES",
+    "is_web_scheme",
+    "is_web_url",
+    "port_of",
+    "redirect_problem",
+    "url_problem",
+]
 
 WEB_SCHEMES = ("http", "https")
 
@@ -26,6 +34,11 @@ def is_web_scheme(scheme: str) -> bool:
 def is_web_url(parts: SplitResult) -> bool:
     """An http or https URL with a host."""
     return is_web_scheme(parts.scheme) and bool(parts.hostname)
+
+
+def port_of(scheme: str, port: int | None) -> int:
+    """The port a URL connects to: its own, else its scheme's default (https 443, http 80)."""
+    return port or (443 if scheme.lower() == "https" else 80)
 
 
 def redirect_problem(scheme: str) -> str | None:
