@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.sync.greader_server import GReaderServer, Item, sample_state
-from tests.ui.conftest import FIXED_NOW, fill_store, sample_config
+from tests.ui.conftest import FIXED_NOW, fill_store, sample_config, settle, started
 from tui_reader.demo.fetcher import DemoFetcher
 from tui_reader.models import AccountConfig, ArticleQuery, Config
 from tui_reader.store import Store
@@ -42,13 +42,6 @@ def config_with(server: GReaderServer, password: str | None = None) -> Config:
     return replace(sample_config(), accounts=(account,))
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def prompts(sidebar: Sidebar) -> list[tuple[str, str]]:
     return [(option.id or "", str(option.prompt)) for option in sidebar.options]
 
@@ -60,8 +53,7 @@ async def test_r_syncs_and_the_sidebar_groups_the_account(
         config = config_with(server)
         fill_store(store, config)
         app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+        async with started(app) as pilot:
             status = app.screen.query_one(StatusLine)
             assert status.text == "maison: never synced"
             await pilot.press("R")
@@ -90,8 +82,7 @@ async def test_r_on_an_account_feed_syncs_that_account(
         config = config_with(server)
         fill_store(store, config)
         app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+        async with started(app) as pilot:
             screen = app.screen
             assert isinstance(screen, MainScreen)
             app.refresher.refresh([], sync=True)
@@ -117,8 +108,7 @@ async def test_a_failed_sync_is_one_line_and_the_reader_keeps_working(
         fill_store(store, config)
         before = store.count(ArticleQuery())
         app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+        async with started(app) as pilot:
             screen = app.screen
             assert isinstance(screen, MainScreen)
             app.refresher.refresh([], sync=True)

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tests.conftest import wait_until
-from tests.ui.conftest import AppFactory, sample_config, wait_for_palette
+from tests.ui.conftest import AppFactory, sample_config, settle, started, wait_for_palette
 from tui_reader.actions import ACTIONS, key_map
 from tui_reader.models import Config
 from tui_reader.ui.bindings import action_bindings
@@ -24,12 +24,6 @@ from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.widgets.headline_list import HeadlineList
 from tui_reader.ui.widgets.key_hints import KeyHints
 from tui_reader.ui.widgets.sidebar import Sidebar
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
 
 
 def main_screen(app: App[object]) -> MainScreen:
@@ -65,8 +59,7 @@ async def test_palette_feed_entry_posts_show_feed_and_the_screen_shows_it(
 ) -> None:
     app = make_app()
     recorder = Recorder()
-    async with app.run_test(size=(120, 40), message_hook=recorder) as pilot:
-        await settle(pilot)
+    async with started(app, message_hook=recorder) as pilot:
         await choose_in_palette(pilot, "go to feed korben", "Korben")
         screen = main_screen(app)
         await wait_until(pilot, lambda: screen.filter.feed == "Korben (démo)")
@@ -80,8 +73,7 @@ async def test_palette_feed_entry_posts_show_feed_and_the_screen_shows_it(
 async def test_palette_tag_entry_posts_show_tag(make_app: AppFactory) -> None:
     app = make_app()
     recorder = Recorder()
-    async with app.run_test(size=(120, 40), message_hook=recorder) as pilot:
-        await settle(pilot)
+    async with started(app, message_hook=recorder) as pilot:
         await choose_in_palette(pilot, "filter by tag tech", "tech")
         screen = main_screen(app)
         await wait_until(pilot, lambda: screen.filter.tags == ("tech",))
@@ -93,8 +85,7 @@ async def test_palette_action_posts_run_action_and_the_screen_runs_it(
 ) -> None:
     app = make_app()
     recorder = Recorder()
-    async with app.run_test(size=(120, 40), message_hook=recorder) as pilot:
-        await settle(pilot)
+    async with started(app, message_hook=recorder) as pilot:
         await choose_in_palette(pilot, "show hidden items", "Show hidden items")
         screen = main_screen(app)
         await wait_until(pilot, lambda: screen.filter.show_hidden)
@@ -105,8 +96,7 @@ async def test_palette_app_action_runs_on_the_app(make_app: AppFactory) -> None:
     """`help` is a screen action; `quit` (scope "app") reaches the App through the intent."""
     app = make_app()
     recorder = Recorder()
-    async with app.run_test(size=(120, 40), message_hook=recorder) as pilot:
-        await settle(pilot)
+    async with started(app, message_hook=recorder) as pilot:
         screen = main_screen(app)
         screen.post_message(RunAction("quit"))
         await wait_until(pilot, lambda: app.return_code is not None)
@@ -116,8 +106,7 @@ async def test_palette_app_action_runs_on_the_app(make_app: AppFactory) -> None:
 async def test_sidebar_posts_intents_with_itself_as_origin(make_app: AppFactory) -> None:
     app = make_app()
     recorder = Recorder()
-    async with app.run_test(size=(120, 40), message_hook=recorder) as pilot:
-        await settle(pilot)
+    async with started(app, message_hook=recorder) as pilot:
         screen = main_screen(app)
         sidebar = screen.query_one(Sidebar)
         sidebar.focus()
@@ -130,8 +119,7 @@ async def test_sidebar_posts_intents_with_itself_as_origin(make_app: AppFactory)
 
 async def test_palette_lists_what_the_screen_hands_it(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app):
         screen = main_screen(app)
         assert isinstance(screen, PaletteSource)
         data = screen.palette_data()
@@ -147,8 +135,7 @@ def remapped(keys: dict[str, str]) -> Config:
 
 async def test_help_and_hints_show_a_key_remapped_in_the_config(make_app: AppFactory) -> None:
     app = make_app(config=remapped({"bookmark": "x", "help": "f1"}))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         hints = str(main_screen(app).query_one(KeyHints).visual)
         assert "x Bookmark" in hints and "b Bookmark" not in hints
         await pilot.press("f1")

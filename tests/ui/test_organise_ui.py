@@ -11,8 +11,16 @@ from textual.widgets import Input, Static
 
 from tests.conftest import wait_until
 from tests.feeds import numbered_items, rss
-from tests.ui.conftest import AppFactory, MixedFetcher, sample_config
-from tests.ui.test_app import main_screen, settle, text_of
+from tests.ui.conftest import (
+    AppFactory,
+    MixedFetcher,
+    main_screen,
+    press_for_screen,
+    sample_config,
+    settle,
+    started,
+    text_of,
+)
 from tui_reader.config import load_config
 from tui_reader.models import ArticleQuery, Config, RuleConfig, ViewConfig
 from tui_reader.query import parse_search
@@ -49,8 +57,7 @@ def test_views_in_the_sidebar(snap_compare, make_app: AppFactory, store: Store) 
 async def test_view_counts_and_choosing_a_view(make_app: AppFactory, store: Store) -> None:
     reconcile(store, (HIDE_TIKTOK,), now=FIXED_NOW)
     app = make_app(organised_config())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         main = main_screen(app)
         assert main.totals is not None
         expected = {
@@ -81,8 +88,7 @@ async def test_hidden_items_leave_lists_and_counts_until_toggled(
     hidden = store.count(ArticleQuery(hidden="only"))
     assert hidden >= 1
     app = make_app(organised_config())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         headlines = app.screen.query_one(HeadlineList)
         main = main_screen(app)
         assert headlines.total == 45 - hidden
@@ -126,12 +132,8 @@ async def test_a_discovers_and_subscribes(
     store = Store.open(tmp_path / "db.sqlite3")
     store.sync_feeds(config.feeds)
     app = make_app(config, store, make_fetcher=MixedFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, AddFeedScreen)
+    async with started(app) as pilot:
+        dialog = await press_for_screen(pilot, "a", AddFeedScreen)
         dialog.query_one("#add-url", Input).value = httpserver.url_for("/site/")
         dialog.query_one("#add-tags", Input).value = "news, site"
         dialog.query_one("#add-url", Input).focus()
@@ -151,8 +153,7 @@ async def test_a_discovers_and_subscribes(
         assert app.screen.query_one(HeadlineList).total == 3
         # Again: already subscribed, nothing written.
         before = path.read_bytes()
-        await pilot.press("a")
-        await pilot.pause()
+        await press_for_screen(pilot, "a", AddFeedScreen)
         app.screen.query_one("#add-url", Input).value = httpserver.url_for("/site/news.xml")
         app.screen.query_one("#add-url", Input).focus()
         await pilot.press("enter")
@@ -172,10 +173,8 @@ async def test_a_reports_a_page_without_feed(
     path = write_config(tmp_path, httpserver.url_for("/local.xml"))
     before = path.read_bytes()
     app = make_app(load_config(path), make_fetcher=MixedFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+    async with started(app) as pilot:
+        await press_for_screen(pilot, "a", AddFeedScreen)
         app.screen.query_one("#add-url", Input).value = httpserver.url_for("/plain")
         app.screen.query_one("#add-url", Input).focus()
         await pilot.press("enter")
@@ -204,8 +203,7 @@ async def test_save_search_as_view_and_remove_feed(
         return notify(message, **kwargs)
 
     app.notify = record  # type: ignore[method-assign]
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("R")
         await settle(pilot)
         assert store.count(ArticleQuery()) == 2
@@ -264,8 +262,7 @@ async def test_refresh_in_the_reader_feeds_hooks_and_notifies(
         return notify(message, **kwargs)
 
     app.notify = record  # type: ignore[method-assign]
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("R")
         await settle(pilot)
         await settle(pilot)
@@ -288,8 +285,7 @@ async def test_the_timer_refreshes_only_the_feeds_that_are_due(
     before = store.feed_states()
     assert all(state.last_refresh is None for state in before.values())
     app = make_app(config, make_fetcher=MixedFetcher, background_refresh=True)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await settle(pilot)
         refreshed = {s.name for s in store.feed_states().values() if s.last_refresh is not None}
         assert refreshed == {due.name}

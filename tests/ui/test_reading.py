@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from tests.conftest import wait_until
-from tests.ui.conftest import AppFactory, sample_config
-from tests.ui.test_app import main_screen, open_tiktok, settle
+from tests.ui.conftest import (
+    AppFactory,
+    main_screen,
+    sample_config,
+    select_title,
+    settle,
+    started,
+)
+from tests.ui.test_app import open_tiktok
 from tui_reader.demo.fetcher import DemoFetcher
 from tui_reader.store import Store
 from tui_reader.ui.screens.links import LinkList
@@ -35,8 +42,7 @@ async def test_demo_picture_is_drawn_in_half_cells_above_its_alt_text(
     make_app: AppFactory,
 ) -> None:
     app = make_app(sample_config(images="halfcell"), demo=True, make_fetcher=DemoFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await open_tiktok(pilot)
         await settle_all(pilot)
         lines = body_text(app)
@@ -55,8 +61,7 @@ async def test_demo_picture_is_drawn_in_half_cells_above_its_alt_text(
 
 async def test_images_off_shows_only_the_alt_text(make_app: AppFactory) -> None:
     app = make_app(sample_config(images="off"), demo=True, make_fetcher=DemoFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await open_tiktok(pilot)
         await settle_all(pilot)
         lines = body_text(app)
@@ -66,16 +71,6 @@ async def test_images_off_shows_only_the_alt_text(make_app: AppFactory) -> None:
 
 
 BLACK_FRIDAY = "Black Friday : cinq réflexes pour ne pas se faire avoir en ligne"
-
-
-async def select_title(pilot, title: str) -> None:
-    headlines = main_screen(pilot.app).query_one(HeadlineList)
-    for index in range(headlines.total):
-        article = headlines.article_at(index)
-        if article is not None and article.title == title:
-            headlines.cursor = index
-            return
-    raise AssertionError(f"{title!r} not listed")
 
 
 async def open_link_list(pilot) -> LinkList:
@@ -94,8 +89,7 @@ async def test_L_lists_links_numbered_own_link_first_and_digits_open(
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
     monkeypatch.delenv("BROWSER", raising=False)
     monkeypatch.setenv("DISPLAY", ":0")  # a graphical session: the app's own opener
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await select_title(pilot, BLACK_FRIDAY)
         screen = await open_link_list(pilot)
         assert [(link.number, link.text, link.url) for link in screen.links] == [
@@ -119,8 +113,7 @@ async def test_L_lists_links_numbered_own_link_first_and_digits_open(
 
 async def test_L_then_y_copies_the_highlighted_link(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await select_title(pilot, BLACK_FRIDAY)
         await open_link_list(pilot)
         await pilot.press("down", "y")
@@ -136,8 +129,7 @@ async def test_a_number_past_the_list_opens_nothing(make_app: AppFactory, monkey
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
     monkeypatch.setenv("DISPLAY", ":0")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await select_title(pilot, BLACK_FRIDAY)
         await open_link_list(pilot)
         await pilot.press("9")
@@ -148,8 +140,7 @@ async def test_a_number_past_the_list_opens_nothing(make_app: AppFactory, monkey
 
 async def test_shrinking_the_terminal_rewraps_the_open_article(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await open_tiktok(pilot)
         body = main_screen(app).query_one(ReaderPane).body
         wide = body.rendered_width
@@ -167,8 +158,7 @@ async def test_shrinking_the_terminal_rewraps_the_open_article(make_app: AppFact
 
 async def test_the_list_takes_the_room_until_an_article_opens(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         headlines = screen.query_one(HeadlineList)
         reader = screen.query_one(ReaderPane)
@@ -186,8 +176,7 @@ async def test_opening_an_article_updates_the_sidebar_unread_counts(
     from tui_reader.models import ArticleQuery
 
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         before = screen.totals
         assert before is not None
@@ -211,8 +200,7 @@ async def test_counts_say_1_item_and_2_items(make_app: AppFactory) -> None:
     from textual.widgets import Static
 
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         bar = screen.query_one("#filter-bar", Static)
         screen.set_filter(replace(screen.filter, search="TikTok"))
@@ -241,8 +229,7 @@ async def test_palette_describes_actions_in_words_with_their_keys(make_app: AppF
     from tests.ui.test_snapshots import wait_for_palette
 
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("ctrl+p", *"numbered")
         await wait_for_palette(pilot, hits=1)
         palette = app.screen
@@ -296,8 +283,7 @@ async def test_a_hanging_picture_download_never_holds_up_the_keys(
         store.upsert_entries(url, entries, now=FETCHED_AT)
 
         app = make_app(config)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+        async with started(app) as pilot:
             screen = main_screen(app)
             screen.set_filter(replace(screen.filter, feed="Lent"))
             await settle(pilot)
