@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from tui_reader.actions import ACTIONS, key_map
 from tui_reader.models import Config
 from tui_reader.ui.bindings import action_bindings
 from tui_reader.ui.commands import PaletteSource
+from tui_reader.ui.filter import Filter
 from tui_reader.ui.messages import Intent, RunAction, ShowFeed, ShowTag, ShowView
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
@@ -54,42 +56,45 @@ async def choose_in_palette(pilot, query: str, first: str) -> None:  # type: ign
     await pilot.press("enter")
 
 
-async def test_palette_feed_entry_posts_show_feed_and_the_screen_shows_it(
+@pytest.mark.parametrize(
+    ("query", "first", "kind", "field", "value", "shown", "total"),
+    [
+        pytest.param(
+            "go to feed korben", "Korben", ShowFeed, "name", "Korben (démo)",
+            lambda f: f.feed == "Korben (démo)", 10, id="feed-entry-posts-ShowFeed",
+        ),
+        pytest.param(
+            "filter by tag tech", "tech", ShowTag, "tag", "tech",
+            lambda f: f.tags == ("tech",), None, id="tag-entry-posts-ShowTag",
+        ),
+        pytest.param(
+            "show hidden items", "Show hidden items", RunAction, "action_id", "toggle_hidden",
+            lambda f: f.show_hidden, None, id="action-entry-posts-RunAction",
+        ),
+    ],
+)  # fmt: skip
+async def test_palette_entry_posts_an_intent_and_the_screen_handles_it(
     make_app: AppFactory,
+    query: str,
+    first: str,
+    kind: type[Intent],
+    field: str,
+    value: str,
+    shown: Callable[[Filter], bool],
+    total: int | None,
 ) -> None:
     app = make_app()
     recorder = Recorder()
     async with started(app, message_hook=recorder) as pilot:
-        await choose_in_palette(pilot, "go to feed korben", "Korben")
+        await choose_in_palette(pilot, query, first)
         screen = main_screen(app)
-        await wait_until(pilot, lambda: screen.filter.feed == "Korben (démo)")
-        (intent,) = recorder.of(ShowFeed)
-        assert isinstance(intent, ShowFeed) and intent.name == "Korben (démo)"
+        await wait_until(pilot, lambda: shown(screen.filter))
+        (intent,) = recorder.of(kind)
+        assert getattr(intent, field) == value
         assert intent.control is None  # from the palette, not a widget
-        await settle(pilot)
-        assert screen.query_one(HeadlineList).total == 10
-
-
-async def test_palette_tag_entry_posts_show_tag(make_app: AppFactory) -> None:
-    app = make_app()
-    recorder = Recorder()
-    async with started(app, message_hook=recorder) as pilot:
-        await choose_in_palette(pilot, "filter by tag tech", "tech")
-        screen = main_screen(app)
-        await wait_until(pilot, lambda: screen.filter.tags == ("tech",))
-        assert [intent.tag for intent in recorder.of(ShowTag)] == ["tech"]  # type: ignore[attr-defined]
-
-
-async def test_palette_action_posts_run_action_and_the_screen_runs_it(
-    make_app: AppFactory,
-) -> None:
-    app = make_app()
-    recorder = Recorder()
-    async with started(app, message_hook=recorder) as pilot:
-        await choose_in_palette(pilot, "show hidden items", "Show hidden items")
-        screen = main_screen(app)
-        await wait_until(pilot, lambda: screen.filter.show_hidden)
-        assert [intent.action_id for intent in recorder.of(RunAction)] == ["toggle_hidden"]  # type: ignore[attr-defined]
+        if total is not None:
+            await settle(pilot)
+            assert screen.query_one(HeadlineList).total == total
 
 
 async def test_palette_app_action_runs_on_the_app(make_app: AppFactory) -> None:

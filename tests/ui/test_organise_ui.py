@@ -26,6 +26,7 @@ from tui_reader.models import ArticleQuery, Config, RuleConfig, ViewConfig
 from tui_reader.query import parse_search
 from tui_reader.rules import reconcile
 from tui_reader.store import Store
+from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.messages import RemoveFeed, SaveSearchAsView
 from tui_reader.ui.organise import AddFeedScreen, ConfirmScreen, TextPromptScreen
 from tui_reader.ui.widgets.headline_list import HeadlineList
@@ -113,12 +114,39 @@ def write_config(tmp_path: Path, feed_url: str) -> Path:
     return path
 
 
-async def test_a_discovers_and_subscribes(
-    make_app: AppFactory, tmp_path: Path, httpserver: HTTPServer
-) -> None:
+def local_reader(
+    make_app: AppFactory, tmp_path: Path, httpserver: HTTPServer, more_toml: str = ""
+) -> tuple[Path, Store, ReaderApp]:
+    """A config file with one feed served on 127.0.0.1 (plus `more_toml`), its own store, and
+    the app over both."""
     httpserver.expect_request("/local.xml").respond_with_data(
         rss("Local", numbered_items(2, "Local")), content_type="application/rss+xml"
     )
+    path = write_config(tmp_path, httpserver.url_for("/local.xml"))
+    with path.open("a", encoding="utf-8") as config_file:
+        config_file.write(more_toml)
+    config = load_config(path)
+    store = Store.open(tmp_path / "db.sqlite3")
+    store.sync_feeds(config.feeds)
+    return path, store, make_app(config, store, make_fetcher=MixedFetcher)
+
+
+def notification_titles(app: ReaderApp) -> list[str]:
+    """The title of every notification the app shows from now on."""
+    titles: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **kwargs):  # type: ignore[no-untyped-def]
+        titles.append(kwargs.get("title", ""))
+        return notify(message, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    return titles
+
+
+async def test_a_discovers_and_subscribes(
+    make_app: AppFactory, tmp_path: Path, httpserver: HTTPServer
+) -> None:
     httpserver.expect_request("/site/").respond_with_data(
         '<html><head><link rel="alternate" type="application/atom+xml" href="news.xml">'
         "</head><body>Site</body></html>",
@@ -127,11 +155,7 @@ async def test_a_discovers_and_subscribes(
     httpserver.expect_request("/site/news.xml").respond_with_data(
         rss("Site News [b]x[/b]", numbered_items(3, "News")), content_type="application/rss+xml"
     )
-    path = write_config(tmp_path, httpserver.url_for("/local.xml"))
-    config = load_config(path)
-    store = Store.open(tmp_path / "db.sqlite3")
-    store.sync_feeds(config.feeds)
-    app = make_app(config, store, make_fetcher=MixedFetcher)
+    path, store, app = local_reader(make_app, tmp_path, httpserver)
     async with started(app) as pilot:
         dialog = await press_for_screen(pilot, "a", AddFeedScreen)
         dialog.query_one("#add-url", Input).value = httpserver.url_for("/site/")
@@ -187,22 +211,7 @@ async def test_a_reports_a_page_without_feed(
 async def test_save_search_as_view_and_remove_feed(
     make_app: AppFactory, tmp_path: Path, httpserver: HTTPServer
 ) -> None:
-    httpserver.expect_request("/local.xml").respond_with_data(
-        rss("Local", numbered_items(2, "Local")), content_type="application/rss+xml"
-    )
-    path = write_config(tmp_path, httpserver.url_for("/local.xml"))
-    config = load_config(path)
-    store = Store.open(tmp_path / "db.sqlite3")
-    store.sync_feeds(config.feeds)
-    app = make_app(config, store, make_fetcher=MixedFetcher)
-    titles: list[str] = []
-    notify = app.notify
-
-    def record(message: str, **kwargs):  # type: ignore[no-untyped-def]
-        titles.append(kwargs.get("title", ""))
-        return notify(message, **kwargs)
-
-    app.notify = record  # type: ignore[method-assign]
+    path, store, app = local_reader(make_app, tmp_path, httpserver)
     async with started(app) as pilot:
         await pilot.press("R")
         await settle(pilot)
@@ -238,30 +247,17 @@ async def test_refresh_in_the_reader_feeds_hooks_and_notifies(
     import json
     import sys
 
-    httpserver.expect_request("/local.xml").respond_with_data(
-        rss("Local", numbered_items(2, "Local")), content_type="application/rss+xml"
-    )
-    path = write_config(tmp_path, httpserver.url_for("/local.xml"))
     out_file = tmp_path / "hook.jsonl"
     script = f"import sys; open({str(out_file)!r}, 'a').write(sys.stdin.read())"
-    with path.open("a", encoding="utf-8") as config_file:
-        config_file.write(
-            f'\n[[hooks]]\nquery = "+local"\ncommand = {json.dumps([sys.executable, "-c", script])}'
-            "\n"
-            '\n[[views]]\nname = "Local news"\nquery = "=local"\nnotify = true\n'
-        )
-    config = load_config(path)
-    store = Store.open(tmp_path / "db.sqlite3")
-    store.sync_feeds(config.feeds)
-    app = make_app(config, store, make_fetcher=MixedFetcher)
-    titles: list[str] = []
-    notify = app.notify
-
-    def record(message: str, **kwargs):  # type: ignore[no-untyped-def]
-        titles.append(kwargs.get("title", ""))
-        return notify(message, **kwargs)
-
-    app.notify = record  # type: ignore[method-assign]
+    _, store, app = local_reader(
+        make_app,
+        tmp_path,
+        httpserver,
+        f'\n[[hooks]]\nquery = "+local"\ncommand = {json.dumps([sys.executable, "-c", script])}'
+        "\n"
+        '\n[[views]]\nname = "Local news"\nquery = "=local"\nnotify = true\n',
+    )
+    titles = notification_titles(app)
     async with started(app) as pilot:
         await pilot.press("R")
         await settle(pilot)
