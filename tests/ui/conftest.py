@@ -2,7 +2,8 @@
 
 Helpers every Pilot test shares:
 - `started(app)`: run the app headless and wait until its first load has settled.
-- `settle(pilot)`: wait until every worker has finished and the screen has caught up.
+- `settle(pilot)`: wait until every worker has finished and the screen has caught up;
+  `settle_all(pilot)` until none runs any more (pictures load after the article).
 - `press_for_screen(pilot, key, kind)`: press a key and wait for the screen it opens.
 - `main_screen(app)`, `text_of(widget)`, `select_title`, `open_title`, `help_table(pilot)`.
 """
@@ -150,6 +151,16 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def settle_all(pilot: Any) -> None:
+    """Wait until no worker runs any more: opening an article starts the picture loader,
+    which starts a second rendering when its pictures arrive."""
+    for _ in range(20):
+        await settle(pilot)
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return
+    raise AssertionError("workers still running")
 
 
 @asynccontextmanager

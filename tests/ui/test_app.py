@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import webbrowser
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, SelectionList, Static
 
 from tests.conftest import wait_until
+from tests.feeds import numbered_items, rss
 from tests.ui.conftest import (
     AppFactory,
     MixedFetcher,
@@ -22,6 +26,7 @@ from tests.ui.conftest import (
 )
 from tui_reader.actions import ACTIONS
 from tui_reader.models import ArticleQuery, FeedConfig
+from tui_reader.parse import parse_feed
 from tui_reader.store import Store
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.search import SearchScreen
@@ -384,9 +389,6 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
     make_app: AppFactory, store: Store, httpserver
 ) -> None:
     """R refreshes every feed through real HTTP while j keeps moving; the cursor stays put."""
-    import threading
-
-    from tests.feeds import numbered_items, rss
 
     release = threading.Event()
 
@@ -428,8 +430,6 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
 
 async def test_f_fetches_the_full_article(make_app: AppFactory, store: Store, httpserver) -> None:
     """A summary-only item: f fetches its page from a local server and the pane shows it."""
-    from tests.feeds import rss
-    from tui_reader.parse import parse_feed
 
     page = (
         "<html><head><title>Page</title></head><body><nav>Menu Accueil</nav><article>"
@@ -504,7 +504,6 @@ async def test_a_locked_database_does_not_crash_the_reader(
     make_app: AppFactory, db_path: Path
 ) -> None:
     """Another process holding the write lock: b reports it in one line and the app runs on."""
-    import sqlite3
 
     impatient = Store.open(db_path, busy_timeout=0.2)
     app = make_app(app_store=impatient)
@@ -548,8 +547,6 @@ async def test_two_feeds_with_one_name_do_not_break_the_sidebar(
 async def test_r_refreshes_only_the_current_feed(
     make_app: AppFactory, store: Store, httpserver
 ) -> None:
-    from tests.feeds import numbered_items, rss
-
     httpserver.expect_request("/one.xml").respond_with_data(
         rss("One", numbered_items(3, "One", day=29)), content_type="application/rss+xml"
     )
@@ -579,8 +576,6 @@ async def test_r_refreshes_only_the_current_feed(
 async def test_refresh_fetches_full_text_for_summary_only_items(
     make_app: AppFactory, store: Store, httpserver
 ) -> None:
-    from tests.feeds import rss
-
     page = (
         "<html><body><article>"
         + "".join(
@@ -614,7 +609,6 @@ async def test_o_without_a_display_uses_a_terminal_browser_or_copies(
     make_app: AppFactory, monkeypatch
 ) -> None:
     """Over SSH: webbrowser gets the terminal; when it finds no browser, the link is copied."""
-    import webbrowser
 
     monkeypatch.delenv("BROWSER", raising=False)
     monkeypatch.delenv("DISPLAY", raising=False)

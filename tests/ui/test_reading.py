@@ -2,35 +2,38 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
+
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Static
+
 from tests.conftest import wait_until
+from tests.hostile_server import HostileServer, read_request
 from tests.ui.conftest import (
+    FETCHED_AT,
     AppFactory,
     main_screen,
     sample_config,
     select_title,
     settle,
+    settle_all,
     started,
+    wait_for_palette,
 )
 from tests.ui.test_app import open_tiktok
 from tui_reader.demo.fetcher import DemoFetcher
+from tui_reader.images import ImageResult
+from tui_reader.models import ArticleQuery, FeedConfig, FeedResult
+from tui_reader.parse import parse_feed
 from tui_reader.store import Store
 from tui_reader.ui.screens.links import LinkList
-from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.screens.main import MainScreen, refresh_message
 from tui_reader.ui.widgets.headline_list import HeadlineList
-from tui_reader.ui.widgets.reader_pane import ReaderPane
+from tui_reader.ui.widgets.reader_pane import ReaderPane, render_article
 from tui_reader.ui.widgets.sidebar import Sidebar
 
 TIKTOK_ALT = "Un smartphone affichant le logo de TikTok"
-
-
-async def settle_all(pilot) -> None:
-    """Wait until no worker runs any more: opening an article starts the picture loader,
-    which starts a second rendering when its pictures arrive."""
-    for _ in range(20):
-        await settle(pilot)
-        if not any(worker.is_running for worker in pilot.app.workers):
-            return
-    raise AssertionError("workers still running")
 
 
 def body_text(app) -> list[str]:
@@ -173,8 +176,6 @@ async def test_the_list_takes_the_room_until_an_article_opens(make_app: AppFacto
 async def test_opening_an_article_updates_the_sidebar_unread_counts(
     make_app: AppFactory, store: Store
 ) -> None:
-    from tui_reader.models import ArticleQuery
-
     app = make_app()
     async with started(app) as pilot:
         screen = main_screen(app)
@@ -195,10 +196,6 @@ async def test_opening_an_article_updates_the_sidebar_unread_counts(
 
 
 async def test_counts_say_1_item_and_2_items(make_app: AppFactory) -> None:
-    from dataclasses import replace
-
-    from textual.widgets import Static
-
     app = make_app()
     async with started(app) as pilot:
         screen = main_screen(app)
@@ -215,19 +212,12 @@ async def test_counts_say_1_item_and_2_items(make_app: AppFactory) -> None:
 
 
 def test_refresh_message_counts_feeds_in_the_singular_and_plural() -> None:
-    from tui_reader.models import FeedResult
-    from tui_reader.ui.screens.main import refresh_message
-
     one = FeedResult("A", "https://a.example/", "ok", new_items=2)
     assert refresh_message([one]) == "Refreshed 1 feed: 2 new"
     assert refresh_message([one, one]) == "Refreshed 2 feeds: 4 new"
 
 
 async def test_palette_describes_actions_in_words_with_their_keys(make_app: AppFactory) -> None:
-    from textual.command import CommandList, CommandPalette
-
-    from tests.ui.test_snapshots import wait_for_palette
-
     app = make_app()
     async with started(app) as pilot:
         await pilot.press("ctrl+p", *"numbered")
@@ -241,9 +231,6 @@ async def test_palette_describes_actions_in_words_with_their_keys(make_app: AppF
 
 
 def test_alt_text_is_data_never_markup() -> None:
-    from tui_reader.images import ImageResult
-    from tui_reader.ui.widgets.reader_pane import render_article
-
     text = "Avant.\n\n![\\[bold red\\]Pwned\\[/\\] \\[@click=app.quit\\]x](https://e.example/p.png)\n\nAprès."
     failed = {"https://e.example/p.png": ImageResult("https://e.example/p.png", error="SVG")}
     lines = [strip.text for strip in render_article(text, 80, failed)]
@@ -254,14 +241,6 @@ def test_alt_text_is_data_never_markup() -> None:
 async def test_a_hanging_picture_download_never_holds_up_the_keys(
     make_app: AppFactory, store: Store
 ) -> None:
-    import asyncio
-    from dataclasses import replace
-
-    from tests.hostile_server import HostileServer, read_request
-    from tests.ui.conftest import FETCHED_AT
-    from tui_reader.models import FeedConfig
-    from tui_reader.parse import parse_feed
-
     async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_request(reader)
         await asyncio.sleep(3600)

@@ -7,9 +7,9 @@ README's picture.
 
 from __future__ import annotations
 
-from tests.ui.conftest import FETCHED_AT, FIXED_NOW, select_title, settle
+from tests.ui.conftest import FETCHED_AT, FIXED_NOW, select_title, settle, settle_all
 from tests.ui.test_app import open_tiktok
-from tests.ui.test_reading import BLACK_FRIDAY, settle_all
+from tests.ui.test_reading import BLACK_FRIDAY
 from tui_reader.demo import DEMO_FEEDS, demo_feed_bytes, demo_feed_url
 from tui_reader.demo.fetcher import DemoFetcher, demo_config
 from tui_reader.parse import parse_feed

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tests.ui.conftest import AppFactory, settle, wait_for_palette
+from tests.ui.conftest import AppFactory, settle, settle_all, wait_for_palette
 from tests.ui.test_app import open_tiktok
-from tests.ui.test_reading import settle_all
 from tui_reader.models import ArticleQuery
 from tui_reader.store import Store
 
