@@ -5,6 +5,7 @@ Helpers every Pilot test shares:
 - `settle(pilot)`: wait until every worker has finished and the screen has caught up;
   `settle_all(pilot)` until none runs any more (pictures load after the article).
 - `press_for_screen(pilot, key, kind)`: press a key and wait for the screen it opens.
+- `opened_links(app, monkeypatch)`: the URLs the app opens in a graphical session.
 - `main_screen(app)`, `text_of(widget)`, `select_title`, `open_title`, `help_table(pilot)`.
 """
 
@@ -193,6 +194,15 @@ async def press_for_screen(pilot: Any, key: str, kind: type[ScreenT]) -> ScreenT
     screen = pilot.app.screen
     assert isinstance(screen, kind)
     return screen
+
+
+def opened_links(app: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """In a graphical session (no `$BROWSER`), the URLs the app's own opener is asked to open."""
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.delenv("BROWSER", raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
+    return opened
 
 
 async def select_title(pilot: Any, title: str) -> None:

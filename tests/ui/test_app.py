@@ -18,6 +18,7 @@ from tests.ui.conftest import (
     help_table,
     main_screen,
     open_title,
+    opened_links,
     sample_config,
     settle,
     started,
@@ -62,13 +63,12 @@ async def test_enter_opens_marks_read_and_escape_goes_back(
 ) -> None:
     app = make_app()
     async with started(app) as pilot:
-        screen = main_screen(app)
-        headlines = screen.query_one(HeadlineList)
+        headlines = main_screen(app).query_one(HeadlineList)
         target = headlines.current
         assert target is not None and not target.read
         await pilot.press("enter")
         await settle(pilot)
-        reader = screen.query_one(ReaderPane)
+        reader = main_screen(app).query_one(ReaderPane)
         assert reader.article is not None and reader.article.id == target.id
         assert reader.has_focus
         stored = store.get_article(target.id)
@@ -288,10 +288,7 @@ async def test_accent_insensitive_search(make_app: AppFactory) -> None:
 
 async def test_o_opens_http_links_only_and_y_copies(make_app: AppFactory, monkeypatch) -> None:
     app = make_app()
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    monkeypatch.delenv("BROWSER", raising=False)
-    monkeypatch.setenv("DISPLAY", ":0")  # a graphical session: the app's own opener
+    opened = opened_links(app, monkeypatch)
     async with started(app) as pilot:
         first = main_screen(app).query_one(HeadlineList).current
         await pilot.press("o")

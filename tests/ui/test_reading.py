@@ -14,6 +14,7 @@ from tests.ui.conftest import (
     FETCHED_AT,
     AppFactory,
     main_screen,
+    opened_links,
     sample_config,
     select_title,
     settle,
@@ -88,10 +89,7 @@ async def test_L_lists_links_numbered_own_link_first_and_digits_open(
     make_app: AppFactory, monkeypatch
 ) -> None:
     app = make_app()
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    monkeypatch.delenv("BROWSER", raising=False)
-    monkeypatch.setenv("DISPLAY", ":0")  # a graphical session: the app's own opener
+    opened = opened_links(app, monkeypatch)
     async with started(app) as pilot:
         await select_title(pilot, BLACK_FRIDAY)
         screen = await open_link_list(pilot)
@@ -129,9 +127,7 @@ async def test_L_then_y_copies_the_highlighted_link(make_app: AppFactory) -> Non
 
 async def test_a_number_past_the_list_opens_nothing(make_app: AppFactory, monkeypatch) -> None:
     app = make_app()
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    monkeypatch.setenv("DISPLAY", ":0")
+    opened = opened_links(app, monkeypatch)
     async with started(app) as pilot:
         await select_title(pilot, BLACK_FRIDAY)
         await open_link_list(pilot)
