@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, SelectionList, Static
 
-from tests.conftest import wait_until
+from tests.conftest import record_error, wait_until
 from tests.feeds import numbered_items, rss
 from tests.ui.conftest import (
     AppFactory,
@@ -365,14 +365,8 @@ async def test_keys_remapped_from_config(make_app: AppFactory, store: Store) -> 
 
 
 async def test_sidebar_shows_feed_error_mark(make_app: AppFactory, store: Store) -> None:
-    store.record_fetch(
-        sample_config().feeds[0].url,
-        status="error",
-        etag=None,
-        last_modified=None,
-        body_hash=None,
-        error="HTTP 404 Not Found",
-        when="2026-11-28T11:00:00+00:00",
+    record_error(
+        store, sample_config().feeds[0].url, "HTTP 404 Not Found", "2026-11-28T11:00:00+00:00"
     )
     app = make_app()
     async with started(app):
