@@ -6,6 +6,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import pytest
@@ -101,22 +102,34 @@ def serve_items(server: HTTPServer, prefix: str, feed_items: list[dict[str, str]
     return server.url_for(f"/{prefix}.xml")
 
 
-def serve_pages(server: HTTPServer, prefix: str, numbers: range) -> None:
-    """Serve an article page at /prefix/N for each N."""
+def serve_pages(
+    server: HTTPServer, prefix: str, numbers: range, skip: Collection[int] = ()
+) -> None:
+    """Serve an article page at /prefix/N for each N not in `skip`."""
     for n in numbers:
+        if n in skip:
+            continue
         server.expect_request(f"/{prefix}/{n}").respond_with_data(
             article_page(f"{prefix}-page-{n}"), content_type="text/html; charset=utf-8"
         )
 
 
 def serve_feed(
-    server: HTTPServer, prefix: str, count: int, description: str, pages: bool = True
+    server: HTTPServer,
+    prefix: str,
+    count: int,
+    description: str,
+    pages: bool = True,
+    failing: Mapping[int, int] | None = None,
 ) -> str:
-    """Serve a feed and (unless `pages` is False) one article page per item; return the
-    feed URL."""
+    """Serve a feed and (unless `pages` is False) one article page per item, except that
+    item N's page answers the HTTP status `failing[N]`; return the feed URL."""
     url = serve_items(server, prefix, items(server, prefix, count, description))
+    failing = failing or {}
+    for n, status in failing.items():
+        server.expect_request(f"/{prefix}/{n}").respond_with_data("error", status=status)
     if pages:
-        serve_pages(server, prefix, range(count))
+        serve_pages(server, prefix, range(count), skip=failing)
     return url
 
 
@@ -510,9 +523,7 @@ def test_tracking_parameters_removed_from_stored_links(
 def test_show_full_fetches_once_and_reports_fallbacks(
     server: HTTPServer, env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = serve_feed(server, "later", 2, SHORT, pages=False)
-    serve_pages(server, "later", range(1))
-    server.expect_request("/later/1").respond_with_data("oops", status=500)
+    url = serve_feed(server, "later", 2, SHORT, failing={1: 500})
     write_config(env, [("Plus tard", url, None)], full_articles="never")
     run(capsys, "refresh")
     assert stored(env)["later 0"] == (None, None)

@@ -24,7 +24,6 @@ from tests.test_fulltext import (
     ids_by_title,
     run,
     serve_feed,
-    serve_pages,
     store_with,
     stored,
     write_config,
@@ -201,10 +200,7 @@ async def test_an_unresolvable_site_costs_one_lookup_and_no_fetch(
 def test_refresh_json_reports_full_text_and_does_not_retry_failures(
     server: HTTPServer, env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = serve_feed(server, "mix", 3, SHORT, pages=False)
-    serve_pages(server, "mix", range(1))
-    server.expect_request("/mix/1").respond_with_data("gone", status=404)
-    server.expect_request("/mix/2").respond_with_data("gone", status=410)
+    url = serve_feed(server, "mix", 3, SHORT, failing={1: 404, 2: 410})
     write_config(env, [("Mix", url, None)])
     code, out, _ = run(capsys, "refresh", "--json")
     assert code == 0
@@ -232,8 +228,7 @@ def test_refresh_json_with_full_articles_never_reports_zeros(
 def test_a_due_retry_is_fetched_even_when_no_feed_has_new_items(
     server: HTTPServer, env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = serve_feed(server, "retry", 1, SHORT, pages=False)
-    server.expect_request("/retry/0").respond_with_data("busy", status=503)
+    url = serve_feed(server, "retry", 1, SHORT, failing={0: 503})
     write_config(env, [("Retry", url, None)])
     code, out, _ = run(capsys, "refresh", "--json")
     assert code == 0 and json.loads(out)["full_text"] == {"fetched": 0, "failed": 1, "skipped": 0}
