@@ -8,6 +8,7 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Static
 
+from tests.conftest import wait_until
 from tests.ui.conftest import (
     AppFactory,
     help_table,
@@ -80,17 +81,18 @@ async def palette_hits(pilot, query: str) -> list[str]:  # type: ignore[no-untyp
     """Type `query` in the open palette and wait until its results include an action."""
     await pilot.press(*query)
     hits: list[str] = []
-    for _ in range(200):
-        await pilot.pause(0.02)
+
+    def listed() -> bool:
         palette = pilot.app.screen
         assert isinstance(palette, CommandPalette)
         commands = palette.query_one(CommandList)
-        hits = [
+        hits[:] = [
             str(commands.get_option_at_index(index).prompt)
             for index in range(commands.option_count)
         ]
-        if any(hit.startswith("Non lu suivant") for hit in hits):
-            break
+        return any(hit.startswith("Non lu suivant") for hit in hits)
+
+    await wait_until(pilot, listed)
     return hits
 
 

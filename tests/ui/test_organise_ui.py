@@ -67,7 +67,7 @@ async def test_view_counts_and_choosing_a_view(make_app: AppFactory, store: Stor
         assert dict(main.totals.views) == expected and expected["Sécurité"] > 0
         sidebar = app.screen.query_one(Sidebar)
         sidebar.focus()
-        await pilot.pause()
+        await wait_until(pilot, lambda: sidebar.has_focus)
         ids = [option.id for option in sidebar.options]
         sidebar.highlighted = ids.index("saved:Sécurité")
         await pilot.press("enter")
