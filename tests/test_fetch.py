@@ -15,7 +15,7 @@ import brotli
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.hostile_server import Handler, HostileServer, read_request, reset
+from tests.hostile_server import Handler, HostileServer, dripping, read_request, reset
 from tui_reader import __version__
 from tui_reader.fetch import DEFAULT_USER_AGENT, FEED_ACCEPT, Fetcher
 from tui_reader.models import FetchResult, Settings
@@ -232,15 +232,6 @@ async def test_chunked_body_over_cap_is_cut_off() -> None:
 # --- time -------------------------------------------------------------------------------------
 
 
-async def _drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
-    for _ in range(100):
-        writer.write(b"x")
-        await writer.drain()
-        await asyncio.sleep(1)
-
-
 async def _hang_before_headers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     await read_request(reader)
     await asyncio.sleep(3600)
@@ -263,7 +254,7 @@ async def _drip_headers(reader: asyncio.StreamReader, writer: asyncio.StreamWrit
 
 @pytest.mark.parametrize(
     "handler",
-    [_drip, _hang_before_headers, _hang_after_headers, _drip_headers],
+    [dripping(100, every=1), _hang_before_headers, _hang_after_headers, _drip_headers],
     ids=["drip-body", "hang-before-headers", "hang-after-headers", "drip-headers"],
 )
 async def test_total_deadline(handler: Handler) -> None:
