@@ -5,6 +5,8 @@
 - `threaded_server` / `server`: one threaded local HTTP server (127.0.0.1) per module, cleared
   between tests, for feeds and pages that must be served concurrently.
 - `wait_until(pilot, condition)`: wait for a condition in a Pilot test instead of a fixed pause.
+- `record_error(store, url, error, when)`: a failed fetch of a feed, as the refresh records it.
+- `tmux`: a tmux server of the test's own for the end-to-end tests (`tests/tmux.py`).
 
 The UI's store and app factory live in `tests/ui/conftest.py`.
 """
@@ -19,7 +21,9 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from tests.tmux import Tmux
 from tui_reader.i18n import LOCALE_DIR, set_language
+from tui_reader.store import Store
 
 
 @pytest.fixture
@@ -53,6 +57,21 @@ def server(threaded_server: HTTPServer) -> Iterator[HTTPServer]:
     threaded_server.clear()
     yield threaded_server
     threaded_server.clear()
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    """A tmux server of this test's own, killed afterwards (with the app, if it still runs)."""
+    server = Tmux()
+    yield server
+    server.kill()
+
+
+def record_error(store: Store, url: str, error: str, when: str) -> None:
+    """Record a failed fetch of `url` (no validators, no body) the way a refresh does."""
+    store.record_fetch(
+        url, status="error", etag=None, last_modified=None, body_hash=None, error=error, when=when
+    )
 
 
 # A loaded 2-core machine may be slow, but a condition that never comes must still fail.

@@ -75,6 +75,20 @@ async def read_request(reader: asyncio.StreamReader) -> bytes:
     return await reader.readuntil(b"\r\n\r\n")
 
 
+def dripping(length: int, every: float, headers: bytes = b"") -> Handler:
+    """A handler that announces `length` bytes of body, then sends one byte every `every` s."""
+
+    async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\n" + headers + b"Content-Length: %d\r\n\r\n" % length)
+        for _ in range(length):
+            writer.write(b"x")
+            await writer.drain()
+            await asyncio.sleep(every)
+
+    return drip
+
+
 def reset(writer: asyncio.StreamWriter) -> None:
     """Close the connection with a TCP RST instead of a FIN."""
     sock = writer.get_extra_info("socket")

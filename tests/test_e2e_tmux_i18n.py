@@ -2,49 +2,30 @@
 
 from __future__ import annotations
 
-import subprocess
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.test_e2e_tmux import SCRIPT, TMUX, pytestmark, tmux, wait_for
+from tests.tmux import SCRIPT, Tmux, needs_tmux
 
-__all__ = ["pytestmark"]
-
-
-def run_demo(tmp_path: Path, lang: str, expected: str, absent: str) -> str:
-    session = f"tui-reader-{uuid.uuid4().hex[:8]}"
-    command = f"{SCRIPT} --demo --data-dir {tmp_path / 'demo-data'}"
-    tmux(
-        "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-        "-e", "TERM=xterm-256color", "-e", f"LANG={lang}", "-e", "LC_ALL=", "-e", "LC_MESSAGES=",
-        command,
-    )  # fmt: skip
-    try:
-        screen = wait_for(session, expected)
-        assert absent not in screen
-        tmux("send-keys", "-t", session, "q")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if subprocess.run([TMUX or "tmux", "has-session", "-t", session]).returncode:
-                break
-            time.sleep(0.2)
-        return screen
-    finally:
-        subprocess.run([TMUX or "tmux", "kill-session", "-t", session], capture_output=True)
+pytestmark = needs_tmux
 
 
 @pytest.mark.parametrize(
     ("lang", "hints", "absent"),
     [
-        ("fr_FR.UTF-8", "? Aide  q Quitter", "? Help"),
-        ("C.UTF-8", "? Help  q Quit", "Aide"),
+        pytest.param("fr_FR.UTF-8", "? Aide  q Quitter", "? Help", id="fr-hints-in-french"),
+        pytest.param("C.UTF-8", "? Help  q Quit", "Aide", id="C-hints-in-english"),
     ],
 )
 def test_demo_speaks_the_language_of_lang(
-    tmp_path: Path, lang: str, hints: str, absent: str
+    tmux: Tmux, tmp_path: Path, lang: str, hints: str, absent: str
 ) -> None:
-    screen = run_demo(tmp_path, lang, hints, absent)
+    session = tmux.start(
+        f"{SCRIPT} --demo --data-dir {tmp_path / 'demo-data'}",
+        f"LANG={lang}", "LC_ALL=", "LC_MESSAGES=",
+    )  # fmt: skip
+    screen = tmux.wait_for(session, hints)
+    assert absent not in screen
     assert "Fuite de données" in screen  # the headlines are there too
+    tmux.quit(session)

@@ -15,7 +15,7 @@ import brotli
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.hostile_server import Handler, HostileServer, read_request, reset
+from tests.hostile_server import Handler, HostileServer, dripping, read_request, reset
 from tui_reader import __version__
 from tui_reader.fetch import DEFAULT_USER_AGENT, FEED_ACCEPT, Fetcher
 from tui_reader.models import FetchResult, Settings
@@ -23,6 +23,10 @@ from tui_reader.models import FetchResult, Settings
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>' * 20
 RSS = "application/rss+xml; charset=utf-8"
 SHORT = 1.5  # the timeout used by tests that wait for the deadline
+# Tests that tell "at once" from "at the deadline" give the fetcher a LONG deadline and allow
+# AT_ONCE: room for a loaded 2-core machine, and still far from the deadline they rule out.
+LONG = 12.0
+AT_ONCE = LONG / 2
 
 
 def assert_error(result: FetchResult, *fragments: str) -> str:
@@ -204,10 +208,10 @@ async def test_content_length_over_cap_is_rejected_before_reading() -> None:
         await writer.drain()
         await asyncio.sleep(3600)  # never sends the rest: only the header can end this fast
 
-    async with HostileServer(handler) as server, Fetcher(timeout=SHORT) as fetcher:
+    async with HostileServer(handler) as server, Fetcher(timeout=LONG) as fetcher:
         started = time.monotonic()
         result = await fetcher.fetch(server.url())
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < AT_ONCE
     assert_error(result, "response larger than 10 MB, cut off")
 
 
@@ -226,15 +230,6 @@ async def test_chunked_body_over_cap_is_cut_off() -> None:
 
 
 # --- time -------------------------------------------------------------------------------------
-
-
-async def _drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await read_request(reader)
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
-    for _ in range(100):
-        writer.write(b"x")
-        await writer.drain()
-        await asyncio.sleep(1)
 
 
 async def _hang_before_headers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -259,7 +254,7 @@ async def _drip_headers(reader: asyncio.StreamReader, writer: asyncio.StreamWrit
 
 @pytest.mark.parametrize(
     "handler",
-    [_drip, _hang_before_headers, _hang_after_headers, _drip_headers],
+    [dripping(100, every=1), _hang_before_headers, _hang_after_headers, _drip_headers],
     ids=["drip-body", "hang-before-headers", "hang-after-headers", "drip-headers"],
 )
 async def test_total_deadline(handler: Handler) -> None:
@@ -268,7 +263,8 @@ async def test_total_deadline(handler: Handler) -> None:
         result = await fetcher.fetch(server.url())
         elapsed = time.monotonic() - started
     assert_error(result, "timed out after 1.5 s")
-    assert SHORT - 0.1 <= elapsed < SHORT + 1
+    # The servers would hold it 50 s (drips) to an hour (hangs): the deadline ended it.
+    assert SHORT - 0.1 <= elapsed < SHORT + AT_ONCE
 
 
 # --- redirects --------------------------------------------------------------------------------
@@ -358,10 +354,10 @@ async def test_retry_after_seconds_is_honoured_once(httpserver: HTTPServer) -> N
         started = time.monotonic()
         result = await fetcher.fetch(httpserver.url_for("/feed"))
         elapsed = time.monotonic() - started
-    assert result.status == "ok", result.error
+    assert result.status == "ok", result.error  # and so within the 5 s deadline
     assert result.body == FEED
     assert len(httpserver.log) == 2
-    assert 0.9 <= elapsed < 3
+    assert elapsed >= 0.9  # it waited the second it was asked to
 
 
 async def test_retry_after_http_date(httpserver: HTTPServer) -> None:
@@ -390,23 +386,23 @@ async def test_long_retry_after_fails_at_once(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/feed").respond_with_data(
         "slow down", status=429, headers={"Retry-After": "3600"}
     )
-    async with Fetcher() as fetcher:
+    async with Fetcher(timeout=LONG) as fetcher:
         started = time.monotonic()
         result = await fetcher.fetch(httpserver.url_for("/feed"))
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < AT_ONCE
     assert assert_error(result) == "HTTP 429 Too Many Requests (retry after 3600 s)"
     assert len(httpserver.log) == 1
 
 
 async def test_retry_after_beyond_the_deadline_fails_at_once(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/feed").respond_with_data(
-        "busy", status=503, headers={"Retry-After": "5"}
+        "busy", status=503, headers={"Retry-After": "30"}
     )
-    async with Fetcher(timeout=2, max_retry_after=10) as fetcher:
+    async with Fetcher(timeout=LONG, max_retry_after=60) as fetcher:
         started = time.monotonic()
         result = await fetcher.fetch(httpserver.url_for("/feed"))
-    assert time.monotonic() - started < 1
-    assert assert_error(result) == "HTTP 503 Service Unavailable (retry after 5 s)"
+    assert time.monotonic() - started < AT_ONCE
+    assert assert_error(result) == "HTTP 503 Service Unavailable (retry after 30 s)"
     assert len(httpserver.log) == 1
 
 
@@ -481,10 +477,10 @@ BROKEN_SERVERS = [
 
 @pytest.mark.parametrize(("handler", "fragment"), BROKEN_SERVERS)
 async def test_broken_server_gives_one_line_error(handler: Handler, fragment: str) -> None:
-    async with HostileServer(handler) as server, Fetcher(timeout=5) as fetcher:
+    async with HostileServer(handler) as server, Fetcher(timeout=LONG) as fetcher:
         started = time.monotonic()
         result = await fetcher.fetch(server.url())
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < AT_ONCE
     message = assert_error(result, fragment)
     assert "\x1b" not in message and "\t" not in message
 

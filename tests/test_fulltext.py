@@ -6,6 +6,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import pytest
@@ -93,17 +94,43 @@ def items(server: HTTPServer, prefix: str, count: int, description: str) -> list
     ]
 
 
-def serve_feed(server: HTTPServer, prefix: str, count: int, description: str) -> str:
-    """Serve a feed and one article page per item; return the feed URL."""
+def serve_items(server: HTTPServer, prefix: str, feed_items: list[dict[str, str]]) -> str:
+    """Serve `feed_items` as the feed /prefix.xml; return its URL."""
     server.expect_request(f"/{prefix}.xml").respond_with_data(
-        rss(prefix, items(server, prefix, count, description)),
-        content_type="application/rss+xml",
+        rss(prefix, feed_items), content_type="application/rss+xml"
     )
-    for n in range(count):
+    return server.url_for(f"/{prefix}.xml")
+
+
+def serve_pages(
+    server: HTTPServer, prefix: str, numbers: range, skip: Collection[int] = ()
+) -> None:
+    """Serve an article page at /prefix/N for each N not in `skip`."""
+    for n in numbers:
+        if n in skip:
+            continue
         server.expect_request(f"/{prefix}/{n}").respond_with_data(
             article_page(f"{prefix}-page-{n}"), content_type="text/html; charset=utf-8"
         )
-    return server.url_for(f"/{prefix}.xml")
+
+
+def serve_feed(
+    server: HTTPServer,
+    prefix: str,
+    count: int,
+    description: str,
+    pages: bool = True,
+    failing: Mapping[int, int] | None = None,
+) -> str:
+    """Serve a feed and (unless `pages` is False) one article page per item, except that
+    item N's page answers the HTTP status `failing[N]`; return the feed URL."""
+    url = serve_items(server, prefix, items(server, prefix, count, description))
+    failing = failing or {}
+    for n, status in failing.items():
+        server.expect_request(f"/{prefix}/{n}").respond_with_data("error", status=status)
+    if pages:
+        serve_pages(server, prefix, range(count), skip=failing)
+    return url
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -400,17 +427,10 @@ def test_a_feed_whose_items_are_all_short_gets_every_page(
     server: HTTPServer, env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Four teasers and one item long enough to pass for an article: the feed rule wins."""
-    url = serve_feed(server, "mixed", 5, SHORT)
     feed_items = items(server, "mixed", 5, SHORT)
     feed_items[4]["description"] = LONG_BODY
-    server.clear()
-    server.expect_request("/mixed.xml").respond_with_data(
-        rss("mixed", feed_items), content_type="application/rss+xml"
-    )
-    for n in range(5):
-        server.expect_request(f"/mixed/{n}").respond_with_data(
-            article_page(f"mixed-page-{n}"), content_type="text/html"
-        )
+    url = serve_items(server, "mixed", feed_items)
+    serve_pages(server, "mixed", range(5))
     write_config(env, [("Mixte", url, None)])
     run(capsys, "refresh")
     assert all(full_text for full_text, _ in stored(env).values())
@@ -458,16 +478,13 @@ def test_global_and_per_feed_settings(
 def test_failures_are_stored_and_shown(
     server: HTTPServer, env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    feed_items = items(server, "bad", 3, SHORT)
-    server.expect_request("/bad.xml").respond_with_data(
-        rss("bad", feed_items), content_type="application/rss+xml"
-    )
+    url = serve_feed(server, "bad", 3, SHORT, pages=False)
     server.expect_request("/bad/0").respond_with_data("gone", status=404)
     server.expect_request("/bad/1").respond_with_data(b"%PDF-1.4", content_type="application/pdf")
     server.expect_request("/bad/2").respond_with_handler(
         lambda request: (time.sleep(1.6), Response("late", content_type="text/html"))[1]
     )
-    write_config(env, [("Cassé", server.url_for("/bad.xml"), None)])
+    write_config(env, [("Cassé", url, None)])
     code, out, _ = run(capsys, "refresh")
     assert code == 0 and out.splitlines()[-1] == "full articles: 0 fetched, 3 failed"
     texts = stored(env)
@@ -506,15 +523,7 @@ def test_tracking_parameters_removed_from_stored_links(
 def test_show_full_fetches_once_and_reports_fallbacks(
     server: HTTPServer, env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = serve_feed(server, "later", 2, SHORT)
-    server.clear()
-    server.expect_request("/later.xml").respond_with_data(
-        rss("later", items(server, "later", 2, SHORT)), content_type="application/rss+xml"
-    )
-    server.expect_request("/later/0").respond_with_data(
-        article_page("later-page-0"), content_type="text/html"
-    )
-    server.expect_request("/later/1").respond_with_data("oops", status=500)
+    url = serve_feed(server, "later", 2, SHORT, failing={1: 500})
     write_config(env, [("Plus tard", url, None)], full_articles="never")
     run(capsys, "refresh")
     assert stored(env)["later 0"] == (None, None)

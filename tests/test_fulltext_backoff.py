@@ -17,13 +17,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.feeds import rss
 from tests.test_fulltext import (
     FEED,
     SHORT,
     article_page,
     ids_by_title,
-    items,
     run,
     serve_feed,
     store_with,
@@ -202,16 +200,8 @@ async def test_an_unresolvable_site_costs_one_lookup_and_no_fetch(
 def test_refresh_json_reports_full_text_and_does_not_retry_failures(
     server: HTTPServer, env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    feed_items = items(server, "mix", 3, SHORT)
-    server.expect_request("/mix.xml").respond_with_data(
-        rss("mix", feed_items), content_type="application/rss+xml"
-    )
-    server.expect_request("/mix/0").respond_with_data(
-        article_page("mix-page-0"), content_type="text/html"
-    )
-    server.expect_request("/mix/1").respond_with_data("gone", status=404)
-    server.expect_request("/mix/2").respond_with_data("gone", status=410)
-    write_config(env, [("Mix", server.url_for("/mix.xml"), None)])
+    url = serve_feed(server, "mix", 3, SHORT, failing={1: 404, 2: 410})
+    write_config(env, [("Mix", url, None)])
     code, out, _ = run(capsys, "refresh", "--json")
     assert code == 0
     summary = json.loads(out)
@@ -238,23 +228,14 @@ def test_refresh_json_with_full_articles_never_reports_zeros(
 def test_a_due_retry_is_fetched_even_when_no_feed_has_new_items(
     server: HTTPServer, env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    feed_items = items(server, "retry", 1, SHORT)
-    server.expect_request("/retry.xml").respond_with_data(
-        rss("retry", feed_items), content_type="application/rss+xml"
-    )
-    server.expect_request("/retry/0").respond_with_data("busy", status=503)
-    write_config(env, [("Retry", server.url_for("/retry.xml"), None)])
+    url = serve_feed(server, "retry", 1, SHORT, failing={0: 503})
+    write_config(env, [("Retry", url, None)])
     code, out, _ = run(capsys, "refresh", "--json")
     assert code == 0 and json.loads(out)["full_text"] == {"fetched": 0, "failed": 1, "skipped": 0}
     # The site is back; two hours later (the first back-off is one hour) a refresh that
     # brings nothing new still tries the page again, and only that page.
     server.clear()
-    server.expect_request("/retry.xml").respond_with_data(
-        rss("retry", feed_items), content_type="application/rss+xml"
-    )
-    server.expect_request("/retry/0").respond_with_data(
-        article_page("retry-page-0"), content_type="text/html"
-    )
+    serve_feed(server, "retry", 1, SHORT)
     conn = sqlite3.connect(env / "data" / "tui-reader.db")
     with conn:
         conn.execute("UPDATE articles SET full_text_tried = '2020-01-01T00:00:00+00:00'")

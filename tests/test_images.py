@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import time
@@ -12,7 +11,7 @@ import pytest
 from PIL import Image
 from pytest_httpserver import HTTPServer
 
-from tests.hostile_server import HostileServer, read_request
+from tests.hostile_server import HostileServer, dripping
 from tui_reader.demo import demo_image
 from tui_reader.fetch import Fetcher
 from tui_reader.images import (
@@ -189,14 +188,7 @@ async def test_redirect_to_a_non_http_scheme_is_refused(httpserver: HTTPServer) 
 
 
 async def test_a_slow_server_ends_in_the_timeout() -> None:
-    async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await read_request(reader)
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n")
-        for _ in range(1000):
-            writer.write(b"x")
-            await writer.drain()
-            await asyncio.sleep(0.5)
-
+    drip = dripping(1000, every=0.5, headers=b"Content-Type: image/png\r\n")
     async with HostileServer(drip) as server, image_fetcher(timeout=SHORT) as fetcher:
         result = await load_image(fetcher, server.url("/slow.png"), None)
     assert result.image is None

@@ -76,8 +76,11 @@ def test_add_site_page_subscribes_to_its_feed_keeping_comments(
 
 @pytest.mark.parametrize(
     ("path", "expected_code"),
-    [("/tech.xml", 2), ("/empty/", 1), ("/missing", 1)],
-    ids=["already-subscribed", "no-feed", "404"],
+    [
+        pytest.param("/tech.xml", 2, id="already-subscribed-exits-2"),
+        pytest.param("/empty/", 1, id="page-without-feed-exits-1"),
+        pytest.param("/missing", 1, id="http-404-exits-1"),
+    ],
 )
 def test_add_failure_leaves_config_byte_identical(
     site: Path,
@@ -349,12 +352,18 @@ def test_hook_item_shape_is_the_headlines_shape(
 @pytest.mark.parametrize(
     ("script", "timeout", "expected"),
     [
-        ("import sys; sys.stderr.write('boom\\n'); sys.exit(3)", 5, "exit code 3: boom"),
-        ("import time; time.sleep(30)", 0.5, "timed out after 0.5 s"),
-        ("import sys; sys.stdout.write('x' * 20_000_000)", 20, None),
+        pytest.param(
+            "import sys; sys.stderr.write('boom\\n'); sys.exit(3)", 5, "exit code 3: boom",
+            id="exit-code-and-stderr-reported",
+        ),
+        pytest.param(
+            "import time; time.sleep(30)", 0.5, "timed out after 0.5 s", id="hang-timed-out"
+        ),
+        pytest.param(
+            "import sys; sys.stdout.write('x' * 20_000_000)", 20, None, id="flood-of-output-ignored"
+        ),
     ],
-    ids=["fails", "hangs", "floods"],
-)
+)  # fmt: skip
 def test_failing_hook_is_reported_in_one_line_and_never_fatal(
     env: Path,
     httpserver: HTTPServer,

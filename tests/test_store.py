@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import record_error
 from tui_reader import store as store_module
 from tui_reader.models import Article, ArticleQuery, Cursor, FeedConfig, ParsedEntry
 from tui_reader.store import Store, StoreError
@@ -374,15 +375,7 @@ def test_last_refresh_none_before_any_fetch(store: Store) -> None:
 def test_feed_counts(store: Store) -> None:
     fill(store)
     store.set_read([a.id for a in all_headlines(store) if a.feed == "Numerama"][:2], True)
-    store.record_fetch(
-        SPORT.url,
-        status="error",
-        etag=None,
-        last_modified=None,
-        body_hash=None,
-        error="timeout",
-        when=NOW_ISO,
-    )
+    record_error(store, SPORT.url, "timeout", NOW_ISO)
     counts = store.feed_counts()
     assert [c.name for c in counts] == [
         "100% _Geek_ \\o/",

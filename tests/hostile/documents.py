@@ -8,6 +8,11 @@ from typing import Any
 XML_DECL = '<?xml version="1.0" encoding="utf-8"?>'
 
 
+def element(tag: str, text: str | None, attrs: str = "") -> str:
+    """`<tag attrs>text</tag>`, or nothing when `text` is empty or None."""
+    return f"<{tag}{attrs}>{text}</{tag}>" if text else ""
+
+
 def rss_item(
     title: str = "",
     *,
@@ -18,20 +23,12 @@ def rss_item(
     extra: str = "",
 ) -> str:
     """One RSS 2.0 <item>; every value goes in as written (escape it yourself)."""
-    parts = ["<item>"]
-    if title:
-        parts.append(f"<title>{title}</title>")
-    if link:
-        parts.append(f"<link>{link}</link>")
-    if guid is not None:
-        parts.append(f'<guid isPermaLink="false">{guid}</guid>')
-    if pub:
-        parts.append(f"<pubDate>{pub}</pubDate>")
-    if desc:
-        parts.append(f"<description>{desc}</description>")
-    parts.append(extra)
-    parts.append("</item>")
-    return "".join(parts)
+    # An empty guid is written (<guid></guid>): only None leaves it out.
+    guid_element = "" if guid is None else f'<guid isPermaLink="false">{guid}</guid>'
+    return (
+        f"<item>{element('title', title)}{element('link', link)}{guid_element}"
+        f"{element('pubDate', pub)}{element('description', desc)}{extra}</item>"
+    )
 
 
 def rss(
@@ -66,17 +63,13 @@ def atom_entry(
     extra: str = "",
 ) -> str:
     """One Atom <entry>, raw."""
-    parts = [f'<entry><title type="{title_type}">{title}</title><id>{id}</id>']
-    if link:
-        parts.append(f'<link rel="alternate" href="{link}"/>')
-    parts.append(f"<updated>{updated}</updated>")
-    if author:
-        parts.append(f"<author><name>{author}</name></author>")
-    if content:
-        parts.append(f'<content type="{content_type}">{content}</content>')
-    parts.append(extra)
-    parts.append("</entry>")
-    return "".join(parts)
+    link_element = f'<link rel="alternate" href="{link}"/>' if link else ""
+    author_element = element("author", element("name", author))
+    content_element = element("content", content, f' type="{content_type}"')
+    return (
+        f'<entry><title type="{title_type}">{title}</title><id>{id}</id>{link_element}'
+        f"<updated>{updated}</updated>{author_element}{content_element}{extra}</entry>"
+    )
 
 
 def atom(entries: list[str], *, title: str = "Hostile Atom", attrs: str = "") -> str:

@@ -80,22 +80,16 @@ def check_atom_base(articles: list[Article], run: FamilyRun) -> None:
 
 
 CASES = [
-    Case("enc-utf8-bom", body=codecs.BOM_UTF8 + french_rss("utf-8").encode(), check=exact_title()),
-    Case(
-        "enc-utf16-le-bom",
-        body=codecs.BOM_UTF16_LE + french_rss("utf-16").encode("utf-16-le"),
-        check=exact_title(),
-    ),
-    Case(
-        "enc-utf16-be-bom",
-        body=codecs.BOM_UTF16_BE + french_rss("utf-16").encode("utf-16-be"),
-        check=exact_title(),
-    ),
-    Case("enc-utf16-no-bom", body=french_rss("utf-16").encode("utf-16-le"), check=exact_title()),
-    Case(
-        "enc-utf32-bom",
-        body=codecs.BOM_UTF32_LE + french_rss("utf-32").encode("utf-32-le"),
-        check=exact_title(),
+    # Unicode encodings, with or without a byte order mark: (name, BOM, declared, bytes in).
+    *(
+        Case(name, body=bom + french_rss(declared).encode(codec), check=exact_title())
+        for name, bom, declared, codec in [
+            ("enc-utf8-bom", codecs.BOM_UTF8, "utf-8", "utf-8"),
+            ("enc-utf16-le-bom", codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+            ("enc-utf16-be-bom", codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+            ("enc-utf16-no-bom", b"", "utf-16", "utf-16-le"),
+            ("enc-utf32-bom", codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+        ]
     ),
     Case(
         "enc-latin1-declared",

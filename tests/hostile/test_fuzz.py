@@ -33,45 +33,21 @@ FAST = settings(
 )
 MARKDOWN_TARGET = re.compile(r"\]\(([^)\s]*)\)")
 
-SEEDS = [
-    rss(
-        [
-            rss_item(
-                "Titre &eacute; \x1b[31m", link="/a", guid="1", desc="&lt;p&gt;<b>x</b>&lt;/p&gt;"
-            ),
-            rss_item(
-                "<![CDATA[cdata \x1b]52;c;eA==\x07]]>",
-                link="javascript:x",
-                guid="2",
-                desc="&lt;a href='file:///etc'&gt;l&lt;/a&gt;",
-                extra="<dc:creator>moi</dc:creator>",
-            ),
-        ]
-    ).encode(),
-    atom(
-        [
-            atom_entry(
-                "&lt;b&gt;t&lt;/b&gt;",
-                id="urn:1",
-                link="rel/1",
-                title_type="html",
-                content="&lt;img src=x onerror=alert(1)&gt;&#27;[2J",
-            )
-        ],
-        attrs='xml:base="https://b.example/"',
-    ).encode(),
-    json_feed(
-        [
-            {
-                "id": "1",
-                "title": "j\u001b[1m",
-                "content_html": "<p>\u009b2J</p>",
-                "url": "data:text/html,x",
-                "authors": [{"name": "\u202eevil"}],
-            }
-        ]
-    ),
-]
+# Seeds: one document of each format, each with a few hostile values in place.
+RSS_SEED = rss([
+    rss_item("Titre &eacute; \x1b[31m", link="/a", guid="1", desc="&lt;p&gt;<b>x</b>&lt;/p&gt;"),
+    rss_item("<![CDATA[cdata \x1b]52;c;eA==\x07]]>", link="javascript:x", guid="2",
+             desc="&lt;a href='file:///etc'&gt;l&lt;/a&gt;", extra="<dc:creator>moi</dc:creator>"),
+]).encode()  # fmt: skip
+ATOM_SEED = atom([
+    atom_entry("&lt;b&gt;t&lt;/b&gt;", id="urn:1", link="rel/1", title_type="html",
+               content="&lt;img src=x onerror=alert(1)&gt;&#27;[2J"),
+], attrs='xml:base="https://b.example/"').encode()  # fmt: skip
+JSON_SEED = json_feed([
+    {"id": "1", "title": "j\u001b[1m", "content_html": "<p>\u009b2J</p>",
+     "url": "data:text/html,x", "authors": [{"name": "\u202eevil"}]},
+])  # fmt: skip
+SEEDS = [RSS_SEED, ATOM_SEED, JSON_SEED]
 
 
 def check_parsed(body: bytes, content_type: str = "") -> None:

@@ -10,6 +10,7 @@ Rich/Textual markup as literal text.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -91,124 +92,114 @@ def payloads_check(expect: int = len(PAYLOADS), literal: bool = False, bodies: b
     return check
 
 
-def raw_rss() -> bytes:
-    items = []
+def each_payload() -> Iterator[tuple[int, str, str]]:
+    """(n, payload, its field text) for every payload."""
     for n, (label, payload) in enumerate(PAYLOADS.items()):
-        text = field_text(label, payload)
-        items.append(
-            rss_item(
-                text,
-                link=f"https://hostile.example/{n}{payload}",
-                guid=f"raw-{n}{payload}",
-                desc=text,
-                extra=f"<dc:creator>{text}</dc:creator><category>{text}</category>"
-                f"<content:encoded><![CDATA[<p>{text}</p>]]></content:encoded>",
-            )
+        yield n, payload, field_text(label, payload)
+
+
+def raw_rss() -> bytes:
+    items = [
+        rss_item(
+            text,
+            link=f"https://hostile.example/{n}{payload}",
+            guid=f"raw-{n}{payload}",
+            desc=text,
+            extra=f"<dc:creator>{text}</dc:creator><category>{text}</category>"
+            f"<content:encoded><![CDATA[<p>{text}</p>]]></content:encoded>",
         )
+        for n, payload, text in each_payload()
+    ]
     return rss(items, title=f"raw {PAYLOADS['osc52']}").encode("utf-8")
 
 
 def char_ref_rss() -> bytes:
-    items = []
-    for n, (label, payload) in enumerate(PAYLOADS.items()):
-        text = char_refs(field_text(label, payload))
-        items.append(
-            rss_item(
-                text,
-                link=f"https://hostile.example/{n}" + char_refs(payload),
-                guid=f"ref-{n}",
-                desc=text,
-                extra=f"<dc:creator>{text}</dc:creator>",
-            )
+    items = [
+        rss_item(
+            char_refs(text),
+            link=f"https://hostile.example/{n}" + char_refs(payload),
+            guid=f"ref-{n}",
+            desc=char_refs(text),
+            extra=f"<dc:creator>{char_refs(text)}</dc:creator>",
         )
+        for n, payload, text in each_payload()
+    ]
     return rss(items).encode("utf-8")
 
 
 def html_entity_rss() -> bytes:
     """Payloads as HTML character references inside escaped HTML (double-encoded)."""
-    items = []
-    for n, (label, payload) in enumerate(PAYLOADS.items()):
-        html = f"<p>{char_refs(field_text(label, payload))}</p>"
-        items.append(
-            rss_item(
-                xml_escape(char_refs(field_text(label, payload))),
-                guid=f"ent-{n}",
-                link=f"https://hostile.example/{n}",
-                desc=xml_escape(html),
-                extra=f"<content:encoded>{xml_escape(html + '<b>more</b>')}</content:encoded>",
-            )
+    items = [
+        rss_item(
+            xml_escape(char_refs(text)),
+            guid=f"ent-{n}",
+            link=f"https://hostile.example/{n}",
+            desc=xml_escape(f"<p>{char_refs(text)}</p>"),
+            extra=f"<content:encoded>{xml_escape(f'<p>{char_refs(text)}</p><b>more</b>')}"
+            "</content:encoded>",
         )
+        for n, _, text in each_payload()
+    ]
     return rss(items).encode("utf-8")
 
 
 def cdata_rss() -> bytes:
-    items = []
-    for n, (label, payload) in enumerate(PAYLOADS.items()):
-        text = field_text(label, payload)
-        items.append(
-            rss_item(
-                f"<![CDATA[{text}]]>",
-                guid=f"cdata-{n}",
-                desc=f"<![CDATA[<p>{text}</p><p>{char_refs(text)}</p>]]>",
-                extra=f"<dc:creator><![CDATA[{text}]]></dc:creator>",
-            )
+    items = [
+        rss_item(
+            f"<![CDATA[{text}]]>",
+            guid=f"cdata-{n}",
+            desc=f"<![CDATA[<p>{text}</p><p>{char_refs(text)}</p>]]>",
+            extra=f"<dc:creator><![CDATA[{text}]]></dc:creator>",
         )
+        for n, _, text in each_payload()
+    ]
     return rss(items).encode("utf-8")
 
 
 def json_escapes() -> bytes:
-    items = []
-    for n, (label, payload) in enumerate(PAYLOADS.items()):
-        text = field_text(label, payload)
-        items.append(
-            {
-                "id": f"json-{n}{payload}",
-                "url": f"https://hostile.example/{n}{payload}",
-                "title": text,
-                "summary": text,
-                "content_html": f"<p>{text}</p><p>{char_refs(text)}</p>",
-                "authors": [{"name": text}],
-                "date_published": "2026-11-24T08:00:00Z",
-            }
-        )
+    items = [
+        {
+            "id": f"json-{n}{payload}",
+            "url": f"https://hostile.example/{n}{payload}",
+            "title": text,
+            "summary": text,
+            "content_html": f"<p>{text}</p><p>{char_refs(text)}</p>",
+            "authors": [{"name": text}],
+            "date_published": "2026-11-24T08:00:00Z",
+        }
+        for n, payload, text in each_payload()
+    ]
     return json_feed(items, title=f"json {PAYLOADS['csi']}")
 
 
 def json_text_escapes() -> bytes:
     items = [
-        {
-            "id": f"jt-{n}",
-            "title": field_text(label, payload),
-            "content_text": field_text(label, payload),
-        }
-        for n, (label, payload) in enumerate(PAYLOADS.items())
+        {"id": f"jt-{n}", "title": text, "content_text": text} for n, _, text in each_payload()
     ]
     return json_feed(items, version="1")
 
 
 def atom_doc() -> bytes:
-    entries = []
-    for n, (label, payload) in enumerate(PAYLOADS.items()):
-        text = char_refs(field_text(label, payload))
-        entries.append(
-            atom_entry(
-                xml_escape(f"<b>{text}</b>"),
-                title_type="html",
-                id=f"urn:atom:{n}",
-                link=f"https://hostile.example/{n}" + char_refs(payload),
-                author=text,
-                content=f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{text}</p></div>',
-                content_type="xhtml",
-            )
+    entries = [
+        atom_entry(
+            xml_escape(f"<b>{char_refs(text)}</b>"),
+            title_type="html",
+            id=f"urn:atom:{n}",
+            link=f"https://hostile.example/{n}" + char_refs(payload),
+            author=char_refs(text),
+            content=f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{char_refs(text)}</p></div>',
+            content_type="xhtml",
         )
+        for n, payload, text in each_payload()
+    ]
     return atom(entries).encode("utf-8")
 
 
 def eight_bit(encoding: str) -> bytes:
     """C1 controls as raw single bytes in a document declared in an 8-bit charset."""
     items = []
-    for n, (label, payload) in enumerate(PAYLOADS.items()):
-        text = field_text(label, payload).replace("\u202e", "").replace("\u2066", "")
+    for n, _, text in each_payload():
+        text = text.replace("\u202e", "").replace("\u2066", "")
         text = text.replace("\u2069", "").replace("\u202c", "")
         items.append(rss_item(text, guid=f"8bit-{n}", desc=text))
     decl = f'<?xml version="1.0" encoding="{encoding}"?>'

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from tests.conftest import wait_until
 from tests.hostile import test_encodings, test_injection, test_xml_attacks
 from tests.hostile.harness import FORBIDDEN, FamilyRun, run_family, servers
+from tests.ui.conftest import settle
 from tui_reader.config import load_config
 from tui_reader.models import Article
 from tui_reader.store import Store
@@ -48,12 +49,6 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FamilyRun]:
     ]
     with servers(extra_hosts=0) as (http, raw):
         yield run_family(cases, http, raw, tmp_path_factory.mktemp("tui"))
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
 
 
 def failed_notifications(app: ReaderApp) -> list[str]:

@@ -191,6 +191,22 @@ async def test_sync_all_reports_every_account(server: GReaderServer, store: Stor
     assert json.loads(json.dumps(summary.to_json()))["accounts"][1]["error"] == "connection refused"
 
 
+def sync_command(
+    tmp_path: Path, server: GReaderServer, full_articles: str
+) -> tuple[list[str], dict[str, str]]:
+    """The `tui-reader` argv and environment for a config with one GReader account on
+    `server`, its password in $GR_PASSWORD (as a user would keep it out of the file)."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[settings]\nfull_articles = "{full_articles}"\n\n[[accounts]]\nname = "maison"\n'
+        f'kind = "greader"\nurl = "{server.url}"\nusername = "me"\npassword_env = "GR_PASSWORD"\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "GR_PASSWORD": server.state.password}
+    argv = [sys.executable, "-m", "tui_reader", "--config", str(config)]
+    return [*argv, "--data-dir", str(tmp_path / "data")], env
+
+
 def test_kill_9_mid_sync_loses_nothing_and_applies_nothing_twice(tmp_path: Path) -> None:
     state = sample_state(NOW)
     base = 1_800_000_000_000_000
@@ -203,18 +219,7 @@ def test_kill_9_mid_sync_loses_nothing_and_applies_nothing_twice(tmp_path: Path)
     state.hang_after = 1  # the second contents request hangs
     server = GReaderServer(state)
     try:
-        config = tmp_path / "config.toml"
-        config.write_text(
-            '[settings]\nfull_articles = "never"\n\n'
-            "[[accounts]]\n"
-            'name = "maison"\nkind = "greader"\n'
-            f'url = "{server.url}"\nusername = "me"\n'
-            'password_env = "GR_PASSWORD"\n',
-            encoding="utf-8",
-        )
-        env = {**os.environ, "GR_PASSWORD": state.password}
-        argv = [sys.executable, "-m", "tui_reader", "--config", str(config)]
-        argv += ["--data-dir", str(tmp_path / "data")]
+        argv, env = sync_command(tmp_path, server, full_articles="never")
         process = subprocess.Popen([*argv, "sync"], env=env, stdout=subprocess.DEVNULL)
         db = tmp_path / "data" / "tui-reader.db"
 
@@ -280,17 +285,8 @@ def test_automatic_full_text_applies_to_an_account_s_summary_only_items(
     }
     server = GReaderServer(state)
     try:
-        config = tmp_path / "config.toml"
-        config.write_text(
-            '[settings]\nfull_articles = "auto"\n\n[[accounts]]\nname = "maison"\n'
-            f'kind = "greader"\nurl = "{server.url}"\nusername = "me"\n'
-            'password_env = "GR_PASSWORD"\n',
-            encoding="utf-8",
-        )
-        env = {**os.environ, "GR_PASSWORD": state.password}
-        argv = [sys.executable, "-m", "tui_reader", "--config", str(config)]
-        argv += ["--data-dir", str(tmp_path / "data"), "sync"]
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+        argv, env = sync_command(tmp_path, server, full_articles="auto")
+        done = subprocess.run([*argv, "sync"], env=env, capture_output=True, text=True, check=True)
         assert "full articles: 1 fetched" in done.stdout
         with Store.open(tmp_path / "data" / "tui-reader.db") as store:
             [headline] = store.headlines(ArticleQuery(), limit=5)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.sync.greader_server import GReaderServer, Item, sample_state
-from tests.ui.conftest import FIXED_NOW, fill_store, sample_config
+from tests.ui.conftest import FIXED_NOW, fill_store, sample_config, settle, started
 from tui_reader.demo.fetcher import DemoFetcher
 from tui_reader.models import AccountConfig, ArticleQuery, Config
 from tui_reader.store import Store
@@ -42,11 +45,21 @@ def config_with(server: GReaderServer, password: str | None = None) -> Config:
     return replace(sample_config(), accounts=(account,))
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+def reader(config: Config, store: Store) -> ReaderApp:
+    return ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
+
+
+@asynccontextmanager
+async def reader_with_account(
+    server: GReaderServer, tmp_path: Path, password: str | None = None
+) -> AsyncIterator[tuple[Store, ReaderApp, Pilot[Any]]]:
+    """The sample store plus the server's account, and the reader over it, started."""
+    with Store.open(tmp_path / "db.sqlite") as store:
+        config = config_with(server, password)
+        fill_store(store, config)
+        app = reader(config, store)
+        async with started(app) as pilot:
+            yield store, app, pilot
 
 
 def prompts(sidebar: Sidebar) -> list[tuple[str, str]]:
@@ -56,80 +69,60 @@ def prompts(sidebar: Sidebar) -> list[tuple[str, str]]:
 async def test_r_syncs_and_the_sidebar_groups_the_account(
     server: GReaderServer, tmp_path: Path
 ) -> None:
-    with Store.open(tmp_path / "db.sqlite") as store:
-        config = config_with(server)
-        fill_store(store, config)
-        app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            status = app.screen.query_one(StatusLine)
-            assert status.text == "maison: never synced"
-            await pilot.press("R")
-            await settle(pilot)
-            assert store.count(ArticleQuery(tags=("serveur",))) == 7
-            options = prompts(app.screen.query_one(Sidebar))
-            ids = [option_id for option_id, _ in options]
-            header = ids.index("account:maison")
-            assert header > max(i for i, o in enumerate(ids) if "demo" in o)
-            under = [prompt for _, prompt in options[header + 1 :]]
-            assert under[0].startswith("  Sport news") and under[1].startswith("  Tech news")
-            assert options[header][1].split()[-1] == "7"  # unread of the account
-            assert app.screen.query_one(StatusLine).text.startswith("maison: synced")
-            # Highlighting the account shows its state.
-            sidebar = app.screen.query_one(Sidebar)
-            sidebar.focus()
-            sidebar.highlighted = header
-            await pilot.pause()
-            assert status.text.startswith("maison: synced")
+    async with reader_with_account(server, tmp_path) as (store, app, pilot):
+        status = app.screen.query_one(StatusLine)
+        assert status.text == "maison: never synced"
+        await pilot.press("R")
+        await settle(pilot)
+        assert store.count(ArticleQuery(tags=("serveur",))) == 7
+        options = prompts(app.screen.query_one(Sidebar))
+        ids = [option_id for option_id, _ in options]
+        header = ids.index("account:maison")
+        assert header > max(i for i, o in enumerate(ids) if "demo" in o)
+        under = [prompt for _, prompt in options[header + 1 :]]
+        assert under[0].startswith("  Sport news") and under[1].startswith("  Tech news")
+        assert options[header][1].split()[-1] == "7"  # unread of the account
+        # The status line shows the account's state (it showed "never synced" before).
+        assert status.text.startswith("maison: synced")
 
 
 async def test_r_on_an_account_feed_syncs_that_account(
     server: GReaderServer, tmp_path: Path
 ) -> None:
-    with Store.open(tmp_path / "db.sqlite") as store:
-        config = config_with(server)
-        fill_store(store, config)
-        app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, MainScreen)
-            app.refresher.refresh([], sync=True)
-            await settle(pilot)
-            server.state.items[1_700_000_000_000_009] = Item(
-                1_700_000_000_000_009, "feed/1", "Tech late", "<p>x</p>", "https://e.org/l", 1
-            )
-            server.state.log.clear()
-            screen.set_filter(replace(screen.filter, feed="Tech news"))
-            await settle(pilot)
-            await pilot.press("r")
-            await settle(pilot)
-            assert "Tech late" in {a.title for a in store.headlines(ArticleQuery(), limit=100)}
-            # It came by id from the server, in this sync.
-            assert server.requests_to("stream/items/contents")
+    async with reader_with_account(server, tmp_path) as (store, app, pilot):
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        app.refresher.refresh([], sync=True)
+        await settle(pilot)
+        server.state.items[1_700_000_000_000_009] = Item(
+            1_700_000_000_000_009, "feed/1", "Tech late", "<p>x</p>", "https://e.org/l", 1
+        )
+        server.state.log.clear()
+        screen.set_filter(replace(screen.filter, feed="Tech news"))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Tech late" in {a.title for a in store.headlines(ArticleQuery(), limit=100)}
+        # It came by id from the server, in this sync.
+        assert server.requests_to("stream/items/contents")
 
 
 async def test_a_failed_sync_is_one_line_and_the_reader_keeps_working(
     server: GReaderServer, tmp_path: Path
 ) -> None:
-    with Store.open(tmp_path / "db.sqlite") as store:
-        config = config_with(server, password="wrong-password-123")
-        fill_store(store, config)
+    async with reader_with_account(server, tmp_path, "wrong-password-123") as (store, app, pilot):
         before = store.count(ArticleQuery())
-        app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, MainScreen)
-            app.refresher.refresh([], sync=True)
-            await settle(pilot)
-            text = screen.query_one(StatusLine).text
-            assert text == "maison: sync failed: wrong username or password (HTTP 401)"
-            assert "wrong-password-123" not in text
-            assert store.count(ArticleQuery()) == before
-            await pilot.press("j", "m")
-            await settle(pilot)
-            assert store.count(ArticleQuery(unread=True)) < before
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        app.refresher.refresh([], sync=True)
+        await settle(pilot)
+        text = screen.query_one(StatusLine).text
+        assert text == "maison: sync failed: wrong username or password (HTTP 401)"
+        assert "wrong-password-123" not in text
+        assert store.count(ArticleQuery()) == before
+        await pilot.press("j", "m")
+        await settle(pilot)
+        assert store.count(ArticleQuery(unread=True)) < before
 
 
 def test_status_lines() -> None:
@@ -164,8 +157,7 @@ def test_snapshot_account_in_the_sidebar(snap_compare, tmp_path: Path) -> None: 
             await pilot.press("j")
             await settle(pilot)
 
-        app = ReaderApp(config, store, clock=lambda: FIXED_NOW, make_fetcher=DemoFetcher)
-        assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+        assert snap_compare(reader(config, store), terminal_size=(120, 40), run_before=run_before)
     finally:
         store.close()
         server.close()

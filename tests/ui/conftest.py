@@ -1,13 +1,26 @@
-"""UI fixtures: a real SQLite store filled through the real parser, and an app factory."""
+"""UI fixtures: a real SQLite store filled through the real parser, and an app factory.
+
+Helpers every Pilot test shares:
+- `started(app)`: run the app headless and wait until its first load has settled.
+- `settle(pilot)`: wait until every worker has finished and the screen has caught up;
+  `settle_all(pilot)` until none runs any more (pictures load after the article).
+- `press_for_screen(pilot, key, kind)`: press a key and wait for the screen it opens.
+- `opened_links(app, monkeypatch)`: the URLs the app opens in a graphical session.
+- `main_screen(app)`, `text_of(widget)`, `select_title`, `open_title`, `help_table(pilot)`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Static
 
 from tests.conftest import wait_until
 from tui_reader.demo import DEMO_FEEDS, demo_feed_bytes, demo_feed_url
@@ -15,6 +28,8 @@ from tui_reader.models import Config, FeedConfig, Settings
 from tui_reader.parse import parse_feed
 from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp
+from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.widgets.headline_list import HeadlineList
 
 FIXED_NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 FETCHED_AT = "2026-11-28T12:00:00+00:00"
@@ -129,3 +144,88 @@ async def wait_for_palette(pilot: Any, hits: int | None = None, first: str = "")
 
     await wait_until(pilot, listed)
     await pilot.app.workers.wait_for_complete()
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until every worker has finished and the screen has caught up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def settle_all(pilot: Any) -> None:
+    """Wait until no worker runs any more: opening an article starts the picture loader,
+    which starts a second rendering when its pictures arrive."""
+    for _ in range(20):
+        await settle(pilot)
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return
+    raise AssertionError("workers still running")
+
+
+@asynccontextmanager
+async def started(
+    app: ReaderApp, size: tuple[int, int] = (120, 40), **options: Any
+) -> AsyncIterator[Pilot[Any]]:
+    """Run `app` headless (`App.run_test`) and hand over its pilot once the first load settled."""
+    async with app.run_test(size=size, **options) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+def main_screen(app: Any) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.visual)
+
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
+async def press_for_screen(pilot: Any, key: str, kind: type[ScreenT]) -> ScreenT:
+    """Press `key` and wait until the screen it opens is on top."""
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind))
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
+
+
+def opened_links(app: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """In a graphical session (no `$BROWSER`), the URLs the app's own opener is asked to open."""
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.delenv("BROWSER", raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
+    return opened
+
+
+async def select_title(pilot: Any, title: str) -> None:
+    """Put the list's cursor on the article called `title`."""
+    headlines = main_screen(pilot.app).query_one(HeadlineList)
+    for index in range(headlines.total):
+        article = headlines.article_at(index)
+        if article is not None and article.title == title:
+            headlines.cursor = index
+            return
+    raise AssertionError(f"{title!r} not listed")
+
+
+async def open_title(pilot: Any, title: str) -> None:
+    """Open the article called `title` (enter on its row) and settle."""
+    await select_title(pilot, title)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def help_table(pilot: Any) -> str:
+    """Open the help screen with `?` and return its table's text."""
+    from tui_reader.ui.screens.help import HelpScreen
+
+    help_screen = await press_for_screen(pilot, "question_mark", HelpScreen)
+    return text_of(help_screen.query_one("#help-table", Static))

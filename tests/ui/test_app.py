@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import webbrowser
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, SelectionList, Static
 
-from tests.conftest import wait_until
-from tests.ui.conftest import AppFactory, MixedFetcher, sample_config, wait_for_palette
+from tests.conftest import record_error, wait_until
+from tests.feeds import numbered_items, rss
+from tests.ui.conftest import (
+    AppFactory,
+    MixedFetcher,
+    help_table,
+    main_screen,
+    open_title,
+    opened_links,
+    sample_config,
+    settle,
+    started,
+    text_of,
+    wait_for_palette,
+)
 from tui_reader.actions import ACTIONS
 from tui_reader.models import ArticleQuery, FeedConfig
+from tui_reader.parse import parse_feed
 from tui_reader.store import Store
-from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.tags import TagPicker
@@ -22,28 +38,9 @@ from tui_reader.ui.widgets.reader_pane import ReaderPane
 TIKTOK = "Face à son interdiction aux USA, TikTok sollicite l’aide de Facebook et Instagram"
 
 
-async def settle(pilot) -> None:
-    """Wait until every worker has finished and the screen has caught up."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main_screen(app) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
-
-
-def text_of(widget: Static) -> str:
-    return str(widget.visual)
-
-
 async def test_start_lists_newest_first(make_app: AppFactory, store: Store) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app):
         headlines = app.screen.query_one(HeadlineList)
         assert headlines.total == store.count(ArticleQuery()) == 45
         first = headlines.article_at(0)
@@ -53,8 +50,7 @@ async def test_start_lists_newest_first(make_app: AppFactory, store: Store) -> N
 
 async def test_j_k_and_arrows_move_the_cursor(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         headlines = app.screen.query_one(HeadlineList)
         await pilot.press("j", "j", "down")
         assert headlines.cursor == 3
@@ -66,15 +62,13 @@ async def test_enter_opens_marks_read_and_escape_goes_back(
     make_app: AppFactory, store: Store
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
-        headlines = screen.query_one(HeadlineList)
+    async with started(app) as pilot:
+        headlines = main_screen(app).query_one(HeadlineList)
         target = headlines.current
         assert target is not None and not target.read
         await pilot.press("enter")
         await settle(pilot)
-        reader = screen.query_one(ReaderPane)
+        reader = main_screen(app).query_one(ReaderPane)
         assert reader.article is not None and reader.article.id == target.id
         assert reader.has_focus
         stored = store.get_article(target.id)
@@ -91,8 +85,7 @@ async def test_enter_opens_marks_read_and_escape_goes_back(
 
 async def test_j_in_the_reading_pane_opens_the_next_item(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("j")
@@ -105,23 +98,12 @@ async def test_j_in_the_reading_pane_opens_the_next_item(make_app: AppFactory) -
 
 
 async def open_tiktok(pilot) -> None:
-    screen = main_screen(pilot.app)
-    headlines = screen.query_one(HeadlineList)
-    for index in range(headlines.total):
-        article = headlines.article_at(index)
-        if article is not None and article.title == TIKTOK:
-            headlines.cursor = index
-            break
-    else:
-        raise AssertionError("TikTok article not listed")
-    await pilot.press("enter")
-    await settle(pilot)
+    await open_title(pilot, TIKTOK)
 
 
 async def test_space_and_pages_scroll_the_article(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with started(app, size=(100, 30)) as pilot:
         await open_tiktok(pilot)
         body = main_screen(app).query_one(ReaderPane).body
         assert body.max_scroll_y > 0
@@ -137,8 +119,7 @@ async def test_space_and_pages_scroll_the_article(make_app: AppFactory) -> None:
 
 async def test_pagedown_in_the_list_moves_a_page(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         headlines = main_screen(app).query_one(HeadlineList)
         await pilot.press("pagedown")
         assert headlines.cursor == headlines.page_size()
@@ -148,8 +129,7 @@ async def test_pagedown_in_the_list_moves_a_page(make_app: AppFactory) -> None:
 
 async def test_n_and_p_jump_between_unread(make_app: AppFactory, store: Store) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         headlines = main_screen(app).query_one(HeadlineList)
         second = headlines.article_at(1)
         assert second is not None
@@ -169,8 +149,7 @@ async def test_n_and_p_jump_between_unread(make_app: AppFactory, store: Store) -
 
 async def test_tab_cycles_focus(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         order = []
         for _ in range(2):  # no article open: the reading pane is hidden, not in the cycle
@@ -191,8 +170,7 @@ async def test_tab_cycles_focus(make_app: AppFactory) -> None:
 
 async def test_m_toggles_read_and_A_marks_all_with_undo(make_app: AppFactory, store: Store) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         headlines = main_screen(app).query_one(HeadlineList)
         first = headlines.current
         assert first is not None
@@ -212,8 +190,7 @@ async def test_bookmark_persists_across_restart(
     make_app: AppFactory, store: Store, db_path: Path
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await open_tiktok(pilot)
         await pilot.press("b")
         reader = main_screen(app).query_one(ReaderPane)
@@ -226,8 +203,7 @@ async def test_bookmark_persists_across_restart(
     store.close()
     with Store.open(db_path) as reopened:
         again = make_app(app_store=reopened)
-        async with again.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+        async with started(again) as pilot:
             await pilot.press("B")
             await settle(pilot)
             headlines = main_screen(again).query_one(HeadlineList)
@@ -238,8 +214,7 @@ async def test_bookmark_persists_across_restart(
 
 async def test_b_again_removes_the_bookmark(make_app: AppFactory, store: Store) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         first = main_screen(app).query_one(HeadlineList).current
         await pilot.press("b")
         assert store.get_article(first.id).bookmarked
@@ -249,8 +224,7 @@ async def test_b_again_removes_the_bookmark(make_app: AppFactory, store: Store) 
 
 async def test_tag_picker_ands_tags_and_updates_counts(make_app: AppFactory, store: Store) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("t")
         await settle(pilot)
         picker = app.screen
@@ -285,8 +259,7 @@ async def test_tag_picker_ands_tags_and_updates_counts(make_app: AppFactory, sto
 
 async def test_search_with_filter_terms(make_app: AppFactory, store: Store) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("slash")
         assert isinstance(app.screen, SearchScreen)
         app.screen.query_one(Input).value = "tiktok +fr -jeux is:unread @30d"
@@ -305,8 +278,7 @@ async def test_search_with_filter_terms(make_app: AppFactory, store: Store) -> N
 
 async def test_accent_insensitive_search(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         main_screen(app).set_filter(main_screen(app).filter.__class__(search="donnees"))
         await settle(pilot)
         headlines = main_screen(app).query_one(HeadlineList)
@@ -316,12 +288,8 @@ async def test_accent_insensitive_search(make_app: AppFactory) -> None:
 
 async def test_o_opens_http_links_only_and_y_copies(make_app: AppFactory, monkeypatch) -> None:
     app = make_app()
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    monkeypatch.delenv("BROWSER", raising=False)
-    monkeypatch.setenv("DISPLAY", ":0")  # a graphical session: the app's own opener
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    opened = opened_links(app, monkeypatch)
+    async with started(app) as pilot:
         first = main_screen(app).query_one(HeadlineList).current
         await pilot.press("o")
         assert opened == [first.link]
@@ -335,11 +303,8 @@ async def test_o_opens_http_links_only_and_y_copies(make_app: AppFactory, monkey
 
 async def test_help_lists_every_binding(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        table = text_of(app.screen.query_one("#help-table", Static))
+    async with started(app, size=(120, 50)) as pilot:
+        table = await help_table(pilot)
         for action in ACTIONS:
             assert action.description in table
         await pilot.press("escape")
@@ -348,8 +313,7 @@ async def test_help_lists_every_binding(make_app: AppFactory) -> None:
 
 async def test_palette_goes_to_a_feed(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"go to feed korben")
         await wait_for_palette(pilot, first="Korben")
@@ -362,8 +326,7 @@ async def test_palette_goes_to_a_feed(make_app: AppFactory) -> None:
 
 async def test_q_quits(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         assert app.return_code is None
         await pilot.press("q")
         await wait_until(pilot, lambda: app.return_code is not None)
@@ -372,8 +335,7 @@ async def test_q_quits(make_app: AppFactory) -> None:
 
 async def test_markup_and_controls_in_titles_are_shown_literally(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
+    async with started(app, size=(160, 40)) as pilot:
         screen = main_screen(app)
         screen.set_filter(screen.filter.__class__(feed="Hostile [red]feed[/]"))
         await settle(pilot)
@@ -394,8 +356,7 @@ async def test_keys_remapped_from_config(make_app: AppFactory, store: Store) -> 
     config = sample_config()
     config = config.__class__(settings=config.settings, feeds=config.feeds, keys={"bookmark": "x"})
     app = make_app(config=config)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         first = main_screen(app).query_one(HeadlineList).current
         await pilot.press("x")
         assert store.get_article(first.id).bookmarked
@@ -404,18 +365,11 @@ async def test_keys_remapped_from_config(make_app: AppFactory, store: Store) -> 
 
 
 async def test_sidebar_shows_feed_error_mark(make_app: AppFactory, store: Store) -> None:
-    store.record_fetch(
-        sample_config().feeds[0].url,
-        status="error",
-        etag=None,
-        last_modified=None,
-        body_hash=None,
-        error="HTTP 404 Not Found",
-        when="2026-11-28T11:00:00+00:00",
+    record_error(
+        store, sample_config().feeds[0].url, "HTTP 404 Not Found", "2026-11-28T11:00:00+00:00"
     )
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app):
         sidebar = main_screen(app).query_one("#sidebar")
         prompts = [str(option.prompt) for option in sidebar.options]
         assert any(p.startswith("⚠ Numerama") for p in prompts)
@@ -426,9 +380,6 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
     make_app: AppFactory, store: Store, httpserver
 ) -> None:
     """R refreshes every feed through real HTTP while j keeps moving; the cursor stays put."""
-    import threading
-
-    from tests.feeds import numbered_items, rss
 
     release = threading.Event()
 
@@ -449,8 +400,7 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
     config = sample_config(extra=local, timeout=10)
     store.sync_feeds(config.feeds)
     app = make_app(config=config, make_fetcher=MixedFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         headlines = screen.query_one(HeadlineList)
         await pilot.press("j", "j")
@@ -471,8 +421,6 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
 
 async def test_f_fetches_the_full_article(make_app: AppFactory, store: Store, httpserver) -> None:
     """A summary-only item: f fetches its page from a local server and the pane shows it."""
-    from tests.feeds import rss
-    from tui_reader.parse import parse_feed
 
     page = (
         "<html><head><title>Page</title></head><body><nav>Menu Accueil</nav><article>"
@@ -507,8 +455,7 @@ async def test_f_fetches_the_full_article(make_app: AppFactory, store: Store, ht
         feed_url, parse_feed(body, url=feed_url).entries, now="2026-11-29T09:00:00+00:00"
     )
     app = make_app(config=config, make_fetcher=MixedFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         headlines = screen.query_one(HeadlineList)
         assert headlines.current is not None and headlines.current.title == "Un résumé"
@@ -530,8 +477,7 @@ async def test_f_fetches_the_full_article(make_app: AppFactory, store: Store, ht
 
 async def test_n_crosses_to_the_next_feed_with_unread(make_app: AppFactory, store: Store) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         korben = ArticleQuery(feed="Korben (démo)")
         store.mark_all_read(korben)
@@ -549,12 +495,10 @@ async def test_a_locked_database_does_not_crash_the_reader(
     make_app: AppFactory, db_path: Path
 ) -> None:
     """Another process holding the write lock: b reports it in one line and the app runs on."""
-    import sqlite3
 
     impatient = Store.open(db_path, busy_timeout=0.2)
     app = make_app(app_store=impatient)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         blocker = sqlite3.connect(db_path, timeout=0.1)
         blocker.execute("BEGIN EXCLUSIVE")
         try:
@@ -584,8 +528,7 @@ async def test_two_feeds_with_one_name_do_not_break_the_sidebar(
     config = config.__class__(settings=config.settings, feeds=(moved, *config.feeds[1:]))
     store.sync_feeds(config.feeds)
     app = make_app(config=config)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app):
         sidebar = main_screen(app).query_one("#sidebar")
         names = [name for name in sidebar.feed_names.values() if name == old.name]
         assert len(names) == 2
@@ -595,8 +538,6 @@ async def test_two_feeds_with_one_name_do_not_break_the_sidebar(
 async def test_r_refreshes_only_the_current_feed(
     make_app: AppFactory, store: Store, httpserver
 ) -> None:
-    from tests.feeds import numbered_items, rss
-
     httpserver.expect_request("/one.xml").respond_with_data(
         rss("One", numbered_items(3, "One", day=29)), content_type="application/rss+xml"
     )
@@ -610,8 +551,7 @@ async def test_r_refreshes_only_the_current_feed(
     config = sample_config(extra=local)
     store.sync_feeds(config.feeds)
     app = make_app(config=config, make_fetcher=MixedFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         screen.set_filter(screen.filter.__class__(feed="One"))
         await settle(pilot)
@@ -627,8 +567,6 @@ async def test_r_refreshes_only_the_current_feed(
 async def test_refresh_fetches_full_text_for_summary_only_items(
     make_app: AppFactory, store: Store, httpserver
 ) -> None:
-    from tests.feeds import rss
-
     page = (
         "<html><body><article>"
         + "".join(
@@ -648,8 +586,7 @@ async def test_refresh_fetches_full_text_for_summary_only_items(
     config = sample_config(extra=(short,))
     store.sync_feeds(config.feeds)
     app = make_app(config=config, make_fetcher=MixedFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         main_screen(app).run_refresh([short])
         await settle(pilot)
         await settle(pilot)
@@ -663,7 +600,6 @@ async def test_o_without_a_display_uses_a_terminal_browser_or_copies(
     make_app: AppFactory, monkeypatch
 ) -> None:
     """Over SSH: webbrowser gets the terminal; when it finds no browser, the link is copied."""
-    import webbrowser
 
     monkeypatch.delenv("BROWSER", raising=False)
     monkeypatch.delenv("DISPLAY", raising=False)
@@ -676,8 +612,7 @@ async def test_o_without_a_display_uses_a_terminal_browser_or_copies(
 
     monkeypatch.setattr(webbrowser, "open", no_browser)
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         first = main_screen(app).query_one(HeadlineList).current
         await pilot.press("o")
         await wait_until(pilot, lambda: tried)

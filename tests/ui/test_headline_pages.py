@@ -115,7 +115,7 @@ async def test_a_page_beyond_the_cache_is_read_by_a_worker_and_drawn(
         assert not headlines.is_loaded(target)
         headlines.cursor = target
         await wait_until(pilot, lambda: (2 * PAGE_SIZE, False) in gated_store.reads)
-        await pilot.pause()
+        await wait_until(pilot, lambda: "Loading…" in line_text(headlines, target))
 
         # Meanwhile: a placeholder row, the cursor on it, no article yet, one read in flight.
         assert "Loading…" in line_text(headlines, target)

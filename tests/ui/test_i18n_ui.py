@@ -8,11 +8,18 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Static
 
-from tests.ui.conftest import AppFactory
-from tests.ui.test_app import main_screen, settle, text_of
+from tests.conftest import wait_until
+from tests.ui.conftest import (
+    AppFactory,
+    help_table,
+    main_screen,
+    press_for_screen,
+    settle,
+    started,
+    text_of,
+)
 from tui_reader.actions import ACTIONS
 from tui_reader.i18n import set_language
-from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.widgets.headline_list import HeadlineList
 from tui_reader.ui.widgets.key_hints import KeyHints
 from tui_reader.ui.widgets.sidebar import Sidebar
@@ -31,8 +38,7 @@ def sidebar_labels(sidebar: Sidebar) -> list[str]:
 
 async def test_key_hints_and_sidebar_in_french(french: None, make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app):
         hints = text_of(app.screen.query_one(KeyHints))
         assert "Aide" in hints and "Quitter" in hints and "Ouvrir" in hints
         words = hints.split()
@@ -49,8 +55,7 @@ async def test_key_hints_and_sidebar_in_french(french: None, make_app: AppFactor
 
 async def test_key_hints_in_english_by_default(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app):
         hints = text_of(app.screen.query_one(KeyHints))
         assert "Help" in hints and "Quit" in hints
         assert labels_start(app) == ["All", "Unread", "Bookmarks"]
@@ -62,11 +67,8 @@ def labels_start(app) -> list[str]:  # type: ignore[no-untyped-def]
 
 async def test_help_screen_in_french(french: None, make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        table = text_of(app.screen.query_one("#help-table", Static))
+    async with started(app, size=(120, 50)) as pilot:
+        table = await help_table(pilot)
         for action in ACTIONS:
             assert action.title in table
         assert "Non lu suivant" in table and "Tout actualiser" in table
@@ -79,17 +81,18 @@ async def palette_hits(pilot, query: str) -> list[str]:  # type: ignore[no-untyp
     """Type `query` in the open palette and wait until its results include an action."""
     await pilot.press(*query)
     hits: list[str] = []
-    for _ in range(200):
-        await pilot.pause(0.02)
+
+    def listed() -> bool:
         palette = pilot.app.screen
         assert isinstance(palette, CommandPalette)
         commands = palette.query_one(CommandList)
-        hits = [
+        hits[:] = [
             str(commands.get_option_at_index(index).prompt)
             for index in range(commands.option_count)
         ]
-        if any(hit.startswith("Non lu suivant") for hit in hits):
-            break
+        return any(hit.startswith("Non lu suivant") for hit in hits)
+
+    await wait_until(pilot, listed)
     return hits
 
 
@@ -98,8 +101,7 @@ async def test_palette_finds_actions_by_french_and_english_names(
     french: None, make_app: AppFactory, query: str
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         await pilot.press("ctrl+p")
         hits = await palette_hits(pilot, query)
@@ -125,8 +127,7 @@ async def test_help_and_quit_hints_stay_visible_at_80_columns(
 ) -> None:
     set_language(language)
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(app, size=(80, 24)) as pilot:
         hints = app.screen.query_one(KeyHints)
         text = text_of(hints)
         assert len(text) <= hints.content_region.width
@@ -143,8 +144,7 @@ async def test_help_and_quit_hints_stay_visible_at_80_columns(
 async def test_one_result_is_singular(make_app: AppFactory, language: str, expected: str) -> None:
     set_language(language)
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         screen.set_filter(screen.filter.__class__(search="tiktok"))
         await settle(pilot)
@@ -157,12 +157,8 @@ async def test_textual_system_commands_and_prompt_in_french(
     french: None, make_app: AppFactory
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
+    async with started(app) as pilot:
+        palette = await press_for_screen(pilot, "ctrl+p", CommandPalette)
         assert palette.query_one(Input).placeholder == "Rechercher une commande…"
         titles = [command.title for command in app.get_system_commands(palette)]
         assert "Thème" in titles and "Capture d'écran" in titles

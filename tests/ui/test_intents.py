@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,23 +14,18 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tests.conftest import wait_until
-from tests.ui.conftest import AppFactory, sample_config, wait_for_palette
+from tests.ui.conftest import AppFactory, sample_config, settle, started, wait_for_palette
 from tui_reader.actions import ACTIONS, key_map
 from tui_reader.models import Config
 from tui_reader.ui.bindings import action_bindings
 from tui_reader.ui.commands import PaletteSource
+from tui_reader.ui.filter import Filter
 from tui_reader.ui.messages import Intent, RunAction, ShowFeed, ShowTag, ShowView
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.widgets.headline_list import HeadlineList
 from tui_reader.ui.widgets.key_hints import KeyHints
 from tui_reader.ui.widgets.sidebar import Sidebar
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
 
 
 def main_screen(app: App[object]) -> MainScreen:
@@ -60,53 +56,52 @@ async def choose_in_palette(pilot, query: str, first: str) -> None:  # type: ign
     await pilot.press("enter")
 
 
-async def test_palette_feed_entry_posts_show_feed_and_the_screen_shows_it(
+@pytest.mark.parametrize(
+    ("query", "first", "kind", "field", "value", "shown", "total"),
+    [
+        pytest.param(
+            "go to feed korben", "Korben", ShowFeed, "name", "Korben (démo)",
+            lambda f: f.feed == "Korben (démo)", 10, id="feed-entry-posts-ShowFeed",
+        ),
+        pytest.param(
+            "filter by tag tech", "tech", ShowTag, "tag", "tech",
+            lambda f: f.tags == ("tech",), None, id="tag-entry-posts-ShowTag",
+        ),
+        pytest.param(
+            "show hidden items", "Show hidden items", RunAction, "action_id", "toggle_hidden",
+            lambda f: f.show_hidden, None, id="action-entry-posts-RunAction",
+        ),
+    ],
+)  # fmt: skip
+async def test_palette_entry_posts_an_intent_and_the_screen_handles_it(
     make_app: AppFactory,
+    query: str,
+    first: str,
+    kind: type[Intent],
+    field: str,
+    value: str,
+    shown: Callable[[Filter], bool],
+    total: int | None,
 ) -> None:
     app = make_app()
     recorder = Recorder()
-    async with app.run_test(size=(120, 40), message_hook=recorder) as pilot:
-        await settle(pilot)
-        await choose_in_palette(pilot, "go to feed korben", "Korben")
+    async with started(app, message_hook=recorder) as pilot:
+        await choose_in_palette(pilot, query, first)
         screen = main_screen(app)
-        await wait_until(pilot, lambda: screen.filter.feed == "Korben (démo)")
-        (intent,) = recorder.of(ShowFeed)
-        assert isinstance(intent, ShowFeed) and intent.name == "Korben (démo)"
+        await wait_until(pilot, lambda: shown(screen.filter))
+        (intent,) = recorder.of(kind)
+        assert getattr(intent, field) == value
         assert intent.control is None  # from the palette, not a widget
-        await settle(pilot)
-        assert screen.query_one(HeadlineList).total == 10
-
-
-async def test_palette_tag_entry_posts_show_tag(make_app: AppFactory) -> None:
-    app = make_app()
-    recorder = Recorder()
-    async with app.run_test(size=(120, 40), message_hook=recorder) as pilot:
-        await settle(pilot)
-        await choose_in_palette(pilot, "filter by tag tech", "tech")
-        screen = main_screen(app)
-        await wait_until(pilot, lambda: screen.filter.tags == ("tech",))
-        assert [intent.tag for intent in recorder.of(ShowTag)] == ["tech"]  # type: ignore[attr-defined]
-
-
-async def test_palette_action_posts_run_action_and_the_screen_runs_it(
-    make_app: AppFactory,
-) -> None:
-    app = make_app()
-    recorder = Recorder()
-    async with app.run_test(size=(120, 40), message_hook=recorder) as pilot:
-        await settle(pilot)
-        await choose_in_palette(pilot, "show hidden items", "Show hidden items")
-        screen = main_screen(app)
-        await wait_until(pilot, lambda: screen.filter.show_hidden)
-        assert [intent.action_id for intent in recorder.of(RunAction)] == ["toggle_hidden"]  # type: ignore[attr-defined]
+        if total is not None:
+            await settle(pilot)
+            assert screen.query_one(HeadlineList).total == total
 
 
 async def test_palette_app_action_runs_on_the_app(make_app: AppFactory) -> None:
     """`help` is a screen action; `quit` (scope "app") reaches the App through the intent."""
     app = make_app()
     recorder = Recorder()
-    async with app.run_test(size=(120, 40), message_hook=recorder) as pilot:
-        await settle(pilot)
+    async with started(app, message_hook=recorder) as pilot:
         screen = main_screen(app)
         screen.post_message(RunAction("quit"))
         await wait_until(pilot, lambda: app.return_code is not None)
@@ -116,8 +111,7 @@ async def test_palette_app_action_runs_on_the_app(make_app: AppFactory) -> None:
 async def test_sidebar_posts_intents_with_itself_as_origin(make_app: AppFactory) -> None:
     app = make_app()
     recorder = Recorder()
-    async with app.run_test(size=(120, 40), message_hook=recorder) as pilot:
-        await settle(pilot)
+    async with started(app, message_hook=recorder) as pilot:
         screen = main_screen(app)
         sidebar = screen.query_one(Sidebar)
         sidebar.focus()
@@ -130,8 +124,7 @@ async def test_sidebar_posts_intents_with_itself_as_origin(make_app: AppFactory)
 
 async def test_palette_lists_what_the_screen_hands_it(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app):
         screen = main_screen(app)
         assert isinstance(screen, PaletteSource)
         data = screen.palette_data()
@@ -147,8 +140,7 @@ def remapped(keys: dict[str, str]) -> Config:
 
 async def test_help_and_hints_show_a_key_remapped_in_the_config(make_app: AppFactory) -> None:
     app = make_app(config=remapped({"bookmark": "x", "help": "f1"}))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         hints = str(main_screen(app).query_one(KeyHints).visual)
         assert "x Bookmark" in hints and "b Bookmark" not in hints
         await pilot.press("f1")

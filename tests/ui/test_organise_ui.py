@@ -11,13 +11,22 @@ from textual.widgets import Input, Static
 
 from tests.conftest import wait_until
 from tests.feeds import numbered_items, rss
-from tests.ui.conftest import AppFactory, MixedFetcher, sample_config
-from tests.ui.test_app import main_screen, settle, text_of
+from tests.ui.conftest import (
+    AppFactory,
+    MixedFetcher,
+    main_screen,
+    press_for_screen,
+    sample_config,
+    settle,
+    started,
+    text_of,
+)
 from tui_reader.config import load_config
 from tui_reader.models import ArticleQuery, Config, RuleConfig, ViewConfig
 from tui_reader.query import parse_search
 from tui_reader.rules import reconcile
 from tui_reader.store import Store
+from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.messages import RemoveFeed, SaveSearchAsView
 from tui_reader.ui.organise import AddFeedScreen, ConfirmScreen, TextPromptScreen
 from tui_reader.ui.widgets.headline_list import HeadlineList
@@ -49,8 +58,7 @@ def test_views_in_the_sidebar(snap_compare, make_app: AppFactory, store: Store) 
 async def test_view_counts_and_choosing_a_view(make_app: AppFactory, store: Store) -> None:
     reconcile(store, (HIDE_TIKTOK,), now=FIXED_NOW)
     app = make_app(organised_config())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         main = main_screen(app)
         assert main.totals is not None
         expected = {
@@ -59,7 +67,7 @@ async def test_view_counts_and_choosing_a_view(make_app: AppFactory, store: Stor
         assert dict(main.totals.views) == expected and expected["Sécurité"] > 0
         sidebar = app.screen.query_one(Sidebar)
         sidebar.focus()
-        await pilot.pause()
+        await wait_until(pilot, lambda: sidebar.has_focus)
         ids = [option.id for option in sidebar.options]
         sidebar.highlighted = ids.index("saved:Sécurité")
         await pilot.press("enter")
@@ -81,8 +89,7 @@ async def test_hidden_items_leave_lists_and_counts_until_toggled(
     hidden = store.count(ArticleQuery(hidden="only"))
     assert hidden >= 1
     app = make_app(organised_config())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         headlines = app.screen.query_one(HeadlineList)
         main = main_screen(app)
         assert headlines.total == 45 - hidden
@@ -107,12 +114,39 @@ def write_config(tmp_path: Path, feed_url: str) -> Path:
     return path
 
 
-async def test_a_discovers_and_subscribes(
-    make_app: AppFactory, tmp_path: Path, httpserver: HTTPServer
-) -> None:
+def local_reader(
+    make_app: AppFactory, tmp_path: Path, httpserver: HTTPServer, more_toml: str = ""
+) -> tuple[Path, Store, ReaderApp]:
+    """A config file with one feed served on 127.0.0.1 (plus `more_toml`), its own store, and
+    the app over both."""
     httpserver.expect_request("/local.xml").respond_with_data(
         rss("Local", numbered_items(2, "Local")), content_type="application/rss+xml"
     )
+    path = write_config(tmp_path, httpserver.url_for("/local.xml"))
+    with path.open("a", encoding="utf-8") as config_file:
+        config_file.write(more_toml)
+    config = load_config(path)
+    store = Store.open(tmp_path / "db.sqlite3")
+    store.sync_feeds(config.feeds)
+    return path, store, make_app(config, store, make_fetcher=MixedFetcher)
+
+
+def notification_titles(app: ReaderApp) -> list[str]:
+    """The title of every notification the app shows from now on."""
+    titles: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **kwargs):  # type: ignore[no-untyped-def]
+        titles.append(kwargs.get("title", ""))
+        return notify(message, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    return titles
+
+
+async def test_a_discovers_and_subscribes(
+    make_app: AppFactory, tmp_path: Path, httpserver: HTTPServer
+) -> None:
     httpserver.expect_request("/site/").respond_with_data(
         '<html><head><link rel="alternate" type="application/atom+xml" href="news.xml">'
         "</head><body>Site</body></html>",
@@ -121,17 +155,9 @@ async def test_a_discovers_and_subscribes(
     httpserver.expect_request("/site/news.xml").respond_with_data(
         rss("Site News [b]x[/b]", numbered_items(3, "News")), content_type="application/rss+xml"
     )
-    path = write_config(tmp_path, httpserver.url_for("/local.xml"))
-    config = load_config(path)
-    store = Store.open(tmp_path / "db.sqlite3")
-    store.sync_feeds(config.feeds)
-    app = make_app(config, store, make_fetcher=MixedFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, AddFeedScreen)
+    path, store, app = local_reader(make_app, tmp_path, httpserver)
+    async with started(app) as pilot:
+        dialog = await press_for_screen(pilot, "a", AddFeedScreen)
         dialog.query_one("#add-url", Input).value = httpserver.url_for("/site/")
         dialog.query_one("#add-tags", Input).value = "news, site"
         dialog.query_one("#add-url", Input).focus()
@@ -151,8 +177,7 @@ async def test_a_discovers_and_subscribes(
         assert app.screen.query_one(HeadlineList).total == 3
         # Again: already subscribed, nothing written.
         before = path.read_bytes()
-        await pilot.press("a")
-        await pilot.pause()
+        await press_for_screen(pilot, "a", AddFeedScreen)
         app.screen.query_one("#add-url", Input).value = httpserver.url_for("/site/news.xml")
         app.screen.query_one("#add-url", Input).focus()
         await pilot.press("enter")
@@ -172,10 +197,8 @@ async def test_a_reports_a_page_without_feed(
     path = write_config(tmp_path, httpserver.url_for("/local.xml"))
     before = path.read_bytes()
     app = make_app(load_config(path), make_fetcher=MixedFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+    async with started(app) as pilot:
+        await press_for_screen(pilot, "a", AddFeedScreen)
         app.screen.query_one("#add-url", Input).value = httpserver.url_for("/plain")
         app.screen.query_one("#add-url", Input).focus()
         await pilot.press("enter")
@@ -188,24 +211,8 @@ async def test_a_reports_a_page_without_feed(
 async def test_save_search_as_view_and_remove_feed(
     make_app: AppFactory, tmp_path: Path, httpserver: HTTPServer
 ) -> None:
-    httpserver.expect_request("/local.xml").respond_with_data(
-        rss("Local", numbered_items(2, "Local")), content_type="application/rss+xml"
-    )
-    path = write_config(tmp_path, httpserver.url_for("/local.xml"))
-    config = load_config(path)
-    store = Store.open(tmp_path / "db.sqlite3")
-    store.sync_feeds(config.feeds)
-    app = make_app(config, store, make_fetcher=MixedFetcher)
-    titles: list[str] = []
-    notify = app.notify
-
-    def record(message: str, **kwargs):  # type: ignore[no-untyped-def]
-        titles.append(kwargs.get("title", ""))
-        return notify(message, **kwargs)
-
-    app.notify = record  # type: ignore[method-assign]
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    path, store, app = local_reader(make_app, tmp_path, httpserver)
+    async with started(app) as pilot:
         await pilot.press("R")
         await settle(pilot)
         assert store.count(ArticleQuery()) == 2
@@ -240,32 +247,18 @@ async def test_refresh_in_the_reader_feeds_hooks_and_notifies(
     import json
     import sys
 
-    httpserver.expect_request("/local.xml").respond_with_data(
-        rss("Local", numbered_items(2, "Local")), content_type="application/rss+xml"
-    )
-    path = write_config(tmp_path, httpserver.url_for("/local.xml"))
     out_file = tmp_path / "hook.jsonl"
     script = f"import sys; open({str(out_file)!r}, 'a').write(sys.stdin.read())"
-    with path.open("a", encoding="utf-8") as config_file:
-        config_file.write(
-            f'\n[[hooks]]\nquery = "+local"\ncommand = {json.dumps([sys.executable, "-c", script])}'
-            "\n"
-            '\n[[views]]\nname = "Local news"\nquery = "=local"\nnotify = true\n'
-        )
-    config = load_config(path)
-    store = Store.open(tmp_path / "db.sqlite3")
-    store.sync_feeds(config.feeds)
-    app = make_app(config, store, make_fetcher=MixedFetcher)
-    titles: list[str] = []
-    notify = app.notify
-
-    def record(message: str, **kwargs):  # type: ignore[no-untyped-def]
-        titles.append(kwargs.get("title", ""))
-        return notify(message, **kwargs)
-
-    app.notify = record  # type: ignore[method-assign]
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    _, store, app = local_reader(
+        make_app,
+        tmp_path,
+        httpserver,
+        f'\n[[hooks]]\nquery = "+local"\ncommand = {json.dumps([sys.executable, "-c", script])}'
+        "\n"
+        '\n[[views]]\nname = "Local news"\nquery = "=local"\nnotify = true\n',
+    )
+    titles = notification_titles(app)
+    async with started(app) as pilot:
         await pilot.press("R")
         await settle(pilot)
         await settle(pilot)
@@ -288,8 +281,7 @@ async def test_the_timer_refreshes_only_the_feeds_that_are_due(
     before = store.feed_states()
     assert all(state.last_refresh is None for state in before.values())
     app = make_app(config, make_fetcher=MixedFetcher, background_refresh=True)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await settle(pilot)
         refreshed = {s.name for s in store.feed_states().values() if s.last_refresh is not None}
         assert refreshed == {due.name}

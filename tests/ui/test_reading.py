@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
+
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Static
+
 from tests.conftest import wait_until
-from tests.ui.conftest import AppFactory, sample_config
-from tests.ui.test_app import main_screen, open_tiktok, settle
+from tests.hostile_server import HostileServer, read_request
+from tests.ui.conftest import (
+    FETCHED_AT,
+    AppFactory,
+    main_screen,
+    opened_links,
+    sample_config,
+    select_title,
+    settle,
+    settle_all,
+    started,
+    wait_for_palette,
+)
+from tests.ui.test_app import open_tiktok
 from tui_reader.demo.fetcher import DemoFetcher
+from tui_reader.images import ImageResult
+from tui_reader.models import ArticleQuery, FeedConfig, FeedResult
+from tui_reader.parse import parse_feed
 from tui_reader.store import Store
 from tui_reader.ui.screens.links import LinkList
-from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.screens.main import MainScreen, refresh_message
 from tui_reader.ui.widgets.headline_list import HeadlineList
-from tui_reader.ui.widgets.reader_pane import ReaderPane
+from tui_reader.ui.widgets.reader_pane import ReaderPane, render_article
 from tui_reader.ui.widgets.sidebar import Sidebar
 
 TIKTOK_ALT = "Un smartphone affichant le logo de TikTok"
-
-
-async def settle_all(pilot) -> None:
-    """Wait until no worker runs any more: opening an article starts the picture loader,
-    which starts a second rendering when its pictures arrive."""
-    for _ in range(20):
-        await settle(pilot)
-        if not any(worker.is_running for worker in pilot.app.workers):
-            return
-    raise AssertionError("workers still running")
 
 
 def body_text(app) -> list[str]:
@@ -35,8 +46,7 @@ async def test_demo_picture_is_drawn_in_half_cells_above_its_alt_text(
     make_app: AppFactory,
 ) -> None:
     app = make_app(sample_config(images="halfcell"), demo=True, make_fetcher=DemoFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await open_tiktok(pilot)
         await settle_all(pilot)
         lines = body_text(app)
@@ -55,8 +65,7 @@ async def test_demo_picture_is_drawn_in_half_cells_above_its_alt_text(
 
 async def test_images_off_shows_only_the_alt_text(make_app: AppFactory) -> None:
     app = make_app(sample_config(images="off"), demo=True, make_fetcher=DemoFetcher)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await open_tiktok(pilot)
         await settle_all(pilot)
         lines = body_text(app)
@@ -66,16 +75,6 @@ async def test_images_off_shows_only_the_alt_text(make_app: AppFactory) -> None:
 
 
 BLACK_FRIDAY = "Black Friday : cinq réflexes pour ne pas se faire avoir en ligne"
-
-
-async def select_title(pilot, title: str) -> None:
-    headlines = main_screen(pilot.app).query_one(HeadlineList)
-    for index in range(headlines.total):
-        article = headlines.article_at(index)
-        if article is not None and article.title == title:
-            headlines.cursor = index
-            return
-    raise AssertionError(f"{title!r} not listed")
 
 
 async def open_link_list(pilot) -> LinkList:
@@ -90,12 +89,8 @@ async def test_L_lists_links_numbered_own_link_first_and_digits_open(
     make_app: AppFactory, monkeypatch
 ) -> None:
     app = make_app()
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    monkeypatch.delenv("BROWSER", raising=False)
-    monkeypatch.setenv("DISPLAY", ":0")  # a graphical session: the app's own opener
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    opened = opened_links(app, monkeypatch)
+    async with started(app) as pilot:
         await select_title(pilot, BLACK_FRIDAY)
         screen = await open_link_list(pilot)
         assert [(link.number, link.text, link.url) for link in screen.links] == [
@@ -119,8 +114,7 @@ async def test_L_lists_links_numbered_own_link_first_and_digits_open(
 
 async def test_L_then_y_copies_the_highlighted_link(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await select_title(pilot, BLACK_FRIDAY)
         await open_link_list(pilot)
         await pilot.press("down", "y")
@@ -133,11 +127,8 @@ async def test_L_then_y_copies_the_highlighted_link(make_app: AppFactory) -> Non
 
 async def test_a_number_past_the_list_opens_nothing(make_app: AppFactory, monkeypatch) -> None:
     app = make_app()
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    monkeypatch.setenv("DISPLAY", ":0")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    opened = opened_links(app, monkeypatch)
+    async with started(app) as pilot:
         await select_title(pilot, BLACK_FRIDAY)
         await open_link_list(pilot)
         await pilot.press("9")
@@ -148,8 +139,7 @@ async def test_a_number_past_the_list_opens_nothing(make_app: AppFactory, monkey
 
 async def test_shrinking_the_terminal_rewraps_the_open_article(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await open_tiktok(pilot)
         body = main_screen(app).query_one(ReaderPane).body
         wide = body.rendered_width
@@ -167,8 +157,7 @@ async def test_shrinking_the_terminal_rewraps_the_open_article(make_app: AppFact
 
 async def test_the_list_takes_the_room_until_an_article_opens(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         headlines = screen.query_one(HeadlineList)
         reader = screen.query_one(ReaderPane)
@@ -183,11 +172,8 @@ async def test_the_list_takes_the_room_until_an_article_opens(make_app: AppFacto
 async def test_opening_an_article_updates_the_sidebar_unread_counts(
     make_app: AppFactory, store: Store
 ) -> None:
-    from tui_reader.models import ArticleQuery
-
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         before = screen.totals
         assert before is not None
@@ -206,13 +192,8 @@ async def test_opening_an_article_updates_the_sidebar_unread_counts(
 
 
 async def test_counts_say_1_item_and_2_items(make_app: AppFactory) -> None:
-    from dataclasses import replace
-
-    from textual.widgets import Static
-
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         screen = main_screen(app)
         bar = screen.query_one("#filter-bar", Static)
         screen.set_filter(replace(screen.filter, search="TikTok"))
@@ -227,22 +208,14 @@ async def test_counts_say_1_item_and_2_items(make_app: AppFactory) -> None:
 
 
 def test_refresh_message_counts_feeds_in_the_singular_and_plural() -> None:
-    from tui_reader.models import FeedResult
-    from tui_reader.ui.screens.main import refresh_message
-
     one = FeedResult("A", "https://a.example/", "ok", new_items=2)
     assert refresh_message([one]) == "Refreshed 1 feed: 2 new"
     assert refresh_message([one, one]) == "Refreshed 2 feeds: 4 new"
 
 
 async def test_palette_describes_actions_in_words_with_their_keys(make_app: AppFactory) -> None:
-    from textual.command import CommandList, CommandPalette
-
-    from tests.ui.test_snapshots import wait_for_palette
-
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("ctrl+p", *"numbered")
         await wait_for_palette(pilot, hits=1)
         palette = app.screen
@@ -254,9 +227,6 @@ async def test_palette_describes_actions_in_words_with_their_keys(make_app: AppF
 
 
 def test_alt_text_is_data_never_markup() -> None:
-    from tui_reader.images import ImageResult
-    from tui_reader.ui.widgets.reader_pane import render_article
-
     text = "Avant.\n\n![\\[bold red\\]Pwned\\[/\\] \\[@click=app.quit\\]x](https://e.example/p.png)\n\nAprès."
     failed = {"https://e.example/p.png": ImageResult("https://e.example/p.png", error="SVG")}
     lines = [strip.text for strip in render_article(text, 80, failed)]
@@ -267,14 +237,6 @@ def test_alt_text_is_data_never_markup() -> None:
 async def test_a_hanging_picture_download_never_holds_up_the_keys(
     make_app: AppFactory, store: Store
 ) -> None:
-    import asyncio
-    from dataclasses import replace
-
-    from tests.hostile_server import HostileServer, read_request
-    from tests.ui.conftest import FETCHED_AT
-    from tui_reader.models import FeedConfig
-    from tui_reader.parse import parse_feed
-
     async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_request(reader)
         await asyncio.sleep(3600)
@@ -296,8 +258,7 @@ async def test_a_hanging_picture_download_never_holds_up_the_keys(
         store.upsert_entries(url, entries, now=FETCHED_AT)
 
         app = make_app(config)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+        async with started(app) as pilot:
             screen = main_screen(app)
             screen.set_filter(replace(screen.filter, feed="Lent"))
             await settle(pilot)

@@ -7,9 +7,10 @@ README's picture.
 
 from __future__ import annotations
 
-from tests.ui.conftest import FETCHED_AT, FIXED_NOW
-from tests.ui.test_app import open_tiktok, settle
-from tests.ui.test_reading import BLACK_FRIDAY, select_title, settle_all
+from tests.conftest import wait_until
+from tests.ui.conftest import FETCHED_AT, FIXED_NOW, select_title, settle, settle_all
+from tests.ui.test_app import open_tiktok
+from tests.ui.test_reading import BLACK_FRIDAY
 from tui_reader.demo import DEMO_FEEDS, demo_feed_bytes, demo_feed_url
 from tui_reader.demo.fetcher import DemoFetcher, demo_config
 from tui_reader.parse import parse_feed
@@ -49,7 +50,7 @@ def test_demo_tiktok_story_with_its_picture(snap_compare, db_path) -> None:
         body = pilot.app.screen.query_one(ReaderPane).body
         top = next(i for i, strip in enumerate(body.lines) if "▀" in strip.text)
         body.scroll_to(y=top, animate=False, immediate=True)
-        await pilot.pause()
+        await wait_until(pilot, lambda: body.scroll_y == min(top, body.max_scroll_y))
 
     app = demo_app(db_path, images="halfcell")
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tests.ui.conftest import AppFactory, wait_for_palette
-from tests.ui.test_app import open_tiktok, settle
-from tests.ui.test_reading import settle_all
+from tests.conftest import record_error
+from tests.ui.conftest import AppFactory, settle, settle_all, wait_for_palette
+from tests.ui.test_app import open_tiktok
 from tui_reader.models import ArticleQuery
 from tui_reader.store import Store
 
@@ -67,14 +67,11 @@ def test_command_palette(snap_compare, make_app: AppFactory) -> None:
 def test_feed_error_mark(snap_compare, make_app: AppFactory, store: Store) -> None:
     url = store.feed_states()
     numerama = next(state for state in url.values() if state.name.startswith("Numerama"))
-    store.record_fetch(
+    record_error(
+        store,
         numerama.url,
-        status="error",
-        etag=None,
-        last_modified=None,
-        body_hash=None,
-        error="HTTP 503 Service Unavailable (retry after 120 s)",
-        when="2026-11-28T11:00:00+00:00",
+        "HTTP 503 Service Unavailable (retry after 120 s)",
+        "2026-11-28T11:00:00+00:00",
     )
     assert store.count(ArticleQuery()) == 45
 
