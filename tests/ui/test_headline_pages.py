@@ -213,3 +213,21 @@ async def test_drawn_rows_are_reused_but_follow_focus_and_read_state(
         await wait_until(pilot, lambda: headlines.has_focus)
         await pilot.press("m")
         await wait_until(pilot, lambda: not headlines.render_line(0).text.lstrip().startswith("●"))
+
+
+async def test_the_startup_heap_is_frozen_while_the_app_runs_and_thawed_after(
+    gated_store: GatedStore,
+) -> None:
+    """What the reader built at start stays out of the garbage collector's full walks (a
+    full collection over it stalled the loop ~100 ms): frozen after the first frame, given
+    back when the app ends (`tui_reader.ui.heap`)."""
+    import gc
+
+    gc.unfreeze()
+    app = make_app(gated_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        headlines = await ready(pilot)
+        await wait_until(pilot, lambda: gc.get_freeze_count() > 0)
+        assert headlines.article_at(0) is not None
+        assert gc.get_freeze_count() > 1_000
+    assert gc.get_freeze_count() == 0
