@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from rich.color import Color
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -49,6 +48,9 @@ def render_markdown(text: str, width: int) -> list[Strip]:
 
     Rich's Markdown reads Markdown only: Rich markup such as `[bold]` in the text stays text.
     """
+    # markdown-it and Pygments (~140 ms of imports): not before the first article is shown.
+    from rich.markdown import Markdown
+
     console = Console(
         width=max(width, 20),
         file=io.StringIO(),
