@@ -6,7 +6,7 @@ use it); `is_web_url` is the same rule on an already split URL (text.safe_link).
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from urllib.parse import SplitResult, urlsplit
 
 from tui_reader.i18n import _
@@ -21,9 +21,13 @@ def is_web_url(parts: SplitResult) -> bool:
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
 
 
+_SPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+"""What `str.isspace` finds, and Unicode category Cc."""
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` is not an absolute http(s) URL with a host, or None when it is one."""
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
+    if _SPACE_OR_CONTROL_RE.search(url) is not None:
         return _("invalid URL: it contains spaces or control characters; percent-encode them")
     try:
         parts = urlsplit(url)
