@@ -13,6 +13,7 @@ from tui_reader.i18n import _, ngettext
 from tui_reader.models import FeedConfig, FeedResult
 from tui_reader.ui.messages import AccountStates, ArticlesChanged
 from tui_reader.ui.services import Service, import_off_loop
+from tui_reader.ui.services.http_warmup import import_http_stack
 from tui_reader.ui.services.processes import start_resource_tracker
 from tui_reader.ui.texts import refresh_message
 
@@ -76,6 +77,7 @@ class Refresher(Service):
         refresh_all = refresh.refresh_all
         if len(feeds) >= refresh.PROCESS_POOL_MIN_FEEDS:  # parsed in processes: see processes.py
             await asyncio.to_thread(start_resource_tracker)
+        await import_http_stack()
         try:
             async with app.make_fetcher() as fetcher:
                 summary = await refresh_all(
