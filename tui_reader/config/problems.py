@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,6 +84,8 @@ def _dotted(path: Path_) -> str:
 
 
 def _suggest(value: str, choices: Sequence[str]) -> str:
+    import difflib  # only for a config with a mistake: not on every launch
+
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     if close:
         return _("did you mean {name}?").format(name=repr(close[0]))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from multiprocessing import resource_tracker
 
 __all__ = ["start_resource_tracker"]
 
@@ -25,5 +24,7 @@ _lock = threading.Lock()
 
 def start_resource_tracker() -> None:
     """Make sure multiprocessing's resource tracker runs (blocking: call it in a thread)."""
+    from multiprocessing import resource_tracker  # not at launch: only for a refresh
+
     with _lock, open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
         resource_tracker.ensure_running()
