@@ -11,6 +11,7 @@ from textual.worker import get_current_worker
 
 from tui_reader.i18n import _, ngettext
 from tui_reader.models import FeedConfig, FeedResult
+from tui_reader.ui import heap
 from tui_reader.ui.messages import AccountStates, ArticlesChanged
 from tui_reader.ui.services import Service, import_off_loop
 from tui_reader.ui.services.http_warmup import import_http_stack
@@ -79,10 +80,11 @@ class Refresher(Service):
             await asyncio.to_thread(start_resource_tracker)
         await import_http_stack()
         try:
-            async with app.make_fetcher() as fetcher:
-                summary = await refresh_all(
-                    app.config, app.store, fetcher, feeds=feeds, on_result=progress
-                )
+            with heap.collector_paused():  # no full collection over the parsed entries
+                async with app.make_fetcher() as fetcher:
+                    summary = await refresh_all(
+                        app.config, app.store, fetcher, feeds=feeds, on_result=progress
+                    )
         finally:
             self.refreshing = False
             self.status("")
