@@ -7,7 +7,9 @@ realistic French titles through `Store.upsert_entries`, plus one 10 KB and one 1
 Then, in a fresh process so the build does not count in its memory, it measures:
 
   launch       construction to the first painted headline, ReaderApp vs a minimal Textual app
-               (an App with one Static), alternated, median of --repeats
+               (an App with one Static), alternated, median of --repeats; and each as a whole
+               process in tmux (a private tmux server, the package's bytecode compiled first
+               as an installed package has it), wall time and the process's CPU time
   j            one `j` press (key handled and screen repainted), near the end of the list
   pagedown     one `pagedown` press there
   tag filter   `MainScreen.set_filter` with a tag, until its workers are done and painted
