@@ -1,5 +1,4 @@
-"""A refresh of many feeds inside the running reader parses them in worker processes, with
-the cyclic garbage collector paused.
+"""A refresh of many feeds inside the running reader parses them in worker processes.
 
 While a Textual app runs, `sys.stderr` is its print capture (`fileno()` is -1), and starting
 multiprocessing's resource tracker with it failed: the refresh then parsed every feed in a
@@ -10,7 +9,6 @@ thread of the app's own process, holding the GIL the event loop needs
 from __future__ import annotations
 
 import concurrent.futures
-import gc
 from typing import Any
 
 import pytest
@@ -27,21 +25,12 @@ from tui_reader.store import Store
 async def test_an_in_app_refresh_of_many_feeds_parses_in_processes_not_threads(
     make_app: AppFactory, store: Store, httpserver: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from werkzeug import Response
-
-    collector_on: list[bool] = []  # gc.isenabled() as each feed was requested
-
-    def feed(body: bytes) -> Any:
-        def handler(_request: Any) -> Response:
-            collector_on.append(gc.isenabled())
-            return Response(body, content_type="application/rss+xml")
-
-        return handler
-
     feeds = []
     for n in range(PROCESS_POOL_MIN_FEEDS):
         body = rss(f"Local {n}", numbered_items(3, f"Local{n}", day=29))
-        httpserver.expect_request(f"/f{n}.xml").respond_with_handler(feed(body))
+        httpserver.expect_request(f"/f{n}.xml").respond_with_data(
+            body, content_type="application/rss+xml"
+        )
         feeds.append(FeedConfig(name=f"Local {n}", url=httpserver.url_for(f"/f{n}.xml")))
     config = sample_config(timeout=10)
     config = config.__class__(settings=config.settings, feeds=tuple(feeds))
@@ -67,6 +56,3 @@ async def test_an_in_app_refresh_of_many_feeds_parses_in_processes_not_threads(
         assert store.count(ArticleQuery(feed=f"Local {n}")) == 3
     assert "store-writer" in prefixes  # the refresh did run here
     assert "parse" not in prefixes  # the fallback to a parse thread was not taken
-    # No full collection over the parsed entries meanwhile (ui/heap.py), and back after.
-    assert collector_on == [False] * PROCESS_POOL_MIN_FEEDS
-    assert gc.isenabled()

@@ -11,21 +11,13 @@ waited that long, and so did a key pressed meanwhile.
 (`gc.freeze`): later full collections walk only what was made since, a fraction of the
 time. `release` gives those objects back to the collector when the app ends (`gc.unfreeze`),
 so a process that runs several apps (the tests) collects their cycles as usual.
-
-`collector_paused` stops automatic collections while a refresh runs, as Textual does while
-it scrolls (`App.PAUSE_GC_ON_SCROLL`): a refresh keeps thousands of parsed entries alive at
-once, and a full collection over them cost 40-110 ms of CPU (measured with `gc.callbacks`).
-Reference counting frees almost all of its garbage meanwhile; the few cycles wait for the
-first collection after it, when the refresh's objects are gone.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-__all__ = ["collector_paused", "freeze_startup_heap", "release"]
+__all__ = ["freeze_startup_heap", "release"]
 
 _frozen = 0
 """How many running apps froze the heap (the first to start freezes, the last to end thaws)."""
@@ -46,24 +38,3 @@ def release() -> None:
     _frozen -= 1
     if _frozen == 0:
         gc.unfreeze()
-
-
-_paused = 0
-"""How many `collector_paused` blocks are open."""
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No automatic collection inside the block (the collector is left as it was found)."""
-    global _paused
-    if _paused == 0 and not gc.isenabled():  # someone else paused it: leave it to them
-        yield
-        return
-    _paused += 1
-    gc.disable()
-    try:
-        yield
-    finally:
-        _paused -= 1
-        if _paused == 0:
-            gc.enable()

@@ -11,7 +11,6 @@ from textual.worker import get_current_worker
 
 from tui_reader.i18n import _, ngettext
 from tui_reader.models import FeedConfig, FeedResult
-from tui_reader.ui import heap
 from tui_reader.ui.messages import AccountStates, ArticlesChanged
 from tui_reader.ui.services import Service, import_off_loop
 from tui_reader.ui.services.http_warmup import import_http_stack
@@ -80,11 +79,10 @@ class Refresher(Service):
             await asyncio.to_thread(start_resource_tracker)
         await import_http_stack()
         try:
-            with heap.collector_paused():  # no full collection over the parsed entries
-                async with app.make_fetcher() as fetcher:
-                    summary = await refresh_all(
-                        app.config, app.store, fetcher, feeds=feeds, on_result=progress
-                    )
+            async with app.make_fetcher() as fetcher:
+                summary = await refresh_all(
+                    app.config, app.store, fetcher, feeds=feeds, on_result=progress
+                )
         finally:
             self.refreshing = False
             self.status("")
