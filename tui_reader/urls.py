@@ -9,7 +9,7 @@ default port (fetch's per-site limits, full text's "site is down" memory).
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from urllib.parse import SplitResult, urlsplit
 
 from tui_reader.i18n import _
@@ -50,9 +50,13 @@ def redirect_problem(scheme: str) -> str | None:
     return f"redirect to a non-http(s) URL{shown}"
 
 
+_SPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+"""What `str.isspace` finds, and Unicode category Cc."""
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` is not an absolute http(s) URL with a host, or None when it is one."""
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
+    if _SPACE_OR_CONTROL_RE.search(url) is not None:
         return _("invalid URL: it contains spaces or control characters; percent-encode them")
     try:
         parts = urlsplit(url)

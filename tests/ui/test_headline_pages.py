@@ -186,3 +186,48 @@ async def test_moving_stays_on_loaded_rows_thanks_to_the_next_page_read_ahead(
         assert headlines.cursor == PAGE_SIZE + 5
         current = headlines.current
         assert current is not None and current.title.endswith(f"numéro {PAGE_SIZE + 5:04d}")
+
+
+async def test_drawn_rows_are_reused_but_follow_focus_and_read_state(
+    gated_store: GatedStore,
+) -> None:
+    """Rows are drawn once and kept (a scroll redraws every row), yet a row shows a new read
+    state and the cursor's focused or blurred colours at once."""
+    app = make_app(gated_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        headlines = await ready(pilot)
+        await pilot.pause()
+        cursor_row = headlines.render_line(0)
+        assert cursor_row.text.lstrip().startswith("●")
+        assert headlines.render_line(0) is cursor_row  # drawn once, then reused
+        focused_style = list(cursor_row)[-1].style  # the title cell
+
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.query_one("#sidebar").focus()
+        await wait_until(pilot, lambda: not headlines.has_focus)
+        await pilot.pause()
+        assert list(headlines.render_line(0))[-1].style != focused_style
+
+        headlines.focus()
+        await wait_until(pilot, lambda: headlines.has_focus)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: not headlines.render_line(0).text.lstrip().startswith("●"))
+
+
+async def test_the_startup_heap_is_frozen_while_the_app_runs_and_thawed_after(
+    gated_store: GatedStore,
+) -> None:
+    """What the reader built at start stays out of the garbage collector's full walks (a
+    full collection over it stalled the loop ~100 ms): frozen after the first frame, given
+    back when the app ends (`tui_reader.ui.heap`)."""
+    import gc
+
+    gc.unfreeze()
+    app = make_app(gated_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        headlines = await ready(pilot)
+        await wait_until(pilot, lambda: gc.get_freeze_count() > 0)
+        assert headlines.article_at(0) is not None
+        assert gc.get_freeze_count() > 1_000
+    assert gc.get_freeze_count() == 0

@@ -169,6 +169,33 @@ async def test_the_list_takes_the_room_until_an_article_opens(make_app: AppFacto
         assert reader.body.rendered_width == reader.body.scrollable_content_region.width
 
 
+async def test_the_first_article_is_rendered_once_at_the_width_the_pane_gets(
+    make_app: AppFactory, monkeypatch
+) -> None:
+    """While no article is open the pane is hidden; the first one is rendered for the width
+    the pane will have, not again when it appears (a 100 KB article costs ~0.3 s a render)."""
+    import tui_reader.ui.reading as reading
+
+    widths: list[int] = []
+    real = reading.read_article
+
+    def counting(store, article_id, width, *args, **kwargs):  # type: ignore[no-untyped-def]
+        widths.append(width)
+        return real(store, article_id, width, *args, **kwargs)
+
+    monkeypatch.setattr(reading, "read_article", counting)
+    for size in ((120, 40), (80, 24)):  # wide: below the list; narrow: stacked
+        widths.clear()
+        app = make_app(sample_config(images="off"))
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await open_tiktok(pilot)
+            await settle_all(pilot)
+            body = main_screen(app).query_one(ReaderPane).body
+            assert widths == [body.scrollable_content_region.width], size
+            assert body.rendered_width == widths[0]
+
+
 async def test_opening_an_article_updates_the_sidebar_unread_counts(
     make_app: AppFactory, store: Store
 ) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -44,8 +42,11 @@ def normalize_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc, exactly
+
+
 def _has_control_chars(value: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" for ch in value)
+    return _CONTROL_RE.search(value) is not None
 
 
 def _type_name(value: object) -> str:
@@ -83,6 +84,8 @@ def _dotted(path: Path_) -> str:
 
 
 def _suggest(value: str, choices: Sequence[str]) -> str:
+    import difflib  # only for a config with a mistake: not on every launch
+
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     if close:
         return _("did you mean {name}?").format(name=repr(close[0]))

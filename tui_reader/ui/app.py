@@ -17,6 +17,7 @@ from tui_reader.errors import describe
 from tui_reader.i18n import _
 from tui_reader.models import Config
 from tui_reader.store import Store
+from tui_reader.ui import heap
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.services.fulltext import FullTexts
 from tui_reader.ui.services.links import Links
@@ -99,6 +100,10 @@ class ReaderApp(App[int]):
     def on_mount(self) -> None:
         from tui_reader.schedule import feed_interval
 
+        # What exists after the first frame lives as long as the app: out of the collector's
+        # walks, so that a full collection does not stall the loop (ui/heap.py).
+        self.call_after_refresh(heap.freeze_startup_heap)
+
         # Each feed is refreshed when its own interval (or the global one) has elapsed: a
         # look every minute, and one at start for the feeds already due.
         intervals = [feed_interval(self.config, feed) for feed in self.config.feeds]
@@ -110,6 +115,9 @@ class ReaderApp(App[int]):
         if self.background_refresh and self.config.accounts and interval > 0:
             self.set_interval(interval * 60, self.sync_accounts)
             self.call_after_refresh(self.sync_accounts)
+
+    def on_unmount(self) -> None:
+        heap.release()
 
     def refresh_due_feeds(self) -> None:
         """Start a background refresh of the feeds that are due (from the timer or at start)."""

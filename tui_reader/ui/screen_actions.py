@@ -12,9 +12,6 @@ from tui_reader.actions import key_map
 from tui_reader.i18n import _
 from tui_reader.ui.filter import Filter
 from tui_reader.ui.reading import current_article, fresh, patch, shown
-from tui_reader.ui.screens.help import HelpScreen
-from tui_reader.ui.screens.search import SearchScreen
-from tui_reader.ui.screens.tags import TagPicker
 
 if TYPE_CHECKING:
     from tui_reader.ui.screens.main import MainScreen
@@ -74,6 +71,8 @@ def tag_filter(screen: MainScreen) -> None:
     def apply(selected: tuple[str, ...]) -> None:
         screen.set_filter(replace(screen.filter, tags=selected))
 
+    from tui_reader.ui.screens.tags import TagPicker  # the dialogs: not needed at launch
+
     screen.app.push_screen(TagPicker(tags, screen.filter.tags, count_tags, apply))
 
 
@@ -85,6 +84,8 @@ def search(screen: MainScreen) -> None:
     def apply(text: str | None) -> None:
         if text is not None:
             screen.set_filter(replace(screen.filter, search=text))
+
+    from tui_reader.ui.screens.search import SearchScreen
 
     screen.app.push_screen(SearchScreen(screen.filter.search), apply)
 
@@ -99,6 +100,8 @@ def toggle_hidden(screen: MainScreen) -> None:
 
 
 def help(screen: MainScreen) -> None:
+    from tui_reader.ui.screens.help import HelpScreen
+
     screen.app.push_screen(HelpScreen(key_map(screen.app.config.keys)))
 
 

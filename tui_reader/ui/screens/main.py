@@ -95,7 +95,8 @@ class MainScreen(Screen[None]):
         # The first page is read right here (a count and one page of the unfiltered list:
         # a few milliseconds at 50,000 rows) so that the very first frame shows headlines.
         self.show_list(list_data(self.app.store, self.filter, None, self.app.now()))
-        self.load_totals()
+        # The sidebar's counts after the first frame: headlines are what a launch waits for.
+        self.call_after_refresh(self.load_totals)
         if self.app.config.accounts:
             refresher = self.app.refresher
             self.app.run_worker(

@@ -13,6 +13,8 @@ from tui_reader.i18n import _, ngettext
 from tui_reader.models import FeedConfig, FeedResult
 from tui_reader.ui.messages import AccountStates, ArticlesChanged
 from tui_reader.ui.services import Service, import_off_loop
+from tui_reader.ui.services.http_warmup import import_http_stack
+from tui_reader.ui.services.processes import start_resource_tracker
 from tui_reader.ui.texts import refresh_message
 
 if TYPE_CHECKING:
@@ -71,7 +73,11 @@ class Refresher(Service):
                 "Refreshing {done}/{total} feeds", "Refreshing {done}/{total} feeds", len(feeds)
             ).format(done=0, total=len(feeds))
         )
-        refresh_all = (await import_off_loop("tui_reader.refresh")).refresh_all
+        refresh = await import_off_loop("tui_reader.refresh")
+        refresh_all = refresh.refresh_all
+        if len(feeds) >= refresh.PROCESS_POOL_MIN_FEEDS:  # parsed in processes: see processes.py
+            await asyncio.to_thread(start_resource_tracker)
+        await import_http_stack()
         try:
             async with app.make_fetcher() as fetcher:
                 summary = await refresh_all(

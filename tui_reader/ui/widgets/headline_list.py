@@ -40,6 +40,8 @@ CACHED_PAGES = 16
 FEED_WIDTH = 18
 PAGE_GROUP = "headline-pages"
 """The worker group of page loads."""
+CACHED_ROWS = 512
+"""Drawn rows kept (LRU): scrolling by one row redraws every visible row, from this cache."""
 
 
 def short_date(published: str, now: datetime | None = None) -> str:
@@ -120,6 +122,12 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         """Row changes made while their page may be in flight, applied when it lands."""
         self.empty_text = _("No articles")
         self.loading_text = _("Loading…")
+        self._rows: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
+        """Drawn rows by (id, read, bookmarked, cursor, width, date): a scroll redraws every
+        visible row, and all but one were drawn a moment ago."""
+        self._styles: tuple[Style, ...] | None = None
+        """The base style and the component styles, until the widget's styles change."""
+        self._dates: dict[tuple[str, object], str] = {}
 
     @property
     def total(self) -> int:
@@ -142,6 +150,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._pages.clear()
         self._loading.clear()
         self._patches.clear()
+        self._rows.clear()
         if first_page is not None and first_page_offset % PAGE_SIZE == 0:
             self._pages[first_page_offset // PAGE_SIZE] = first_page
         self.virtual_size = Size(self.scrollable_content_region.width, total)
@@ -286,10 +295,31 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # --- drawing ---------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        # Focus, theme or CSS changed: the styles (and rows drawn with them) are stale.
+        super().notify_style_update()
+        self._styles = None
+        self._rows.clear()
+
+    def _row_styles(self) -> tuple[Style, ...]:
+        """(base, cursor, unread, read, meta, bookmark) rich styles, computed once per style
+        change rather than once per drawn row (`rich_style` walks every ancestor)."""
+        if self._styles is None:
+            component = self.get_component_rich_style
+            self._styles = (
+                self.rich_style,
+                component("headline-list--cursor"),
+                component("headline-list--unread"),
+                component("headline-list--read"),
+                component("headline-list--meta"),
+                component("headline-list--bookmark"),
+            )
+        return self._styles
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._row_styles()[0]
         if self._total == 0:
             if y == 0:
                 text = f" {self.empty_text}"
@@ -304,7 +334,27 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             if self.is_loaded(index):  # a page shorter than the count (rows went meanwhile)
                 return Strip.blank(width, base)
             return self._render_placeholder(index == self.cursor, width, base)
-        return self._render_row(article, index == self.cursor, width, base)
+        is_cursor = index == self.cursor
+        date = self._date(article.published)
+        key = (article.id, article.read, article.bookmarked, is_cursor, width, date)
+        strip = self._rows.get(key)
+        if strip is None:
+            strip = self._rows[key] = self._render_row(article, is_cursor, width, date)
+            if len(self._rows) > CACHED_ROWS:
+                self._rows.popitem(last=False)
+        return strip
+
+    def _date(self, published: str) -> str:
+        """The row's date column, computed once per date (and per minute in French, where
+        today's dates read "il y a 3 h")."""
+        now = app_now(self) if current_language() == "fr" else None
+        key = (published, now.replace(second=0, microsecond=0) if now is not None else None)
+        text = self._dates.get(key)
+        if text is None:
+            if len(self._dates) > 4 * CACHED_ROWS:
+                self._dates.clear()
+            text = self._dates[key] = short_date(published, now)
+        return text
 
     def _render_placeholder(self, is_cursor: bool, width: int, base: Style) -> Strip:
         """A row whose page is still being read: dim text where the headline will be."""
@@ -316,25 +366,23 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             0, width, plain
         )
 
-    def _render_row(self, article: Article, is_cursor: bool, width: int, base: Style) -> Strip:
-        component = self.get_component_rich_style
-        cursor = component("headline-list--cursor") if is_cursor else Style()
+    def _render_row(self, article: Article, is_cursor: bool, width: int, date: str) -> Strip:
+        base, cursor_style, unread, read, meta_style, bookmark = self._row_styles()
+        cursor = cursor_style if is_cursor else Style()
 
         def style(*extra: Style) -> Style:
             # The cursor goes on top so its colours win over the per-column ones.
             return Style.chain(base, *extra, cursor)
 
-        title = style(component("headline-list--read" if article.read else "headline-list--unread"))
-        meta = style(component("headline-list--meta"))
+        title = style(read if article.read else unread)
+        meta = style(meta_style)
         plain = style()
         segments = [
             Segment(" ", plain),
             Segment("●" if not article.read else " ", title),
-            Segment(
-                "★" if article.bookmarked else " ", style(component("headline-list--bookmark"))
-            ),
+            Segment("★" if article.bookmarked else " ", style(bookmark)),
             Segment(" ", plain),
-            Segment(short_date(article.published, app_now(self)), meta),
+            Segment(date, meta),
             Segment("  ", plain),
             Segment(fit(article.feed, FEED_WIDTH), meta),
             Segment("  ", plain),

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from rich.color import Color
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -26,6 +25,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_reader.dates import long_date
@@ -48,6 +48,9 @@ def render_markdown(text: str, width: int) -> list[Strip]:
 
     Rich's Markdown reads Markdown only: Rich markup such as `[bold]` in the text stays text.
     """
+    # markdown-it and Pygments (~140 ms of imports): not before the first article is shown.
+    from rich.markdown import Markdown
+
     console = Console(
         width=max(width, 20),
         file=io.StringIO(),
@@ -217,8 +220,15 @@ class ReaderPane(Vertical, can_focus=True):
         return self.query_one(ArticleBody)
 
     def body_width(self, fallback: int = 0) -> int:
-        """The width to render the body at (cells); `fallback` while the pane is hidden."""
+        """The width to render the body at (cells). While the pane is hidden: the width it
+        will have once shown (its container's, less its padding and the body's scrollbar
+        gutter), so that showing it does not render a long article a second time; else
+        `fallback`."""
         width = self.body.scrollable_content_region.width if self.display else 0
+        if not width and isinstance(self.parent, Widget) and self.parent.size.width:
+            body = self.body.styles
+            gutter = body.scrollbar_size_vertical if body.scrollbar_gutter == "stable" else 0
+            width = self.parent.size.width - self.styles.gutter.width - gutter
         return max(20, width or fallback or self.size.width - 4)
 
     def show_article(
