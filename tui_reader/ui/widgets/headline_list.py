@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
@@ -87,28 +87,25 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     # repaint=False: watch_cursor repaints just the two rows that change.
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
+    @dataclass
     class Highlighted(Message):
         """The cursor moved to `article` (None when the list is empty)."""
 
-        def __init__(self, article: Article | None) -> None:
-            super().__init__()
-            self.article = article
+        article: Article | None
 
+    @dataclass
     class Selected(Message):
         """The user asked to open `article` (enter, or a click on the cursor row)."""
 
-        def __init__(self, article: Article) -> None:
-            super().__init__()
-            self.article = article
+        article: Article
 
+    @dataclass
     class PageLoaded(Message):
         """A page read by a worker (`rows` is None when the read failed)."""
 
-        def __init__(self, generation: int, page_number: int, rows: list[Article] | None) -> None:
-            super().__init__()
-            self.generation = generation
-            self.page_number = page_number
-            self.rows = rows
+        generation: int
+        page_number: int
+        rows: list[Article] | None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -144,19 +145,17 @@ class ArticleBody(ScrollView, can_focus=False, inherit_bindings=False):
     ArticleBody { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
     """
 
+    @dataclass
     class LinkClicked(Message):
         """A link in the article was clicked; the screen decides whether to open it."""
 
-        def __init__(self, href: str) -> None:
-            super().__init__()
-            self.href = href
+        href: str
 
+    @dataclass
     class WidthChanged(Message):
         """The body's width is no longer the one its lines were rendered at: rewrap them."""
 
-        def __init__(self, width: int) -> None:
-            super().__init__()
-            self.width = width
+        width: int
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
