@@ -31,6 +31,7 @@ from tui_reader.models import (
 )
 from tui_reader.parse import ParseError, parse_feed
 from tui_reader.store import FeedState, Store, StoreError
+from tui_reader.store.feeds import RefreshedFeed
 
 # The fetcher refresh takes: the one fetcher Protocol (the name is kept for callers).
 FeedFetcher = UrlFetcher
@@ -75,6 +76,10 @@ class RefreshSummary:
 # holds the GIL, so threads cannot parse two feeds at once (nor keep the UI responsive while
 # they parse). Below it, starting the workers (≈ 0.1 s) costs more than it saves.
 PROCESS_POOL_MIN_FEEDS = 8
+
+# Feeds parsed while the writer was busy are stored in one transaction, up to this many
+# entries: fewer commits and search-index segments, and a write lock held briefly.
+WRITE_BATCH_ENTRIES = 2_000
 
 
 class _LazyProcessPool(Executor):
@@ -185,6 +190,9 @@ class Refresher:
         self.now = now
         self.rules = tuple(rules)  # [[rules]], applied to new items as soon as they are stored
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+        # Parsed feeds waiting for the writer, stored together (see `_store_batched`).
+        self._pending: list[tuple[RefreshedFeed, asyncio.Future[int]]] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     def close(self) -> None:
         """Release the writer thread."""
@@ -279,22 +287,81 @@ class Refresher:
         except ParseError as error:
             return await self._failed(feed, one_line(str(error)), now)
 
-        new_items = await self._write(
-            self._store_entries, feed.url, parsed, fetched, body_hash, now
+        new_items = await self._store_batched(
+            RefreshedFeed(
+                feed.url,
+                parsed.entries,
+                now,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                body_hash=body_hash,
+            )
         )
-        assert isinstance(new_items, int)
         return FeedResult(feed.name, feed.url, "ok", new_items, None)
 
-    def _store_entries(
-        self, url: str, parsed: ParsedFeed, fetched: FetchResult, body_hash: str, now: str
-    ) -> int:
-        new_items = self.store.upsert_entries(url, parsed.entries, now=now)
-        if new_items and self.rules:
+    async def _store_batched(self, feed: RefreshedFeed) -> int:
+        """Store a parsed feed with those parsed while the writer was busy: one transaction
+        for them all (`Store.write_refreshed`). Returns the feed's count of new items."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[int] = loop.create_future()
+        self._pending.append((feed, done))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        return await done
+
+    async def _flush(self) -> None:
+        """Hand the pending feeds to the writer, a batch at a time, until none is left."""
+        while self._pending:
+            batch, rest, size = [], [], 0
+            for item in self._pending:
+                if batch and size + len(item[0].entries) > WRITE_BATCH_ENTRIES:
+                    rest.append(item)
+                else:
+                    batch.append(item)
+                    size += len(item[0].entries)
+            self._pending = rest
+            try:
+                counts = await self._write(self._store_batch, [feed for feed, _ in batch])
+            except BaseException as error:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                if isinstance(error, asyncio.CancelledError):
+                    raise
+                continue
+            assert isinstance(counts, list)
+            for (_, done), count in zip(batch, counts, strict=True):
+                if done.done():
+                    continue
+                if isinstance(count, BaseException):
+                    done.set_exception(count)
+                else:
+                    done.set_result(count)
+
+    def _store_batch(self, batch: list[RefreshedFeed]) -> list[int | Exception]:
+        """In the writer thread: store `batch` in one transaction. A batch that fails for
+        another reason than the database (which ends the refresh) is stored feed by feed,
+        so that the failure stays the failing feed's own."""
+        counts: list[int | Exception] = []
+        try:
+            counts += self.store.write_refreshed(batch)
+        except StoreError:
+            raise
+        except Exception:
+            if len(batch) == 1:
+                raise
+            for feed in batch:
+                try:
+                    counts += self.store.write_refreshed([feed])
+                except StoreError:
+                    raise
+                except Exception as error:
+                    counts.append(error)
+        if self.rules and any(not isinstance(n, Exception) and n for n in counts):
             from tui_reader.rules import apply_to_new
 
             apply_to_new(self.store, self.rules)
-        record_outcome(self.store, url, "ok", now, fetched=fetched, body_hash=body_hash)
-        return new_items
+        return counts
 
 
 async def refresh_all(
