@@ -25,7 +25,7 @@ from tui_reader import deferred, parse
 from tui_reader.fastfeed import read_simple_feed
 from tui_reader.models import ArticleQuery, FeedConfig, ParsedEntry
 from tui_reader.parse import parse_feed
-from tui_reader.refresh import Refresher
+from tui_reader.refresh import Refresher, _LazyProcessPool
 from tui_reader.store import Store
 from tui_reader.store.feeds import RefreshedFeed
 
@@ -202,3 +202,26 @@ def test_a_failing_feed_in_a_batch_fails_alone(store: Store) -> None:
     assert counts[0] == 1 and counts[2] == 1
     assert isinstance(counts[1], ValueError)
     assert search(store, "alpha") == ["Item 0"] and search(store, "beta") == []
+
+
+async def test_first_bodies_are_parsed_here_and_the_workers_start_past_the_budget() -> None:
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from tui_reader.refresh import parse_process_pool
+
+    pool = parse_process_pool(20, inline_bytes=100)
+    assert isinstance(pool, _LazyProcessPool)
+    try:
+        here = await pool.place(60)
+        assert isinstance(here, ThreadPoolExecutor)
+        assert await pool.place(40) is here
+        assert pool._pool is None  # no worker started yet
+        workers = await pool.place(1)  # over the budget: the workers start...
+        assert isinstance(workers, ProcessPoolExecutor)
+        assert await pool.place(1) is workers  # ...and take every parse from then on
+        body = rss([rss_item("Un", link="https://example.org/1", guid="g1")]).encode()
+        parsed = workers.submit(parse_feed, body, url=URL, fetched_at=NOW, deferred=True)
+        assert parsed.result(timeout=60).entries[0].title == "Un"
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    assert parse_process_pool(20)._inline_left == 0  # type: ignore[union-attr]  # the TUI's

@@ -333,7 +333,10 @@ async def run_refresh(
     due: bool = False,
 ) -> RefreshSummary:
     """Refresh every feed (or one by name; or, with `due`, those whose interval elapsed)."""
-    from tui_reader.refresh import refresh_all  # feedparser and friends: only when refreshing
+    from tui_reader.refresh import (  # feedparser and friends: only when refreshing
+        CLI_INLINE_PARSE_BYTES,
+        refresh_all,
+    )
 
     feeds = context.config.feeds
     if feed_name is not None:
@@ -351,7 +354,12 @@ async def run_refresh(
         feeds, skipped = split_due(context.config, store, feeds)
     async with context.make_fetcher() as fetcher:
         summary = await refresh_all(
-            context.config, store, fetcher, feeds=feeds, on_result=on_result
+            context.config,
+            store,
+            fetcher,
+            feeds=feeds,
+            on_result=on_result,
+            inline_parse_bytes=CLI_INLINE_PARSE_BYTES,
         )
     if skipped:
         from tui_reader.cli_organise import with_skipped

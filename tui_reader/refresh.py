@@ -77,6 +77,10 @@ class RefreshSummary:
 # they parse). Below it, starting the workers (≈ 0.1 s) costs more than it saves.
 PROCESS_POOL_MIN_FEEDS = 8
 
+# The CLI parses the first feed bodies, up to this many bytes, in a thread of its own
+# process: a refresh where a few feeds changed (20 feeds of 450 KB) starts no workers.
+CLI_INLINE_PARSE_BYTES = 10_000_000
+
 # Feeds parsed while the writer was busy are stored in one transaction, up to this many
 # entries: fewer commits and search-index segments, and a write lock held briefly.
 WRITE_BATCH_ENTRIES = 2_000
@@ -91,10 +95,14 @@ class _LazyProcessPool(Executor):
     thread; `submit` alone still works, for callers that do not mind blocking.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, inline_bytes: int = 0) -> None:
         self._workers = workers
         self._pool: Executor | None = None
         self._lock = threading.Lock()
+        # Feed bodies up to this many bytes in all are parsed in one thread of this process
+        # while the workers are not started (see `place`).
+        self._inline_left = inline_bytes
+        self._inline: ThreadPoolExecutor | None = None
 
     def _start(self) -> Executor:
         with self._lock:
@@ -103,7 +111,9 @@ class _LazyProcessPool(Executor):
                     # A forkserver, never a plain fork: the caller has threads (the store
                     # writer, Textual's) and forking a threaded process can copy a held lock.
                     context = multiprocessing.get_context("forkserver")
-                    context.set_forkserver_preload(["tui_reader.parse"])
+                    # The main script too: the forkserver imports it once, otherwise every
+                    # worker imports it again (and the CLI with it) before its first job.
+                    context.set_forkserver_preload(["__main__", "tui_reader.parse"])
                     # Niced: parsing yields the CPU to the process that stores the results
                     # and, in the TUI, answers keys.
                     pool = ProcessPoolExecutor(
@@ -125,20 +135,41 @@ class _LazyProcessPool(Executor):
         if self._pool is None:
             await asyncio.to_thread(self._start)
 
+    async def place(self, size: int) -> Executor:
+        """Where to parse a body of `size` bytes: in this process's parse thread while the
+        bodies so parsed stay within the inline budget and the workers are not started (a
+        refresh where a few feeds changed never pays for starting them), else the workers."""
+        if self._pool is None and size <= self._inline_left:
+            self._inline_left -= size
+            if self._inline is None:
+                self._inline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse")
+            return self._inline
+        self._inline_left = 0  # from now on, every parse goes to the workers
+        await self.ensure_started()
+        assert self._pool is not None
+        return self._pool
+
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def,override]
         return (self._pool or self._start()).submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._inline is not None:
+            self._inline.shutdown(wait=wait, cancel_futures=cancel_futures)
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-def parse_process_pool(feed_count: int) -> Executor | None:
-    """A pool of parser processes for a refresh of `feed_count` feeds, or None for threads."""
+def parse_process_pool(feed_count: int, *, inline_bytes: int = 0) -> Executor | None:
+    """A pool of parser processes for a refresh of `feed_count` feeds, or None for threads.
+
+    With `inline_bytes`, the first bodies (up to that many bytes in all) are parsed in a
+    thread of this process instead, and the workers start only if more come: for the CLI,
+    where no interface waits on the GIL.
+    """
     cpus = os.cpu_count() or 1
     if feed_count < PROCESS_POOL_MIN_FEEDS or cpus < 2:
         return None
-    return _LazyProcessPool(min(cpus, 8, feed_count))
+    return _LazyProcessPool(min(cpus, 8, feed_count), inline_bytes)
 
 
 def utc_now_iso() -> str:
@@ -277,11 +308,12 @@ class Refresher:
             fetched_at=now,
             deferred=True,  # Markdown is made when an article is first shown (issue 11)
         )
-        if isinstance(self.parse_executor, _LazyProcessPool):
-            await self.parse_executor.ensure_started()
+        executor = self.parse_executor
+        if isinstance(executor, _LazyProcessPool):
+            executor = await executor.place(len(fetched.body))
         try:
             try:
-                parsed: ParsedFeed = await loop.run_in_executor(self.parse_executor, job)
+                parsed: ParsedFeed = await loop.run_in_executor(executor, job)
             except BrokenProcessPool:  # a worker died (killed, out of memory): parse here
                 parsed = await loop.run_in_executor(None, job)
         except ParseError as error:
@@ -312,7 +344,9 @@ class Refresher:
     async def _flush(self) -> None:
         """Hand the pending feeds to the writer, a batch at a time, until none is left."""
         while self._pending:
-            batch, rest, size = [], [], 0
+            batch: list[tuple[RefreshedFeed, asyncio.Future[int]]] = []
+            rest: list[tuple[RefreshedFeed, asyncio.Future[int]]] = []
+            size = 0
             for item in self._pending:
                 if batch and size + len(item[0].entries) > WRITE_BATCH_ENTRIES:
                     rest.append(item)
@@ -372,15 +406,21 @@ async def refresh_all(
     feeds: Sequence[FeedConfig] | None = None,
     parse_executor: Executor | None = None,
     on_result: Callable[[FeedResult, int, int], None] | None = None,
+    inline_parse_bytes: int = 0,
 ) -> RefreshSummary:
     """Refresh `feeds` (default: every configured feed), then purge old read items.
 
     Without a `parse_executor`, many feeds are parsed in a process pool (see
-    `parse_process_pool`) and a handful in the loop's default thread pool.
+    `parse_process_pool`, which `inline_parse_bytes` is passed to) and a handful in the
+    loop's default thread pool.
     """
     started = time.perf_counter()
     targets = tuple(config.feeds if feeds is None else feeds)
-    own_pool = parse_process_pool(len(targets)) if parse_executor is None else None
+    own_pool = (
+        parse_process_pool(len(targets), inline_bytes=inline_parse_bytes)
+        if parse_executor is None
+        else None
+    )
     if own_pool is not None:
         parse_executor = own_pool
     refresher = Refresher(store, fetcher, parse_executor=parse_executor, rules=config.rules)
