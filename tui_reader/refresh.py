@@ -82,8 +82,9 @@ PROCESS_POOL_MIN_FEEDS = 8
 CLI_INLINE_PARSE_BYTES = 10_000_000
 
 # Feeds parsed while the writer was busy are stored in one transaction, up to this many
-# entries: fewer commits and search-index segments, and a write lock held briefly.
-WRITE_BATCH_ENTRIES = 2_000
+# entries: fewer commits and search-index segments, and a write lock held no longer than
+# one feed's used to be (the TUI writes read marks on its loop, waiting for that lock).
+WRITE_BATCH_ENTRIES = 200
 
 
 class _LazyProcessPool(Executor):
