@@ -225,3 +225,21 @@ async def test_first_bodies_are_parsed_here_and_the_workers_start_past_the_budge
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     assert parse_process_pool(20)._inline_left == 0  # type: ignore[union-attr]  # the TUI's
+
+
+def test_the_script_entry_point_runs_the_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gc
+
+    from tui_reader.cli import console_main
+
+    monkeypatch.setattr("sys.argv", ["tui-reader", "--version"])
+    try:
+        with pytest.raises(SystemExit) as exited:
+            console_main()
+        assert exited.value.code in (0, None)
+        assert "tui-reader" in capsys.readouterr().out
+        assert gc.get_freeze_count() > 0  # the heap is out of the collector's sight
+    finally:
+        gc.unfreeze()
