@@ -243,3 +243,31 @@ def test_the_script_entry_point_runs_the_cli(
         assert gc.get_freeze_count() > 0  # the heap is out of the collector's sight
     finally:
         gc.unfreeze()
+
+
+async def test_a_first_refresh_of_many_feeds_starts_the_workers_at_once(
+    store: Store, tmp_path: Path
+) -> None:
+    from tui_reader.refresh import parse_process_pool
+
+    feeds = [FeedConfig(name=f"F{n}", url=f"http://127.0.0.1:9/{n}") for n in range(10)]
+    store.sync_feeds(feeds)
+    pool = parse_process_pool(len(feeds), inline_bytes=10_000_000)
+    assert isinstance(pool, _LazyProcessPool)
+
+    class Refused:
+        async def fetch(self, url: str, **_: object) -> object:
+            from tui_reader.models import FetchResult
+
+            return FetchResult(url=url, status="error", error="refused")
+
+    refresher = Refresher(store, Refused(), parse_executor=pool)  # type: ignore[arg-type]
+    try:
+        results = [result async for result in refresher.refresh(feeds)]
+        assert refresher._starting is not None
+        await refresher._starting
+        assert pool._pool is not None and pool._inline_left == 0
+    finally:
+        refresher.close()
+        pool.shutdown(wait=True, cancel_futures=True)
+    assert [result.status for result in results] == ["error"] * 10

@@ -110,6 +110,7 @@ def _strip_prolog_declarations(text: str) -> tuple[str, str]:
     """
     pieces: list[str] = []
     pos = 0
+    removed = False  # no comment or declaration taken out yet (see the end)
     while True:
         start = text.find("<", pos)
         if start < 0:
@@ -123,15 +124,21 @@ def _strip_prolog_declarations(text: str) -> tuple[str, str]:
         if text.startswith("<!--", start):
             end = text.find("-->", start)
             pos = len(text) if end < 0 else end + 3
+            removed = True
             continue
         if text.startswith("<!", start):
             # DOCTYPE, ENTITY or other markup declaration: never let a parser see it.
             pieces.append(text[pos:start])
             pos = _declaration_end(text, start + 2)
+            removed = True
             continue
-        pieces.append(text[pos:])
         match = _PROLOG_NAME_RE.match(text, start)
-        return "".join(pieces), (match.group(1).lower() if match else "")
+        root = match.group(1).lower() if match else ""
+        # The result keeps pieces of the text in order: as long as the text, it is the text.
+        if not removed and sum(map(len, pieces)) == pos:
+            return text, root
+        pieces.append(text[pos:])
+        return "".join(pieces), root
 
 
 # Named entities beyond XML's five become character references; a bare "&" becomes "&amp;";

@@ -136,6 +136,10 @@ class _LazyProcessPool(Executor):
         if self._pool is None:
             await asyncio.to_thread(self._start)
 
+    def no_inline(self) -> None:
+        """Parse nothing in this process: many bodies are coming."""
+        self._inline_left = 0
+
     async def place(self, size: int) -> Executor:
         """Where to parse a body of `size` bytes: in this process's parse thread while the
         bodies so parsed stay within the inline budget and the workers are not started (a
@@ -171,6 +175,11 @@ def parse_process_pool(feed_count: int, *, inline_bytes: int = 0) -> Executor | 
     if feed_count < PROCESS_POOL_MIN_FEEDS or cpus < 2:
         return None
     return _LazyProcessPool(min(cpus, 8, feed_count), inline_bytes)
+
+
+def _never_read(state: FeedState | None) -> bool:
+    """Whether a feed has never been read (a refresh gets its whole body to parse)."""
+    return state is None or (state.body_hash is None and state.last_status != "error")
 
 
 def utc_now_iso() -> str:
@@ -225,6 +234,7 @@ class Refresher:
         # Parsed feeds waiting for the writer, stored together (see `_store_batched`).
         self._pending: list[tuple[RefreshedFeed, asyncio.Future[int]]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._starting: asyncio.Task[None] | None = None  # the parse workers, started early
 
     def close(self) -> None:
         """Release the writer thread."""
@@ -240,6 +250,14 @@ class Refresher:
         states: dict[str, FeedState] = await loop.run_in_executor(
             self._writer, self.store.feed_states
         )
+        pool = self.parse_executor
+        if isinstance(pool, _LazyProcessPool):
+            # Feeds never read before all send a body to parse: with many, start the workers
+            # now, while the first downloads run, instead of parsing the first bodies here.
+            unread = sum(1 for feed in feeds if _never_read(states.get(feed.url)))
+            if unread >= PROCESS_POOL_MIN_FEEDS:
+                pool.no_inline()
+                self._starting = asyncio.create_task(pool.ensure_started())
         tasks = [
             asyncio.create_task(self._refresh_one(feed, states.get(feed.url))) for feed in feeds
         ]
