@@ -271,3 +271,9 @@ async def test_a_first_refresh_of_many_feeds_starts_the_workers_at_once(
         refresher.close()
         pool.shutdown(wait=True, cancel_futures=True)
     assert [result.status for result in results] == ["error"] * 10
+
+
+def test_the_tls_context_is_made_once_per_process() -> None:
+    from tui_reader.fetch import _certifi_context
+
+    assert _certifi_context() is _certifi_context()
