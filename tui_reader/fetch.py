@@ -104,7 +104,9 @@ async def new_client(
     Loading the CA bundle takes tens of milliseconds: it is done in a thread, so opening a
     client (from the TUI too) never holds up the event loop.
     """
-    tls = _TLS_CONTEXTS.get("certifi") or await asyncio.to_thread(_certifi_context)
+    tls = _TLS_CONTEXTS.get("certifi")
+    if tls is None:
+        tls = await asyncio.to_thread(_certifi_context)
     return httpx.AsyncClient(verify=tls, headers=headers, timeout=httpx.Timeout(timeout), **options)
 
 
