@@ -104,10 +104,13 @@ class _LazyProcessPool(Executor):
         # while the workers are not started (see `place`).
         self._inline_left = inline_bytes
         self._inline: ThreadPoolExecutor | None = None
+        self._closed = False
 
     def _start(self) -> Executor:
         with self._lock:
             if self._pool is None:
+                if self._closed:
+                    raise RuntimeError("the parse workers were shut down")
                 try:
                     # A forkserver, never a plain fork: the caller has threads (the store
                     # writer, Textual's) and forking a threaded process can copy a held lock.
@@ -160,8 +163,11 @@ class _LazyProcessPool(Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._inline is not None:
             self._inline.shutdown(wait=wait, cancel_futures=cancel_futures)
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        with self._lock:  # workers being started (early, see Refresher.refresh) are stopped too
+            self._closed = True
+            pool = self._pool
+        if pool is not None:
+            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def parse_process_pool(feed_count: int, *, inline_bytes: int = 0) -> Executor | None:
@@ -175,6 +181,12 @@ def parse_process_pool(feed_count: int, *, inline_bytes: int = 0) -> Executor | 
     if feed_count < PROCESS_POOL_MIN_FEEDS or cpus < 2:
         return None
     return _LazyProcessPool(min(cpus, 8, feed_count), inline_bytes)
+
+
+async def _start_early(pool: _LazyProcessPool) -> None:
+    """Start `pool`'s workers ahead of the first parse (unless the refresh ended first)."""
+    with contextlib.suppress(RuntimeError):
+        await pool.ensure_started()
 
 
 def _never_read(state: FeedState | None) -> bool:
@@ -257,7 +269,7 @@ class Refresher:
             unread = sum(1 for feed in feeds if _never_read(states.get(feed.url)))
             if unread >= PROCESS_POOL_MIN_FEEDS:
                 pool.no_inline()
-                self._starting = asyncio.create_task(pool.ensure_started())
+                self._starting = asyncio.create_task(_start_early(pool))
         tasks = [
             asyncio.create_task(self._refresh_one(feed, states.get(feed.url))) for feed in feeds
         ]
