@@ -70,7 +70,9 @@ class Run:
     stdout: str
     stderr: str
     returncode: int
-    cpu_s: float = 0.0  # user + system CPU of the process and its waited-for children
+    # user + system CPU of the whole process tree: the command, and the processes it started
+    # that outlived it (a forkserver and its parse workers, reaped here; see run_measured)
+    cpu_s: float = 0.0
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -93,18 +95,59 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+def _tree_pids(pid: int) -> set[int]:
+    """`pid`'s descendants now (empty when it is gone)."""
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as f:
+                    children = [int(child) for child in f.read().split()]
+                found.update(children)
+                stack.extend(children)
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _become_subreaper() -> bool:
+    """Adopt the orphans of the commands run here (Linux), so that their CPU is counted."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+_SUBREAPER = _become_subreaper()
+
+
 def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None) -> Run:
-    """Run `cmd`, measuring wall time, peak RSS (wait4) and the peak RSS of its process tree."""
+    """Run `cmd`, measuring wall time, peak RSS (wait4), the peak RSS of its process tree
+    and the CPU time of the whole tree.
+
+    A process pool's forkserver outlives the command that started it, unwaited-for, so
+    `wait4` alone does not count its CPU nor its workers'. Here (a child subreaper) such
+    orphans are adopted and reaped, and the tree's CPU is what RUSAGE_CHILDREN gained.
+    """
+    import resource
+
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
         peak_tree = 0
+        descendants: set[int] = set()
         done = threading.Event()
 
         def sample() -> None:
             nonlocal peak_tree
             while not done.is_set():
                 peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
+                descendants.update(_tree_pids(proc.pid))
                 done.wait(0.02)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -113,6 +156,15 @@ def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None) -> Ru
         wall = time.perf_counter() - started
         done.set()
         sampler.join()
+        cpu = usage.ru_utime + usage.ru_stime
+        if _SUBREAPER:
+            for pid in sorted(descendants):
+                try:
+                    os.waitpid(pid, 0)  # an orphan adopted here; ChildProcessError otherwise
+                except ChildProcessError:
+                    continue
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -123,7 +175,7 @@ def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None) -> Ru
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
             returncode=proc.returncode,
-            cpu_s=usage.ru_utime + usage.ru_stime,
+            cpu_s=cpu,
         )
 
 

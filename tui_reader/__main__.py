@@ -1,6 +1,6 @@
 """`python -m tui_reader` runs the same entry point as the `tui-reader` script."""
 
-from tui_reader.cli import main
+from tui_reader.cli import console_main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(console_main())

@@ -6,8 +6,10 @@ gets a cheap plain-text form of it (`index_text`). `render` makes the Markdown t
 pane, `show` and the full-text rules see, with the same gate as before (`html_to_markdown`:
 safe links only, clean text), the first time the article is shown; the store caches it.
 
-A source is `zlib("kind\\0base\\0text\\0kind\\0base\\0text")`, summary then body, kind "html"
-or "text", or "" when the feed gave no such part (NUL never occurs in the texts).
+A source is `zstd("kind\\0base\\0text\\0kind\\0base\\0text")`, summary then body, kind "html"
+or "text", or "" when the feed gave no such part (NUL never occurs in the texts). Sources
+stored by earlier versions are zlib streams: `unpack` reads both (a zstd frame starts with
+its magic number, a zlib stream never does).
 """
 
 from __future__ import annotations
@@ -15,8 +17,13 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import threading
 import zlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import zstandard
 
 # tui_reader.text loads the HTML converter (a native module): imported where it is used, so
 # that opening the store (the app's launch, `headlines`) does not pay for it.
@@ -50,30 +57,68 @@ _TAG_RE = re.compile(r"<[A-Za-z/!?][^>]*>?")
 _LIGATURES = str.maketrans(
     {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ẞ": "SS", "ﬁ": "fi", "ﬂ": "fl"}
 )
-_LIGATURE_RE = re.compile("[œŒæÆßẞﬁﬂ]")
 
 
 def fold_ligatures(text: str) -> str:
     """œ → oe, æ → ae, ß → ss (and their capitals, ﬁ, ﬂ); everything else unchanged."""
-    if _LIGATURE_RE.search(text) is None:
+    # Substring tests find a character several times faster than a character class does.
+    if text.isascii() or not any(ligature in text for ligature in _LIGATURE_CHARS):
         return text
     return text.translate(_LIGATURES)
 
 
+_LIGATURE_CHARS = "œŒæÆßẞﬁﬂ"  # the keys of _LIGATURES
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_codecs = threading.local()  # zstd (de)compressors are not to be shared between threads
+
+
+# zstandard is imported on first use: opening the store (the app's launch) does not pay for it.
+
+
+def _compressor() -> zstandard.ZstdCompressor:
+    compressor: zstandard.ZstdCompressor | None = getattr(_codecs, "compressor", None)
+    if compressor is None:
+        import zstandard
+
+        compressor = _codecs.compressor = zstandard.ZstdCompressor(level=_LEVEL)
+    return compressor
+
+
+def _zstd_decompress(source: bytes) -> bytes | None:
+    """A zstd frame's bytes, or None when it is damaged."""
+    import zstandard
+
+    decompressor: zstandard.ZstdDecompressor | None = getattr(_codecs, "decompressor", None)
+    if decompressor is None:
+        decompressor = _codecs.decompressor = zstandard.ZstdDecompressor()
+    try:
+        return decompressor.decompress(source)
+    except zstandard.ZstdError:
+        return None
+
+
 def pack(summary: Part | None, body: Part | None) -> bytes:
-    """The stored source of an item: its parts, NUL-separated, zlib-compressed (level 1:
-    several times faster than the default for a few per cent more bytes)."""
+    """The stored source of an item: its parts, NUL-separated, zstd-compressed (level 1:
+    twice as fast as zlib's fastest level, and smaller)."""
     fields: list[str] = []
     for part in (summary, body):
         fields += part if part is not None else ("", "", "")
-    data = "\x00".join(field.replace("\x00", "") for field in fields)
-    return zlib.compress(data.encode("utf-8", "surrogatepass"), _LEVEL)
+    data = "\x00".join(fields)
+    if data.count("\x00") != 5:  # a field holds a NUL: drop it, it would end the field
+        data = "\x00".join(field.replace("\x00", "") for field in fields)
+    return _compressor().compress(data.encode("utf-8", "surrogatepass"))
 
 
 def unpack(source: bytes) -> tuple[Part | None, Part | None]:
     """`pack`'s parts again (a damaged blob reads as an item without text)."""
     try:
-        fields = zlib.decompress(source).decode("utf-8", "surrogatepass").split("\x00", 5)
+        if source.startswith(_ZSTD_MAGIC):
+            data = _zstd_decompress(source)
+        else:  # stored by an earlier version
+            data = zlib.decompress(source)
+        if data is None:
+            return None, None
+        fields = data.decode("utf-8", "surrogatepass").split("\x00", 5)
     except (zlib.error, UnicodeDecodeError):
         return None, None
     if len(fields) != 6:

@@ -187,6 +187,7 @@ _WP_FOOTER_RE = re.compile(
     r"\s*\.?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+_WP_FOOTER_SPAN = 1_000  # longer than any text _WP_FOOTER_RE can match in visible text
 # "Read more" style invitations near the end of the text (a title may follow them).
 _READ_MORE_RE = re.compile(
     r"\b(?:read more|read the (?:full|whole|rest of the) (?:article|story|post)"
@@ -224,7 +225,11 @@ def is_summary_only(summary: str, body: str) -> bool:
     l'article" …).
     """
     text = max((_visible_text(summary or ""), _visible_text(body or "")), key=len)
-    text = _WP_FOOTER_RE.sub("", text).rstrip()
+    # A footer ends the text and is at most ~540 characters long (its parts are bounded and
+    # the text's whitespace is collapsed): only the tail can hold it, so only the tail is
+    # searched (scanning a long article for it cost half the time of this function).
+    cut = max(0, len(text) - _WP_FOOTER_SPAN)
+    text = (text[:cut] + _WP_FOOTER_RE.sub("", text[cut:])).rstrip()
     if len(text) < SUMMARY_MAX_CHARS:
         return True
     tail = text[-_TAIL_CHARS:]

@@ -19,6 +19,7 @@ import contextlib
 import html.entities
 import re
 import time
+from contextvars import ContextVar
 from typing import Any
 
 from lxml import etree
@@ -151,11 +152,19 @@ def _parser() -> etree.XMLParser:
     )
 
 
+# Whether the document being read may hold a C1 character (U+0080-U+009F), as UTF-8 or as
+# a character reference: when it cannot, no text of it needs `_finish`'s C1 scan.
+_C1_UTF8_RE = re.compile(rb"\xc2[\x80-\x9f]")
+_C1_REF_RE = re.compile(rb"&#(?:0*(?:12[89]|1[3-5][0-9])|[xX]0*[89][0-9a-fA-F]);")
+_MAY_HAVE_C1: ContextVar[bool] = ContextVar("tui_reader_fastfeed_c1", default=True)
+
+
 def _finish(value: str) -> str:
     """What feedparser's `pop` does to every text after stripping and URI resolution."""
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         value = value.encode("iso-8859-1").decode("utf-8")  # UTF-8 read as Latin-1: undo
-    if _C1_RE.search(value) is not None:
+    # (Undoing cannot make a C1 character appear: its UTF-8 form read as Latin-1 holds one.)
+    if _MAY_HAVE_C1.get() and _C1_RE.search(value) is not None:
         value = value.translate(_CP1252)
     return value
 
@@ -379,6 +388,8 @@ def read_simple_feed(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]
         return None
     if root.xpath("boolean(//@xml:base)"):
         return None
+    may_have_c1 = _C1_UTF8_RE.search(data) is not None or _C1_REF_RE.search(data) is not None
+    token = _MAY_HAVE_C1.set(may_have_c1)
     try:
         if root.tag == "rss":
             feed, entries = _rss(root)
@@ -390,4 +401,6 @@ def read_simple_feed(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]
             return None
     except _NotSimple:
         return None
+    finally:
+        _MAY_HAVE_C1.reset(token)
     return (feed, entries) if entries else None

@@ -104,8 +104,23 @@ async def new_client(
     Loading the CA bundle takes tens of milliseconds: it is done in a thread, so opening a
     client (from the TUI too) never holds up the event loop.
     """
-    tls = await asyncio.to_thread(ssl.create_default_context, cafile=certifi.where())
+    tls = _TLS_CONTEXTS.get("certifi")
+    if tls is None:
+        tls = await asyncio.to_thread(_certifi_context)
     return httpx.AsyncClient(verify=tls, headers=headers, timeout=httpx.Timeout(timeout), **options)
+
+
+# The TLS context, made once per process: a CLI refresh opens a client for the feeds and
+# another for the pages of the full-text step, each loading the CA bundle otherwise.
+_TLS_CONTEXTS: dict[str, ssl.SSLContext] = {}
+
+
+def _certifi_context() -> ssl.SSLContext:
+    """A TLS context verifying with certifi's CA bundle (shared: contexts are reusable)."""
+    context = _TLS_CONTEXTS.get("certifi")
+    if context is None:
+        context = _TLS_CONTEXTS["certifi"] = ssl.create_default_context(cafile=certifi.where())
+    return context
 
 
 class ClientOwner:

@@ -110,6 +110,7 @@ def _strip_prolog_declarations(text: str) -> tuple[str, str]:
     """
     pieces: list[str] = []
     pos = 0
+    removed = False  # no comment or declaration taken out yet (see the end)
     while True:
         start = text.find("<", pos)
         if start < 0:
@@ -123,15 +124,21 @@ def _strip_prolog_declarations(text: str) -> tuple[str, str]:
         if text.startswith("<!--", start):
             end = text.find("-->", start)
             pos = len(text) if end < 0 else end + 3
+            removed = True
             continue
         if text.startswith("<!", start):
             # DOCTYPE, ENTITY or other markup declaration: never let a parser see it.
             pieces.append(text[pos:start])
             pos = _declaration_end(text, start + 2)
+            removed = True
             continue
-        pieces.append(text[pos:])
         match = _PROLOG_NAME_RE.match(text, start)
-        return "".join(pieces), (match.group(1).lower() if match else "")
+        root = match.group(1).lower() if match else ""
+        # The result keeps pieces of the text in order: as long as the text, it is the text.
+        if not removed and sum(map(len, pieces)) == pos:
+            return text, root
+        pieces.append(text[pos:])
+        return "".join(pieces), root
 
 
 # Named entities beyond XML's five become character references; a bare "&" becomes "&amp;";
@@ -191,11 +198,31 @@ def _prepare_xml(body: bytes, content_type: str) -> tuple[bytes, str]:
     text, root = _strip_prolog_declarations(text)
     if _NEEDS_ENTITY_FIX_RE.search(text) is not None:
         text = _ENTITY_FIX_RE.sub(_entity_fix, text)
-    if _XML_JUNK_TRIGGER_RE.search(text) is not None:
-        text = _XML_JUNK_RE.sub("", text)
     # The text is UTF-8 from here on, whatever the declaration said.
-    text = _XML_DECL_RE.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
-    return text.encode("utf-8", errors="replace"), root
+    data = _XML_DECL_RE.sub(_UTF8_DECL, text, count=1).encode("utf-8", errors="replace")
+    if _has_xml_junk(data):  # rare: the text-level scan and clean-up, then encode again
+        text = _XML_JUNK_RE.sub("", text)
+        data = _XML_DECL_RE.sub(_UTF8_DECL, text, count=1).encode("utf-8", errors="replace")
+    return data, root
+
+
+_UTF8_DECL = '<?xml version="1.0" encoding="utf-8"?>'
+# _XML_JUNK_TRIGGER_RE's characters as UTF-8 bytes, found by scans several times faster than
+# a character class over the text: C0 controls by `bytes.translate` (which keeps only them),
+# the C1 ones and U+FFFE/U+FFFF by their lead bytes.
+_C0_JUNK = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
+_NOT_C0_JUNK = bytes(b for b in range(256) if b not in _C0_JUNK)
+_C1_JUNK_UTF8_RE = re.compile(rb"\xc2[\x90\x98\x9b\x9d-\x9f]")
+_NONCHAR_UTF8_RE = re.compile(rb"\xef\xbf[\xbe\xbf]")
+
+
+def _has_xml_junk(data: bytes) -> bool:
+    """Whether UTF-8 `data` holds a character `_XML_JUNK_TRIGGER_RE` matches."""
+    return bool(
+        data.translate(None, _NOT_C0_JUNK)
+        or _C1_JUNK_UTF8_RE.search(data)
+        or _NONCHAR_UTF8_RE.search(data)
+    )
 
 
 # ---------------------------------------------------------------- dates
@@ -266,8 +293,10 @@ def _deferred_entry(entry: ParsedEntry) -> ParsedEntry:
         summary="",
         body="",
         source=source,
-        summary_text=deferred.plain_text(summary),
-        body_text=deferred.plain_text(body),
+        # The search index's text, made here in the worker: the store's writer only hands it
+        # to SQLite (ligatures folded as the index and queries fold them).
+        summary_text=deferred.fold_ligatures(deferred.plain_text(summary)),
+        body_text=deferred.fold_ligatures(deferred.plain_text(body)),
         content_hash=deferred.content_hash(
             (*fields, *(part[2] if part else "" for part in (summary, body)))
         ),

@@ -31,6 +31,7 @@ from tui_reader.models import (
 )
 from tui_reader.parse import ParseError, parse_feed
 from tui_reader.store import FeedState, Store, StoreError
+from tui_reader.store.feeds import RefreshedFeed
 
 # The fetcher refresh takes: the one fetcher Protocol (the name is kept for callers).
 FeedFetcher = UrlFetcher
@@ -76,6 +77,15 @@ class RefreshSummary:
 # they parse). Below it, starting the workers (≈ 0.1 s) costs more than it saves.
 PROCESS_POOL_MIN_FEEDS = 8
 
+# The CLI parses the first feed bodies, up to this many bytes, in a thread of its own
+# process: a refresh where a few feeds changed (20 feeds of 450 KB) starts no workers.
+CLI_INLINE_PARSE_BYTES = 10_000_000
+
+# Feeds parsed while the writer was busy are stored in one transaction, up to this many
+# entries: fewer commits and search-index segments, and a write lock held no longer than
+# one feed's used to be (the TUI writes read marks on its loop, waiting for that lock).
+WRITE_BATCH_ENTRIES = 200
+
 
 class _LazyProcessPool(Executor):
     """A process pool started on the first parse: a refresh where every feed answers 304
@@ -86,19 +96,28 @@ class _LazyProcessPool(Executor):
     thread; `submit` alone still works, for callers that do not mind blocking.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, inline_bytes: int = 0) -> None:
         self._workers = workers
         self._pool: Executor | None = None
         self._lock = threading.Lock()
+        # Feed bodies up to this many bytes in all are parsed in one thread of this process
+        # while the workers are not started (see `place`).
+        self._inline_left = inline_bytes
+        self._inline: ThreadPoolExecutor | None = None
+        self._closed = False
 
     def _start(self) -> Executor:
         with self._lock:
             if self._pool is None:
+                if self._closed:
+                    raise RuntimeError("the parse workers were shut down")
                 try:
                     # A forkserver, never a plain fork: the caller has threads (the store
                     # writer, Textual's) and forking a threaded process can copy a held lock.
                     context = multiprocessing.get_context("forkserver")
-                    context.set_forkserver_preload(["tui_reader.parse"])
+                    # The main script too: the forkserver imports it once, otherwise every
+                    # worker imports it again (and the CLI with it) before its first job.
+                    context.set_forkserver_preload(["__main__", "tui_reader.parse"])
                     # Niced: parsing yields the CPU to the process that stores the results
                     # and, in the TUI, answers keys.
                     pool = ProcessPoolExecutor(
@@ -120,20 +139,59 @@ class _LazyProcessPool(Executor):
         if self._pool is None:
             await asyncio.to_thread(self._start)
 
+    def no_inline(self) -> None:
+        """Parse nothing in this process: many bodies are coming."""
+        self._inline_left = 0
+
+    async def place(self, size: int) -> Executor:
+        """Where to parse a body of `size` bytes: in this process's parse thread while the
+        bodies so parsed stay within the inline budget and the workers are not started (a
+        refresh where a few feeds changed never pays for starting them), else the workers."""
+        if self._pool is None and size <= self._inline_left:
+            self._inline_left -= size
+            if self._inline is None:
+                self._inline = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse")
+            return self._inline
+        self._inline_left = 0  # from now on, every parse goes to the workers
+        await self.ensure_started()
+        assert self._pool is not None
+        return self._pool
+
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def,override]
         return (self._pool or self._start()).submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        if self._inline is not None:
+            self._inline.shutdown(wait=wait, cancel_futures=cancel_futures)
+        with self._lock:  # workers being started (early, see Refresher.refresh) are stopped too
+            self._closed = True
+            pool = self._pool
+        if pool is not None:
+            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-def parse_process_pool(feed_count: int) -> Executor | None:
-    """A pool of parser processes for a refresh of `feed_count` feeds, or None for threads."""
+def parse_process_pool(feed_count: int, *, inline_bytes: int = 0) -> Executor | None:
+    """A pool of parser processes for a refresh of `feed_count` feeds, or None for threads.
+
+    With `inline_bytes`, the first bodies (up to that many bytes in all) are parsed in a
+    thread of this process instead, and the workers start only if more come: for the CLI,
+    where no interface waits on the GIL.
+    """
     cpus = os.cpu_count() or 1
     if feed_count < PROCESS_POOL_MIN_FEEDS or cpus < 2:
         return None
-    return _LazyProcessPool(min(cpus, 8, feed_count))
+    return _LazyProcessPool(min(cpus, 8, feed_count), inline_bytes)
+
+
+async def _start_early(pool: _LazyProcessPool) -> None:
+    """Start `pool`'s workers ahead of the first parse (unless the refresh ended first)."""
+    with contextlib.suppress(RuntimeError):
+        await pool.ensure_started()
+
+
+def _never_read(state: FeedState | None) -> bool:
+    """Whether a feed has never been read (a refresh gets its whole body to parse)."""
+    return state is None or (state.body_hash is None and state.last_status != "error")
 
 
 def utc_now_iso() -> str:
@@ -185,6 +243,10 @@ class Refresher:
         self.now = now
         self.rules = tuple(rules)  # [[rules]], applied to new items as soon as they are stored
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+        # Parsed feeds waiting for the writer, stored together (see `_store_batched`).
+        self._pending: list[tuple[RefreshedFeed, asyncio.Future[int]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._starting: asyncio.Task[None] | None = None  # the parse workers, started early
 
     def close(self) -> None:
         """Release the writer thread."""
@@ -200,6 +262,14 @@ class Refresher:
         states: dict[str, FeedState] = await loop.run_in_executor(
             self._writer, self.store.feed_states
         )
+        pool = self.parse_executor
+        if isinstance(pool, _LazyProcessPool):
+            # Feeds never read before all send a body to parse: with many, start the workers
+            # now, while the first downloads run, instead of parsing the first bodies here.
+            unread = sum(1 for feed in feeds if _never_read(states.get(feed.url)))
+            if unread >= PROCESS_POOL_MIN_FEEDS:
+                pool.no_inline()
+                self._starting = asyncio.create_task(_start_early(pool))
         tasks = [
             asyncio.create_task(self._refresh_one(feed, states.get(feed.url))) for feed in feeds
         ]
@@ -269,32 +339,94 @@ class Refresher:
             fetched_at=now,
             deferred=True,  # Markdown is made when an article is first shown (issue 11)
         )
-        if isinstance(self.parse_executor, _LazyProcessPool):
-            await self.parse_executor.ensure_started()
+        executor = self.parse_executor
+        if isinstance(executor, _LazyProcessPool):
+            executor = await executor.place(len(fetched.body))
         try:
             try:
-                parsed: ParsedFeed = await loop.run_in_executor(self.parse_executor, job)
+                parsed: ParsedFeed = await loop.run_in_executor(executor, job)
             except BrokenProcessPool:  # a worker died (killed, out of memory): parse here
                 parsed = await loop.run_in_executor(None, job)
         except ParseError as error:
             return await self._failed(feed, one_line(str(error)), now)
 
-        new_items = await self._write(
-            self._store_entries, feed.url, parsed, fetched, body_hash, now
+        new_items = await self._store_batched(
+            RefreshedFeed(
+                feed.url,
+                parsed.entries,
+                now,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                body_hash=body_hash,
+            )
         )
-        assert isinstance(new_items, int)
         return FeedResult(feed.name, feed.url, "ok", new_items, None)
 
-    def _store_entries(
-        self, url: str, parsed: ParsedFeed, fetched: FetchResult, body_hash: str, now: str
-    ) -> int:
-        new_items = self.store.upsert_entries(url, parsed.entries, now=now)
-        if new_items and self.rules:
+    async def _store_batched(self, feed: RefreshedFeed) -> int:
+        """Store a parsed feed with those parsed while the writer was busy: one transaction
+        for them all (`Store.write_refreshed`). Returns the feed's count of new items."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[int] = loop.create_future()
+        self._pending.append((feed, done))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        return await done
+
+    async def _flush(self) -> None:
+        """Hand the pending feeds to the writer, a batch at a time, until none is left."""
+        while self._pending:
+            batch: list[tuple[RefreshedFeed, asyncio.Future[int]]] = []
+            rest: list[tuple[RefreshedFeed, asyncio.Future[int]]] = []
+            size = 0
+            for item in self._pending:
+                if batch and size + len(item[0].entries) > WRITE_BATCH_ENTRIES:
+                    rest.append(item)
+                else:
+                    batch.append(item)
+                    size += len(item[0].entries)
+            self._pending = rest
+            try:
+                counts = await self._write(self._store_batch, [feed for feed, _ in batch])
+            except BaseException as error:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                if isinstance(error, asyncio.CancelledError):
+                    raise
+                continue
+            assert isinstance(counts, list)
+            for (_, done), count in zip(batch, counts, strict=True):
+                if done.done():
+                    continue
+                if isinstance(count, BaseException):
+                    done.set_exception(count)
+                else:
+                    done.set_result(count)
+
+    def _store_batch(self, batch: list[RefreshedFeed]) -> list[int | Exception]:
+        """In the writer thread: store `batch` in one transaction. A batch that fails for
+        another reason than the database (which ends the refresh) is stored feed by feed,
+        so that the failure stays the failing feed's own."""
+        counts: list[int | Exception] = []
+        try:
+            counts += self.store.write_refreshed(batch)
+        except StoreError:
+            raise
+        except Exception:
+            if len(batch) == 1:
+                raise
+            for feed in batch:
+                try:
+                    counts += self.store.write_refreshed([feed])
+                except StoreError:
+                    raise
+                except Exception as error:
+                    counts.append(error)
+        if self.rules and any(not isinstance(n, Exception) and n for n in counts):
             from tui_reader.rules import apply_to_new
 
             apply_to_new(self.store, self.rules)
-        record_outcome(self.store, url, "ok", now, fetched=fetched, body_hash=body_hash)
-        return new_items
+        return counts
 
 
 async def refresh_all(
@@ -305,15 +437,21 @@ async def refresh_all(
     feeds: Sequence[FeedConfig] | None = None,
     parse_executor: Executor | None = None,
     on_result: Callable[[FeedResult, int, int], None] | None = None,
+    inline_parse_bytes: int = 0,
 ) -> RefreshSummary:
     """Refresh `feeds` (default: every configured feed), then purge old read items.
 
     Without a `parse_executor`, many feeds are parsed in a process pool (see
-    `parse_process_pool`) and a handful in the loop's default thread pool.
+    `parse_process_pool`, which `inline_parse_bytes` is passed to) and a handful in the
+    loop's default thread pool.
     """
     started = time.perf_counter()
     targets = tuple(config.feeds if feeds is None else feeds)
-    own_pool = parse_process_pool(len(targets)) if parse_executor is None else None
+    own_pool = (
+        parse_process_pool(len(targets), inline_bytes=inline_parse_bytes)
+        if parse_executor is None
+        else None
+    )
     if own_pool is not None:
         parse_executor = own_pool
     refresher = Refresher(store, fetcher, parse_executor=parse_executor, rules=config.rules)

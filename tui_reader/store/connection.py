@@ -85,11 +85,17 @@ def guarded(
     return wrapper
 
 
-def register_functions(conn: sqlite3.Connection, hints: dict[bytes, tuple[str, str]]) -> None:
+def register_functions(
+    conn: sqlite3.Connection,
+    hints: dict[bytes, tuple[str, str]],
+    direct: Callable[[], bool] = lambda: False,
+) -> None:
     """The SQL functions the search index's triggers call (see `schema._SEARCH_INDEX`).
 
     `hints` maps a source blob to its (summary, body) index text, already computed by the
     parser: it lets the index trigger skip recomputing it while entries are written.
+    `direct()` is true while the caller writes the index rows of its inserts itself
+    (tr_direct(), see `schema._DIRECT_INDEX`).
     """
 
     def index(source: bytes | None, which: int, fallback: str | None) -> str:
@@ -104,6 +110,7 @@ def register_functions(conn: sqlite3.Connection, hints: dict[bytes, tuple[str, s
 
     conn.create_function("tr_index", 3, index, deterministic=True)
     conn.create_function("tr_fold", 1, fold, deterministic=True)
+    conn.create_function("tr_direct", 0, lambda: int(direct()))
 
 
 class StoreBase:
@@ -120,6 +127,10 @@ class StoreBase:
         # source blob → its (summary, body) index text, computed by the parser: lets the
         # index trigger skip recomputing it while `upsert_entries` runs.
         self._index_hints: dict[bytes, tuple[str, str]] = {}
+
+    def _indexing_directly(self) -> bool:
+        """Whether this thread's writes index their inserts themselves (see tr_direct())."""
+        return bool(getattr(self._local, "direct", False))
 
     # -- opening and connections
 
@@ -198,7 +209,7 @@ class StoreBase:
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
-            register_functions(conn, self._index_hints)
+            register_functions(conn, self._index_hints, self._indexing_directly)
         except BaseException:
             conn.close()
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,18 @@ from tui_reader.store.rows import (
     tags_by_feed,
 )
 from tui_reader.store.values import iso, normalize_published
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshedFeed:
+    """One feed's part of `FeedsRoom.write_refreshed`: its entries and its fetch validators."""
+
+    url: str
+    entries: Sequence[ParsedEntry]
+    now: str  # ISO 8601 UTC: the fetch time
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
 
 
 class FeedsRoom(StoreBase):
@@ -98,31 +111,55 @@ class FeedsRoom(StoreBase):
         when: str,
     ) -> None:
         """Remember a fetch outcome; validators are kept when a failed or 304 fetch has none."""
-        keep = status != "ok"
         with self._write() as tx:
-            self._feed_id(tx, url)
-            tx.execute(
-                "UPDATE feeds SET last_status = ?, last_error = ?, last_refresh = ?, "
-                "etag = CASE WHEN ? AND ? IS NULL THEN etag ELSE ? END, "
-                "last_modified = CASE WHEN ? AND ? IS NULL THEN last_modified ELSE ? END, "
-                "body_hash = CASE WHEN ? AND ? IS NULL THEN body_hash ELSE ? END "
-                "WHERE url = ?",
-                (
-                    status,
-                    error,
-                    when,
-                    keep,
-                    etag,
-                    etag,
-                    keep,
-                    last_modified,
-                    last_modified,
-                    keep,
-                    body_hash,
-                    body_hash,
-                    url,
-                ),
+            self._record_fetch_in(
+                tx,
+                url,
+                status=status,
+                etag=etag,
+                last_modified=last_modified,
+                body_hash=body_hash,
+                error=error,
+                when=when,
             )
+
+    def _record_fetch_in(
+        self,
+        tx: sqlite3.Connection,
+        url: str,
+        *,
+        status: str,
+        etag: str | None,
+        last_modified: str | None,
+        body_hash: str | None,
+        error: str | None,
+        when: str,
+    ) -> None:
+        """`record_fetch` inside the caller's transaction."""
+        keep = status != "ok"
+        self._feed_id(tx, url)
+        tx.execute(
+            "UPDATE feeds SET last_status = ?, last_error = ?, last_refresh = ?, "
+            "etag = CASE WHEN ? AND ? IS NULL THEN etag ELSE ? END, "
+            "last_modified = CASE WHEN ? AND ? IS NULL THEN last_modified ELSE ? END, "
+            "body_hash = CASE WHEN ? AND ? IS NULL THEN body_hash ELSE ? END "
+            "WHERE url = ?",
+            (
+                status,
+                error,
+                when,
+                keep,
+                etag,
+                etag,
+                keep,
+                last_modified,
+                last_modified,
+                keep,
+                body_hash,
+                body_hash,
+                url,
+            ),
+        )
 
     @guarded
     def last_refresh(self) -> datetime | None:
@@ -147,6 +184,43 @@ class FeedsRoom(StoreBase):
         Entries purged earlier are not brought back. An entry with a `source` (deferred
         parsing) whose `content_hash` is already stored costs nothing: no write, no re-index.
         """
+        with self._write() as tx:
+            return self._upsert_in(tx, feed_url, entries, now)
+
+    @guarded
+    def write_refreshed(self, batch: Sequence[RefreshedFeed]) -> list[int]:
+        """Store several refreshed feeds in one transaction: each one's entries (as
+        `upsert_entries`) and its fetch outcome (as `record_fetch`, status "ok").
+
+        Returns each feed's count of new entries. One transaction for many feeds: fewer
+        commits and fewer, larger search-index segments than one per feed.
+        """
+        counts: list[int] = []
+        with self._write() as tx:
+            for feed in batch:
+                counts.append(self._upsert_in(tx, feed.url, feed.entries, feed.now))
+                self._record_fetch_in(
+                    tx,
+                    feed.url,
+                    status="ok",
+                    etag=feed.etag,
+                    last_modified=feed.last_modified,
+                    body_hash=feed.body_hash,
+                    error=None,
+                    when=feed.now,
+                )
+        return counts
+
+    def _upsert_in(
+        self, tx: sqlite3.Connection, feed_url: str, entries: Sequence[ParsedEntry], now: str
+    ) -> int:
+        """`upsert_entries` inside the caller's transaction.
+
+        New entries are inserted with the index trigger stepping aside (tr_direct()), and
+        their index rows written here in one statement, from the text the parser made
+        (`ParsedEntry.summary_text`/`body_text`): no Python called back per row. Changed
+        entries go through the update trigger as before.
+        """
         rows: dict[str, dict[str, Any]] = {}
         fetch_time = normalize_published(now)
         hints: dict[bytes, tuple[str, str]] = {}
@@ -168,55 +242,78 @@ class FeedsRoom(StoreBase):
                 "ready": 0 if entry.source is not None else 1,
                 "now": now,
             }
-            if entry.source is not None:
-                hints[entry.source] = (
-                    deferred.fold_ligatures(entry.summary_text),
-                    deferred.fold_ligatures(entry.body_text),
-                )
-        with self._write() as tx:
-            feed_id = self._feed_id(tx, feed_url)
-            known = dict(
-                tx.execute("SELECT guid, content_hash FROM articles WHERE feed_id = ?", (feed_id,))
+        feed_id = self._feed_id(tx, feed_url)
+        known = dict(
+            tx.execute("SELECT guid, content_hash FROM articles WHERE feed_id = ?", (feed_id,))
+        )
+        purged = {
+            guid for (guid,) in tx.execute("SELECT guid FROM purged WHERE feed_id = ?", (feed_id,))
+        }
+        if purged:
+            # A tombstone is only needed while the feed still lists the item.
+            tx.executemany(
+                "DELETE FROM purged WHERE feed_id = ? AND guid = ?",
+                [(feed_id, guid) for guid in purged - rows.keys()],
             )
-            purged = {
-                guid
-                for (guid,) in tx.execute("SELECT guid FROM purged WHERE feed_id = ?", (feed_id,))
-            }
-            if purged:
-                # A tombstone is only needed while the feed still lists the item.
-                tx.executemany(
-                    "DELETE FROM purged WHERE feed_id = ? AND guid = ?",
-                    [(feed_id, guid) for guid in purged - rows.keys()],
-                )
-            params = [
-                {**row, "feed_id": feed_id}
-                for guid, row in rows.items()
-                if guid not in purged
-                and (row["hash"] is None or guid not in known or known[guid] != row["hash"])
-            ]
-            self._index_hints.update(hints)
-            try:
-                tx.executemany(
-                    "INSERT INTO articles (feed_id, guid, title, link, author, published, "
-                    "fetched, summary, body, source, content_hash, md_ready) VALUES (:feed_id, "
-                    ":guid, :title, :link, :author, COALESCE(:published, :now), :now, :summary, "
-                    ":body, :source, :hash, :ready) "
-                    "ON CONFLICT (feed_id, guid) DO UPDATE SET "
-                    "title = excluded.title, link = excluded.link, author = excluded.author, "
-                    "published = COALESCE(:published, published), "
-                    "summary = excluded.summary, body = excluded.body, "
-                    "source = excluded.source, content_hash = excluded.content_hash, "
-                    "md_ready = excluded.md_ready "
-                    "WHERE (title, link, author, published, summary, body, source) IS NOT "
-                    "(excluded.title, excluded.link, excluded.author, "
-                    "COALESCE(:published, published), excluded.summary, excluded.body, "
-                    "excluded.source)",
-                    params,
-                )
-            finally:
-                for source in hints:
-                    self._index_hints.pop(source, None)
-        return sum(1 for row in params if row["guid"] not in known)
+        params = [
+            {**row, "feed_id": feed_id}
+            for guid, row in rows.items()
+            if guid not in purged
+            and (row["hash"] is None or guid not in known or known[guid] != row["hash"])
+        ]
+        if not params:
+            return 0
+        for entry in entries:
+            # Only a changed entry (an update) goes through the trigger, which asks for these.
+            if entry.source is not None and entry.guid in known:
+                hints[entry.source] = (entry.summary_text, entry.body_text)
+        self._index_hints.update(hints)
+        self._local.direct = True
+        try:
+            tx.executemany(
+                "INSERT INTO articles (feed_id, guid, title, link, author, published, "
+                "fetched, summary, body, source, content_hash, md_ready) VALUES (:feed_id, "
+                ":guid, :title, :link, :author, COALESCE(:published, :now), :now, :summary, "
+                ":body, :source, :hash, :ready) "
+                "ON CONFLICT (feed_id, guid) DO UPDATE SET "
+                "title = excluded.title, link = excluded.link, author = excluded.author, "
+                "published = COALESCE(:published, published), "
+                "summary = excluded.summary, body = excluded.body, "
+                "source = excluded.source, content_hash = excluded.content_hash, "
+                "md_ready = excluded.md_ready "
+                "WHERE (title, link, author, published, summary, body, source) IS NOT "
+                "(excluded.title, excluded.link, excluded.author, "
+                "COALESCE(:published, published), excluded.summary, excluded.body, "
+                "excluded.source)",
+                params,
+            )
+        finally:
+            self._local.direct = False
+            for source in hints:
+                self._index_hints.pop(source, None)
+        inserted = {row["guid"] for row in params if row["guid"] not in known}
+        if inserted:
+            self._index_inserted(tx, feed_id, [e for e in entries if e.guid in inserted])
+        return len(inserted)
+
+    def _index_inserted(
+        self, tx: sqlite3.Connection, feed_id: int, entries: Sequence[ParsedEntry]
+    ) -> None:
+        """The search-index rows of entries just inserted (the trigger stepped aside)."""
+        ids = dict(tx.execute("SELECT guid, id FROM articles WHERE feed_id = ?", (feed_id,)))
+        fold = deferred.fold_ligatures
+        tx.executemany(
+            "INSERT INTO articles_fts(rowid, title, summary, body, full_text) "
+            "VALUES (?, ?, ?, ?, NULL)",
+            [
+                # A deferred entry carries its index text (plain, folded: see parse.py);
+                # any other entry is indexed from its Markdown, as the trigger would.
+                (ids[e.guid], fold(e.title), e.summary_text, e.body_text)
+                if e.source is not None
+                else (ids[e.guid], fold(e.title), fold(e.summary), fold(e.body))
+                for e in entries
+            ],
+        )
 
     @guarded
     def purge(self, keep_days: int, *, now: datetime) -> int:
