@@ -117,16 +117,19 @@ class MainScreen(Screen[None]):
         self.load_list(filter or self.filter, keep)
 
     def set_filter(self, filter: Filter) -> None:
-        """Show another selection of articles, starting at the top."""
-        self.reload(filter=filter)
+        """Show another selection of articles, starting at the top. The sidebar's counts
+        stay: they do not depend on the filter (30-45 ms of queries at 50,000 articles)."""
+        self.load_list(filter, None, recount=False)
 
     @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
-    def load_list(self, filter: Filter, keep: Article | None) -> None:
+    def load_list(self, filter: Filter, keep: Article | None, *, recount: bool = True) -> None:
         data = list_data(self.app.store, filter, keep, self.app.now())
         if get_current_worker().is_cancelled:
             return
         # Headlines first: the sidebar's counts can follow a few milliseconds later.
         self.app.call_from_thread(self.show_list, data)
+        if not recount:
+            return
         totals = count_totals(self.app.store, self.app.config, self.app.now())
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_totals, totals)
@@ -178,9 +181,10 @@ class MainScreen(Screen[None]):
         reading.open_article(self, article, focus=True)
 
     def go_to_view(self, view: ViewConfig) -> None:
-        """Show a saved view: its query alone (tags, feed and search cleared)."""
+        """Show a saved view: its query alone (tags, feed and search cleared). Recounts:
+        the view may be new (just saved), and its count may hang on the time (`@7d`)."""
         hidden = self.filter.show_hidden
-        self.set_filter(Filter(saved=view.name, saved_query=view.query, show_hidden=hidden))
+        self.reload(filter=Filter(saved=view.name, saved_query=view.query, show_hidden=hidden))
 
     def open_article(self, article: Article, *, focus: bool = False) -> None:
         reading.open_article(self, article, focus=focus)
@@ -248,7 +252,7 @@ class MainScreen(Screen[None]):
         filter = self.filter
         if filter.feed is not None and filter.feed.casefold() == event.name.casefold():
             filter = replace(filter, feed=None)
-        self.set_filter(filter)
+        self.reload(filter=filter)  # and recount: the feed's articles are gone
 
     # --- actions: the moving ones in ui/navigation.py, the others in ui/screen_actions.py --
 
