@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui_reader import __version__
+from tui_reader import __version__, collector
 from tui_reader.cli_lang import (
     TranslatedArgumentParser,
     TranslatedHelpFormatter,
@@ -241,10 +241,12 @@ def console_main() -> int:
     # importing trio and attrs at every start (40-90 ms).
     sys.modules.setdefault("trio", None)  # type: ignore[arg-type]
     gc.freeze()
+    collector.pause()  # until the reader's first frame, or the command starts (collector.py)
     try:
         return main()
     finally:
         gc.freeze()
+        collector.resume()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -283,6 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
     """Build the context and dispatch to the subcommand."""
+    if args.command is not None or args.demo:
+        collector.resume()  # paused by the script only for the reader's start (collector.py)
     if args.command == "config-init":
         return cmd_config_init(args)
 
