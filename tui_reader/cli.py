@@ -24,6 +24,7 @@ from tui_reader.cli_lang import (
     add_help_option,
     choose_language,
 )
+from tui_reader.cli_launch import reader_launch_args
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
 from tui_reader.dates import decimal, long_date
 from tui_reader.errors import describe
@@ -253,8 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command line, run in-process (`console_main` is the script's entry point)."""
     arguments = glue_search_values(sys.argv[1:] if argv is None else list(argv))
     choose_language(arguments)  # before the parser and any UI module: both hold words
-    parser = build_parser()
-    args = parser.parse_args(arguments)
+    args = reader_launch_args(arguments)  # the reader's launch: no parser to build (issue 11)
+    if args is None:
+        args = build_parser().parse_args(arguments)
     try:
         with ExitStack() as cleanup:
             return run(args, cleanup)
