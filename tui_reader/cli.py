@@ -17,13 +17,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui_reader import __version__
+from tui_reader import __version__, collector
 from tui_reader.cli_lang import (
     TranslatedArgumentParser,
     TranslatedHelpFormatter,
     add_help_option,
     choose_language,
 )
+from tui_reader.cli_launch import reader_launch_args
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
 from tui_reader.dates import decimal, long_date
 from tui_reader.errors import describe
@@ -241,18 +242,21 @@ def console_main() -> int:
     # importing trio and attrs at every start (40-90 ms).
     sys.modules.setdefault("trio", None)  # type: ignore[arg-type]
     gc.freeze()
+    collector.pause()  # until the reader's first frame, or the command starts (collector.py)
     try:
         return main()
     finally:
         gc.freeze()
+        collector.resume()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line, run in-process (`console_main` is the script's entry point)."""
     arguments = glue_search_values(sys.argv[1:] if argv is None else list(argv))
     choose_language(arguments)  # before the parser and any UI module: both hold words
-    parser = build_parser()
-    args = parser.parse_args(arguments)
+    args = reader_launch_args(arguments)  # the reader's launch: no parser to build (issue 11)
+    if args is None:
+        args = build_parser().parse_args(arguments)
     try:
         with ExitStack() as cleanup:
             return run(args, cleanup)
@@ -283,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
     """Build the context and dispatch to the subcommand."""
+    if args.command is not None or args.demo:
+        collector.resume()  # paused by the script only for the reader's start (collector.py)
     if args.command == "config-init":
         return cmd_config_init(args)
 

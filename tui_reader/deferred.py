@@ -14,8 +14,6 @@ its magic number, a zlib stream never does).
 
 from __future__ import annotations
 
-import hashlib
-import html
 import re
 import threading
 import zlib
@@ -130,6 +128,8 @@ def unpack(source: bytes) -> tuple[Part | None, Part | None]:
 
 def content_hash(fields: Sequence[str]) -> str:
     """A short hash of an item's fields: an entry stored with the same hash is unchanged."""
+    import hashlib  # here, not at the launch: only a refresh hashes (issue 11)
+
     digest = hashlib.blake2b(digest_size=12)
     for field in fields:
         digest.update(field.encode("utf-8", "surrogatepass"))
@@ -152,6 +152,8 @@ def plain_text(part: Part | None) -> str:
             text = _COMMENT_RE.sub(" ", text)
         if "</" in text:
             text = _DROPPED_RE.sub(" ", text)
+        import html  # here, not at the launch: only a refresh indexes (issue 11)
+
         text = html.unescape(_TAG_RE.sub(" ", text))
     # Runs of whitespace stay: the tokenizer and the "summary only" rule both skip them.
     return text.strip()

@@ -231,3 +231,29 @@ async def test_the_startup_heap_is_frozen_while_the_app_runs_and_thawed_after(
         assert headlines.article_at(0) is not None
         assert gc.get_freeze_count() > 1_000
     assert gc.get_freeze_count() == 0
+
+
+async def test_the_collector_paused_by_the_script_resumes_after_the_first_frame(
+    gated_store: GatedStore,
+) -> None:
+    """The script pauses the garbage collector for the start (`tui_reader.collector`): the
+    reader's first frame gives it back, the heap built so far frozen first."""
+    import gc
+
+    from tui_reader import collector
+
+    gc.unfreeze()
+    collector.pause()
+    try:
+        assert not gc.isenabled()
+        app = make_app(gated_store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            headlines = await ready(pilot)
+            await wait_until(pilot, lambda: gc.isenabled())
+            assert not collector.paused()
+            assert gc.get_freeze_count() > 1_000  # frozen before the collector came back
+            assert headlines.article_at(0) is not None
+    finally:
+        collector.resume()
+        gc.enable()
+        gc.unfreeze()

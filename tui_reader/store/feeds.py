@@ -44,6 +44,8 @@ class FeedsRoom(StoreBase):
         (bookmarks survive feed removal), and a feed left with no article is forgotten.
         """
         wanted = {feed.url: feed for feed in feeds}
+        if self._feeds_match(wanted):
+            return  # the usual start: nothing changed, no write transaction (issue 11)
         with self._write() as tx:
             for feed in wanted.values():
                 tx.execute(
@@ -82,6 +84,32 @@ class FeedsRoom(StoreBase):
                 "DELETE FROM feeds WHERE active = 0 AND NOT EXISTS "
                 "(SELECT 1 FROM articles WHERE articles.feed_id = feeds.id)"
             )
+
+    def _feeds_match(self, wanted: dict[str, FeedConfig]) -> bool:
+        """Whether `sync_feeds(wanted)` would change nothing: the feeds outside accounts are
+        exactly `wanted`, with their names and tags (same order), and every feed is active
+        (so no article or feed of an inactive one is left to delete)."""
+        conn = self._conn()
+        stored: dict[str, tuple[int, str]] = {}
+        for feed_id, url, name, active, of_account in conn.execute(
+            "SELECT f.id, f.url, f.name, f.active, a.feed_id IS NOT NULL "
+            "FROM feeds f LEFT JOIN account_feeds a ON a.feed_id = f.id"
+        ):
+            if not active:
+                return False
+            if not of_account:
+                stored[url] = (feed_id, name)
+        if stored.keys() != wanted.keys():
+            return False
+        tags: dict[int, list[tuple[int, str]]] = {}
+        for feed_id, position, tag in conn.execute(
+            "SELECT feed_id, position, tag FROM feed_tags ORDER BY feed_id, position"
+        ):
+            tags.setdefault(feed_id, []).append((position, tag))
+        return all(
+            name == wanted[url].name and tags.get(feed_id, []) == list(enumerate(wanted[url].tags))
+            for url, (feed_id, name) in stored.items()
+        )
 
     @guarded
     def feed_states(self) -> dict[str, FeedState]:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import gc
 
+from tui_reader import collector
+
 __all__ = ["freeze_startup_heap", "release"]
 
 _frozen = 0
@@ -28,6 +30,7 @@ def freeze_startup_heap() -> None:
     global _frozen
     _frozen += 1
     gc.freeze()
+    collector.resume()  # the script paused it for the start-up (tui_reader/collector.py)
 
 
 def release() -> None:

@@ -25,6 +25,21 @@ SEARCH_HELP = N_(
 class HelpScreen(ModalScreen[None]):
     """Lists each action with the keys it is bound to right now."""
 
+    # Here rather than in reader.tcss: parsed when the dialog first opens, not at the launch.
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    #help-body {
+        width: 80;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        padding: 1 2;
+        background: $surface;
+        border: round $primary;
+    }
+    #help-title, #help-search { margin-bottom: 1; }
+    """
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", _("Close"), id="close_help")]
 
     def __init__(self, keys: Mapping[str, str] | None = None) -> None:

@@ -29,7 +29,6 @@ from tui_reader.ui import messages as m
 from tui_reader.ui import navigation, reading
 from tui_reader.ui import screen_actions as actions
 from tui_reader.ui.bindings import action_bindings
-from tui_reader.ui.commands import PaletteData, ReaderCommands
 from tui_reader.ui.filter import Filter, ListData, count_totals, list_data
 from tui_reader.ui.intents import handle_intent
 from tui_reader.ui.texts import article_text as article_text
@@ -41,15 +40,25 @@ from tui_reader.ui.widgets.sidebar import Sidebar, SidebarTotals
 from tui_reader.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from tui_reader.models import FeedConfig
     from tui_reader.ui.app import ReaderApp
+    from tui_reader.ui.commands import PaletteData
+
+
+def reader_commands() -> type[Provider]:
+    """The palette's commands, imported when the palette first opens, not at the launch."""
+    from tui_reader.ui.commands import ReaderCommands
+
+    return ReaderCommands
 
 
 class MainScreen(Screen[None]):
     """The reader."""
 
     BINDINGS = action_bindings()
-    COMMANDS = {ReaderCommands}
+    COMMANDS = {reader_commands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#headlines"
 
@@ -191,6 +200,8 @@ class MainScreen(Screen[None]):
 
     def palette_data(self) -> PaletteData:
         """What the palette lists (`PaletteSource`): this screen's counts and the config."""
+        from tui_reader.ui.commands import PaletteData
+
         config, totals, store = self.app.config, self.totals, self.app.store
         counts = dict(totals.views) if totals is not None else {}
         return PaletteData(

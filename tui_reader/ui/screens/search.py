@@ -16,6 +16,21 @@ from tui_reader.ui.screens.help import SEARCH_HELP
 class SearchScreen(ModalScreen[str | None]):
     """Returns the query typed (possibly empty, meaning "clear"), or None when cancelled."""
 
+    # Here rather than in reader.tcss: parsed when the dialog first opens, not at the launch.
+    DEFAULT_CSS = """
+    SearchScreen { align: center middle; }
+    #search-box {
+        width: 70;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        padding: 1 2;
+        background: $surface;
+        border: round $primary;
+    }
+    #search-help { color: $text-muted; margin-top: 1; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="cancel_search")]
 
     def __init__(self, initial: str = "") -> None:

@@ -23,6 +23,21 @@ TagCounter = Callable[[tuple[str, ...]], Mapping[str, int]]
 class TagPicker(ModalScreen[None]):
     """Toggling a tag applies the filter at once (through `on_change`); Esc closes."""
 
+    # Here rather than in reader.tcss: parsed when the dialog first opens, not at the launch.
+    DEFAULT_CSS = """
+    TagPicker { align: center middle; }
+    #tag-box {
+        width: 70;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        padding: 1 2;
+        background: $surface;
+        border: round $primary;
+    }
+    #tag-list { height: auto; max-height: 20; margin: 1 0; }
+    """
+
     BINDINGS = [
         Binding("escape,q,t", "close", _("Close"), id="close_tags"),
         Binding("T", "clear", _("Clear all"), id="clear_picked_tags"),

@@ -4,7 +4,6 @@ numbered list of an article's links (`L`)."""
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -58,6 +57,8 @@ class Links(Service):
                 _("Not opening a link that is not http(s)."), markup=False, severity="warning"
             )
             return
+        import shlex  # here, not at the launch (issue 11)
+
         browser = shlex.split(os.environ.get("BROWSER", ""))
         if browser and os.path.basename(browser[0]) in CONSOLE_BROWSERS:
             with self.terminal_handed_over():

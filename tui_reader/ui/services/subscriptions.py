@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from tui_reader.i18n import _
 from tui_reader.models import FeedConfig
 from tui_reader.ui.messages import FeedRemoved, ShowFeed, ShowSavedView
-from tui_reader.ui.organise import AddFeedScreen, ConfirmScreen, TextPromptScreen
 from tui_reader.ui.services import Service
 
 if TYPE_CHECKING:
@@ -47,6 +46,8 @@ class Subscriptions(Service):
             if name:
                 self._in_thread(self.write_view, name, query)
 
+        from tui_reader.ui.organise import TextPromptScreen  # a dialog: not at the launch
+
         self.app.push_screen(
             TextPromptScreen(_("Save this search as a view"), _("View name"), query), save
         )
@@ -81,6 +82,8 @@ class Subscriptions(Service):
         def subscribe(result: tuple[FoundFeed, tuple[str, ...]] | None) -> None:
             if result is not None:
                 self._in_thread(self.subscribe, *result)
+
+        from tui_reader.ui.organise import AddFeedScreen  # a dialog: not at the launch
 
         self.app.push_screen(AddFeedScreen(), subscribe)
 
@@ -132,6 +135,8 @@ class Subscriptions(Service):
                 self._in_thread(self.remove, name)
 
         question = _("Remove the feed {name}? Its bookmarked articles stay.").format(name=name)
+        from tui_reader.ui.organise import ConfirmScreen  # a dialog: not at the launch
+
         self.app.push_screen(ConfirmScreen(question), answer)
 
     def remove(self, name: str) -> None:
