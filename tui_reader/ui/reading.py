@@ -14,11 +14,9 @@ from textual.worker import get_current_worker
 from tui_reader.models import Article
 from tui_reader.store import Store
 from tui_reader.ui.texts import article_text
-from tui_reader.ui.widgets.reader_pane import render_article
+from tui_reader.ui.widgets.reader_pane import BodyLine, render_article
 
 if TYPE_CHECKING:
-    from textual.strip import Strip
-
     from tui_reader.images import ImageResult
     from tui_reader.ui.screens.main import MainScreen
 
@@ -29,7 +27,7 @@ class Reading:
 
     article: Article
     note: str
-    lines: list[Strip]
+    lines: list[BodyLine]
     marked: bool  # it was unread and is now read
     pictures: list[str]  # picture URLs in its text, not loaded yet
 
