@@ -3,15 +3,21 @@
 CPython's full collections walk every object the collector tracks, holding the GIL: the
 event loop waits meanwhile. An open article's lines are kept as plain tuples of segments,
 not Textual `Strip`s (seven caches each), so that a long article does not make every later
-collection (while a refresh stores its feeds, say) walk thousands of extra objects.
+collection (while a refresh stores its feeds, say) walk thousands of extra objects; and
+the modules the reader imports late (HTTP stack, Markdown) are frozen like its startup heap.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
 
 from rich.segment import Segment
 
+from tui_reader.ui import heap
 from tui_reader.ui.widgets.reader_pane import BodyLine, render_article
 
 
@@ -35,3 +41,43 @@ def test_an_article_is_kept_as_one_object_per_line_plus_its_segments() -> None:
     text = "\n".join(line.text for line in lines)
     assert "Partie 39" in text and "lien" in text
     assert max(line.cell_length for line in lines) <= 60
+
+
+def import_fresh_module(tmp_path: Path, name: str) -> ModuleType:
+    (tmp_path / f"{name}.py").write_text(
+        "class Thing:\n    pass\n\nTHINGS = [Thing() for _ in range(50)]\n", encoding="utf-8"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        return importlib.import_module(name)  # stays in sys.modules, as imports do
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+def tracked(objects: list[object]) -> bool:
+    """Whether any of `objects` is still in a generation the collector walks."""
+    wanted = {id(o) for o in objects}
+    return any(id(o) in wanted for o in gc.get_objects())
+
+
+def test_modules_imported_while_the_reader_runs_leave_the_collectors_sight(
+    tmp_path: Path,
+) -> None:
+    heap.freeze_startup_heap()  # what the app does after its first frame
+    try:
+        module = import_fresh_module(tmp_path, "stalls_late_import")
+        assert tracked(module.THINGS)
+        heap.freeze_new_imports()
+        assert not tracked(module.THINGS)  # frozen with the module: full collections skip it
+        frozen = gc.get_freeze_count()
+        heap.freeze_new_imports()  # nothing imported since: no freeze
+        assert gc.get_freeze_count() == frozen
+    finally:
+        heap.release()
+    assert tracked(module.THINGS)  # given back when the app ends
+
+
+def test_without_a_running_reader_nothing_is_frozen(tmp_path: Path) -> None:
+    module = import_fresh_module(tmp_path, "stalls_import_no_app")
+    heap.freeze_new_imports()
+    assert tracked(module.THINGS)

@@ -32,6 +32,7 @@ from textual.widgets import Static
 from tui_reader.dates import long_date
 from tui_reader.i18n import N_, _
 from tui_reader.models import Article
+from tui_reader.ui import heap
 from tui_reader.ui.widgets.headline_list import app_now
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def render_markdown(text: str, width: int) -> list[BodyLine]:
     # markdown-it and Pygments (~140 ms of imports): not before the first article is shown.
     from rich.markdown import Markdown
 
+    heap.freeze_new_imports()  # the first time: those modules, before the render allocates
     console = Console(
         width=max(width, 20),
         file=io.StringIO(),
