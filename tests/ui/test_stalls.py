@@ -12,13 +12,18 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
 from rich.segment import Segment
+from textual.dom import DOMNode
 
+from tests.conftest import wait_until
+from tests.ui.conftest import AppFactory, main_screen, settle, started
 from tui_reader.ui import heap
 from tui_reader.ui.widgets.reader_pane import BodyLine, render_article
+from tui_reader.ui.widgets.status_line import StatusLine
 
 
 def long_markdown(paragraphs: int) -> str:
@@ -81,3 +86,34 @@ def test_without_a_running_reader_nothing_is_frozen(tmp_path: Path) -> None:
     module = import_fresh_module(tmp_path, "stalls_import_no_app")
     heap.freeze_new_imports()
     assert tracked(module.THINGS)
+
+
+async def test_the_first_article_opened_restyles_the_content_column_only(
+    make_app: AppFactory,
+) -> None:
+    # The pane appears when the first article opens: a class change. On the screen it made
+    # Textual restyle (and redraw) every widget, the sidebar's feeds included, on the loop;
+    # on #content only the list and the pane are restyled. (Opened as `bench/ui.py` does,
+    # focus staying on the list: moving the focus to the pane restyles for `-reading`.)
+    app = make_app()
+    async with started(app) as pilot:
+        screen = main_screen(app)
+        assert not screen.reader.display  # no article yet: the list has the room
+        restyled: list[object] = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def recording(nodes: Iterable[DOMNode], animate: bool = False) -> None:
+            nodes = list(nodes)
+            restyled.extend(nodes)
+            update_nodes(nodes, animate=animate)
+
+        app.stylesheet.update_nodes = recording  # type: ignore[method-assign]
+        article = screen.headlines.current
+        assert article is not None
+        screen.open_article(article)
+        await wait_until(pilot, lambda: screen.reader.article is not None)
+        await settle(pilot)
+        assert screen.reader.display and screen.headlines.has_focus
+        assert screen.reader in restyled and screen.headlines in restyled
+        assert screen.sidebar not in restyled
+        assert screen.query_one(StatusLine) not in restyled

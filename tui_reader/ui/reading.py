@@ -87,7 +87,8 @@ def load_article(
 
 def show_article(screen: MainScreen, reading: Reading, width: int, keep_scroll: bool) -> None:
     """Put a loaded, rendered article in the reading pane."""
-    screen.remove_class("-no-article")  # the pane comes back (the list had the room)
+    # The pane comes back (the list had the room); only #content is restyled.
+    screen.query_one("#content").remove_class("-no-article")
     screen.headlines.update_article(reading.article.id, read=True)
     screen.reader.show_article(
         reading.article, reading.note, reading.lines, width, keep_scroll=keep_scroll
