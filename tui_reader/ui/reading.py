@@ -14,11 +14,9 @@ from textual.worker import get_current_worker
 from tui_reader.models import Article
 from tui_reader.store import Store
 from tui_reader.ui.texts import article_text
-from tui_reader.ui.widgets.reader_pane import render_article
+from tui_reader.ui.widgets.reader_pane import BodyLine, render_article
 
 if TYPE_CHECKING:
-    from textual.strip import Strip
-
     from tui_reader.images import ImageResult
     from tui_reader.ui.screens.main import MainScreen
 
@@ -29,7 +27,7 @@ class Reading:
 
     article: Article
     note: str
-    lines: list[Strip]
+    lines: list[BodyLine]
     marked: bool  # it was unread and is now read
     pictures: list[str]  # picture URLs in its text, not loaded yet
 
@@ -89,7 +87,8 @@ def load_article(
 
 def show_article(screen: MainScreen, reading: Reading, width: int, keep_scroll: bool) -> None:
     """Put a loaded, rendered article in the reading pane."""
-    screen.remove_class("-no-article")  # the pane comes back (the list had the room)
+    # The pane comes back (the list had the room); only #content is restyled.
+    screen.query_one("#content").remove_class("-no-article")
     screen.headlines.update_article(reading.article.id, read=True)
     screen.reader.show_article(
         reading.article, reading.note, reading.lines, width, keep_scroll=keep_scroll

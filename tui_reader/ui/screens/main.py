@@ -65,7 +65,7 @@ class MainScreen(Screen[None]):
     app: ReaderApp
 
     def __init__(self) -> None:
-        super().__init__(classes="-no-article")
+        super().__init__()
         self.filter = Filter()
         self.query_now = ArticleQuery()
         self.totals: SidebarTotals | None = None
@@ -73,7 +73,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
-            with Vertical(id="content"):
+            with Vertical(id="content", classes="-no-article"):
                 yield Static(self.filter.describe(), id="filter-bar", markup=False)
                 yield HeadlineList(id="headlines")
                 yield ReaderPane(id="reader")

@@ -11,6 +11,7 @@ from textual.worker import get_current_worker
 
 from tui_reader.i18n import _, ngettext
 from tui_reader.models import FeedConfig, FeedResult
+from tui_reader.ui import heap
 from tui_reader.ui.messages import AccountStates, ArticlesChanged
 from tui_reader.ui.services import Service, import_off_loop
 from tui_reader.ui.services.http_warmup import import_http_stack
@@ -78,6 +79,7 @@ class Refresher(Service):
         if len(feeds) >= refresh.PROCESS_POOL_MIN_FEEDS:  # parsed in processes: see processes.py
             await asyncio.to_thread(start_resource_tracker)
         await import_http_stack()
+        heap.freeze_new_imports()  # what full collections during the refresh no longer walk
         try:
             async with app.make_fetcher() as fetcher:
                 summary = await refresh_all(

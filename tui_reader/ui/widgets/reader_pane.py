@@ -32,6 +32,7 @@ from textual.widgets import Static
 from tui_reader.dates import long_date
 from tui_reader.i18n import N_, _
 from tui_reader.models import Article
+from tui_reader.ui import heap
 from tui_reader.ui.widgets.headline_list import app_now
 
 if TYPE_CHECKING:
@@ -44,7 +45,31 @@ PICTURE_MAX_ROWS = 12
 """Rows: a picture is never drawn higher than this."""
 
 
-def render_markdown(text: str, width: int) -> list[Strip]:
+class BodyLine(tuple[Segment, ...]):
+    """One rendered line of an article: its segments, kept as a plain tuple.
+
+    Not a `Strip`: a Strip carries seven caches of its own, each an object the cyclic
+    garbage collector walks, and a 100 KB article holds thousands of lines for as long as
+    it is open. Every full collection meanwhile (while a refresh runs, say) walked them all,
+    holding the GIL, and so kept the event loop waiting (issue 11). The body makes a Strip
+    of a line only when it draws it.
+    """
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        return "".join(segment.text for segment in self)
+
+    @property
+    def cell_length(self) -> int:
+        return Segment.get_line_length(self)
+
+
+BLANK_LINE = BodyLine()
+
+
+def render_markdown(text: str, width: int) -> list[BodyLine]:
     """Markdown → lines of segments at `width` cells. Thread-safe: a private Console each call.
 
     Rich's Markdown reads Markdown only: Rich markup such as `[bold]` in the text stays text.
@@ -52,6 +77,7 @@ def render_markdown(text: str, width: int) -> list[Strip]:
     # markdown-it and Pygments (~140 ms of imports): not before the first article is shown.
     from rich.markdown import Markdown
 
+    heap.freeze_new_imports()  # the first time: those modules, before the render allocates
     console = Console(
         width=max(width, 20),
         file=io.StringIO(),
@@ -63,7 +89,7 @@ def render_markdown(text: str, width: int) -> list[Strip]:
     )
     markdown = Markdown(text, hyperlinks=True, code_theme="monokai")
     lines = console.render_lines(markdown, console.options, pad=False, new_lines=False)
-    return [Strip(line) for line in lines]
+    return [BodyLine(line) for line in lines]
 
 
 def render_article(
@@ -72,7 +98,7 @@ def render_article(
     pictures: Mapping[str, ImageResult | None] | None = None,
     *,
     images: str = "auto",
-) -> list[Strip]:
+) -> list[BodyLine]:
     """The article's Markdown as lines, its pictures drawn where they stand, alt text below.
 
     `pictures` maps a picture's URL to what loading it gave (None: not loaded yet); a picture
@@ -85,34 +111,34 @@ def render_article(
     if not refs:
         return render_markdown(text, width)
     source = text.split("\n")
-    lines: list[Strip] = []
+    lines: list[BodyLine] = []
     start = 0
     for ref in refs:
         chunk = "\n".join(source[start : ref.line]).strip()
         if chunk:
             lines.extend(render_markdown(chunk, width))
-            lines.append(Strip.blank(0))
+            lines.append(BLANK_LINE)
         result = (pictures or {}).get(ref.url)
         lines.extend(render_picture(ref, result, width, images=images))
         start = ref.line + 1
     chunk = "\n".join(source[start:]).strip()
     if chunk:
-        lines.append(Strip.blank(0))
+        lines.append(BLANK_LINE)
         lines.extend(render_markdown(chunk, width))
     return lines
 
 
 def render_picture(
     ref: ImageRef, result: ImageResult | None, width: int, *, images: str = "auto"
-) -> list[Strip]:
+) -> list[BodyLine]:
     """One picture as half-block cells (`▀`, true colour) with its alt text under it."""
     from tui_reader.images import halfcell_rows
 
-    lines: list[Strip] = []
+    lines: list[BodyLine] = []
     picture = result.image if result is not None and images != "off" else None
     if picture is not None:
         for row in halfcell_rows(picture, min(width, PICTURE_MAX_WIDTH), PICTURE_MAX_ROWS):
-            lines.append(Strip([_cell(top, bottom) for top, bottom in row]))
+            lines.append(BodyLine([_cell(top, bottom) for top, bottom in row]))
     label = ref.alt or _("picture")
     if picture is None:
         label = "▣ " + label
@@ -122,7 +148,7 @@ def render_picture(
     for line in Console(width=max(width, 20), file=io.StringIO(), markup=False).render_lines(
         Text(label, style=style), pad=False, new_lines=False
     ):
-        lines.append(Strip(line))
+        lines.append(BodyLine(line))
     return lines
 
 
@@ -159,7 +185,7 @@ class ArticleBody(ScrollView, can_focus=False, inherit_bindings=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.lines: list[Strip] = []
+        self.lines: list[BodyLine] = []
         self.rendered_width = 0
 
     def on_resize(self) -> None:
@@ -168,7 +194,7 @@ class ArticleBody(ScrollView, can_focus=False, inherit_bindings=False):
         if self.lines and width > 0 and width != self.rendered_width:
             self.post_message(self.WidthChanged(width))
 
-    def set_lines(self, lines: list[Strip], width: int, *, keep_scroll: bool = False) -> None:
+    def set_lines(self, lines: list[BodyLine], width: int, *, keep_scroll: bool = False) -> None:
         """Show freshly rendered lines from the top (or where the reader was: `keep_scroll`)."""
         self.lines = lines
         self.rendered_width = width
@@ -182,7 +208,7 @@ class ArticleBody(ScrollView, can_focus=False, inherit_bindings=False):
         width = self.scrollable_content_region.width
         if 0 <= index < len(self.lines):
             return (
-                self.lines[index]
+                Strip(self.lines[index])
                 .apply_style(self.rich_style)
                 .crop_extend(0, width, self.rich_style)
             )
@@ -234,7 +260,7 @@ class ReaderPane(Vertical, can_focus=True):
         self,
         article: Article,
         note: str,
-        lines: list[Strip],
+        lines: list[BodyLine],
         width: int,
         *,
         keep_scroll: bool = False,
