@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from tui_reader import deferred
 from tui_reader.models import FeedConfig, ParsedEntry
@@ -18,6 +18,17 @@ from tui_reader.store.rows import (
     tags_by_feed,
 )
 from tui_reader.store.values import iso, normalize_published
+
+
+class FetchOutcome(TypedDict):
+    """What a fetch of a feed ended with (`record_fetch`'s keyword arguments)."""
+
+    status: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    error: str | None
+    when: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,66 +138,25 @@ class FeedsRoom(StoreBase):
         return int(row[0])
 
     @guarded
-    def record_fetch(
-        self,
-        url: str,
-        *,
-        status: str,
-        etag: str | None,
-        last_modified: str | None,
-        body_hash: str | None,
-        error: str | None,
-        when: str,
-    ) -> None:
+    def record_fetch(self, url: str, **outcome: Unpack[FetchOutcome]) -> None:
         """Remember a fetch outcome; validators are kept when a failed or 304 fetch has none."""
         with self._write() as tx:
-            self._record_fetch_in(
-                tx,
-                url,
-                status=status,
-                etag=etag,
-                last_modified=last_modified,
-                body_hash=body_hash,
-                error=error,
-                when=when,
-            )
+            self._record_fetch_in(tx, url, **outcome)
 
     def _record_fetch_in(
-        self,
-        tx: sqlite3.Connection,
-        url: str,
-        *,
-        status: str,
-        etag: str | None,
-        last_modified: str | None,
-        body_hash: str | None,
-        error: str | None,
-        when: str,
+        self, tx: sqlite3.Connection, url: str, **outcome: Unpack[FetchOutcome]
     ) -> None:
         """`record_fetch` inside the caller's transaction."""
-        keep = status != "ok"
         self._feed_id(tx, url)
         tx.execute(
-            "UPDATE feeds SET last_status = ?, last_error = ?, last_refresh = ?, "
-            "etag = CASE WHEN ? AND ? IS NULL THEN etag ELSE ? END, "
-            "last_modified = CASE WHEN ? AND ? IS NULL THEN last_modified ELSE ? END, "
-            "body_hash = CASE WHEN ? AND ? IS NULL THEN body_hash ELSE ? END "
-            "WHERE url = ?",
-            (
-                status,
-                error,
-                when,
-                keep,
-                etag,
-                etag,
-                keep,
-                last_modified,
-                last_modified,
-                keep,
-                body_hash,
-                body_hash,
-                url,
-            ),
+            "UPDATE feeds SET last_status = :status, last_error = :error, last_refresh = :when, "
+            "etag = CASE WHEN :keep AND :etag IS NULL THEN etag ELSE :etag END, "
+            "last_modified = CASE WHEN :keep AND :last_modified IS NULL THEN last_modified "
+            "ELSE :last_modified END, "
+            "body_hash = CASE WHEN :keep AND :body_hash IS NULL THEN body_hash "
+            "ELSE :body_hash END "
+            "WHERE url = :url",
+            {**outcome, "keep": outcome["status"] != "ok", "url": url},
         )
 
     @guarded

@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_reader.actions import ACTIONS, key_map
 from tui_reader.i18n import N_, _
+from tui_reader.ui.screens.dialog import Dialog
 
 SEARCH_HELP = N_(
     "Search syntax: words (full text, accents ignored) · +tag · -tag · =feed · "
@@ -22,21 +22,12 @@ SEARCH_HELP = N_(
 """English msgid: show it as `_(SEARCH_HELP)`."""
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Lists each action with the keys it is bound to right now."""
 
     # Here rather than in reader.tcss: parsed when the dialog first opens, not at the launch.
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    #help-body {
-        width: 80;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        padding: 1 2;
-        background: $surface;
-        border: round $primary;
-    }
+    #help-body { width: 80; }
     #help-title, #help-search { margin-bottom: 1; }
     """
 
@@ -48,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
         self.keys = dict(keys) if keys is not None else key_map()
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        with VerticalScroll(id="help-body", classes="dialog-box"):
             yield Static(
                 Content.assemble(
                     (_("Keys"), "bold"),

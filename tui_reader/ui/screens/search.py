@@ -6,28 +6,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui_reader.i18n import _
+from tui_reader.ui.screens.dialog import Dialog
 from tui_reader.ui.screens.help import SEARCH_HELP
 
 
-class SearchScreen(ModalScreen[str | None]):
+class SearchScreen(Dialog[str | None]):
     """Returns the query typed (possibly empty, meaning "clear"), or None when cancelled."""
 
     # Here rather than in reader.tcss: parsed when the dialog first opens, not at the launch.
     DEFAULT_CSS = """
-    SearchScreen { align: center middle; }
-    #search-box {
-        width: 70;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        padding: 1 2;
-        background: $surface;
-        border: round $primary;
-    }
     #search-help { color: $text-muted; margin-top: 1; }
     """
 
@@ -38,7 +28,7 @@ class SearchScreen(ModalScreen[str | None]):
         self.initial = initial
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="search-box"):
+        with Vertical(id="search-box", classes="dialog-box"):
             yield Input(self.initial, placeholder=_("Search…"), id="search-input")
             yield Static(Content(_(SEARCH_HELP)), id="search-help")
 

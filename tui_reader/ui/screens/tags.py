@@ -9,32 +9,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from tui_reader.i18n import _
+from tui_reader.ui.screens.dialog import Dialog
 
 TagCounter = Callable[[tuple[str, ...]], Mapping[str, int]]
 """`counter(selected)` → for every tag, how many shown items carry it and all of `selected`."""
 
 
-class TagPicker(ModalScreen[None]):
+class TagPicker(Dialog[None]):
     """Toggling a tag applies the filter at once (through `on_change`); Esc closes."""
 
     # Here rather than in reader.tcss: parsed when the dialog first opens, not at the launch.
     DEFAULT_CSS = """
-    TagPicker { align: center middle; }
-    #tag-box {
-        width: 70;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        padding: 1 2;
-        background: $surface;
-        border: round $primary;
-    }
     #tag-list { height: auto; max-height: 20; margin: 1 0; }
     """
 
@@ -58,7 +48,7 @@ class TagPicker(ModalScreen[None]):
         self.counts: Mapping[str, int] = {}
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="tag-box"):
+        with Vertical(id="tag-box", classes="dialog-box"):
             yield Static(Content.styled(_("Filter by tags (items must carry all)"), "bold"))
             yield SelectionList[str](id="tag-list")
             yield Static(Content.styled(_("space: toggle · esc: close · T: clear all"), "dim"))
