@@ -76,6 +76,9 @@ def build(path: Path, articles: int) -> Store:
         ]
         store.upsert_entries(feed.url, entries, now=NOW.isoformat())
     print(f"build: {per_feed * FEEDS} articles in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    indexed = store.index_pending()  # what the reader does once idle after a refresh
+    print(f"search index catch-up: {indexed} articles in {time.perf_counter() - started:.1f} s")
     conn = store._conn()
     conn.execute("UPDATE articles SET read = 1 WHERE abs(random()) % 10 < 6")
     conn.execute("UPDATE articles SET bookmarked = 1 WHERE abs(random()) % 100 < 2")

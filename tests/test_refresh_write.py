@@ -50,13 +50,11 @@ def search(store: Store, text: str) -> list[str]:
 # --- parser side -------------------------------------------------------------------------------
 
 
-def test_index_text_is_made_and_folded_in_the_worker() -> None:
+def test_index_text_of_a_source_is_plain_and_folded() -> None:
     (entry,) = entries("&lt;p&gt;Une &lt;b&gt;œuvre&lt;/b&gt; à Straße&lt;/p&gt;")
     assert entry.source is not None
-    assert entry.summary_text.split() == ["Une", "oeuvre", "à", "Strasse"]
-    # exactly what the update/delete triggers compute from the stored source
-    assert entry.body_text == deferred.index_text(entry.source, 1, None)
-    assert entry.summary_text == deferred.index_text(entry.source, 0, None)
+    assert deferred.index_text(entry.source, 0, None).split() == ["Une", "oeuvre", "à", "Strasse"]
+    assert deferred.index_text(entry.source, 1, None) == ""
 
 
 def test_sources_are_zstd_and_zlib_sources_of_earlier_versions_still_read() -> None:
@@ -113,6 +111,62 @@ def store(tmp_path: Path) -> Store:
     opened = Store.open(tmp_path / "db.sqlite")
     opened.sync_feeds([FeedConfig(name="One", url=URL), FeedConfig(name="Two", url=URL + "2")])
     return opened
+
+
+def pending(store: Store) -> int:
+    with store.reading() as conn:
+        return conn.execute("SELECT count(*) FROM articles WHERE indexed = 0").fetchone()[0]
+
+
+def fts_rows(store: Store) -> int:
+    with store.reading() as conn:
+        return conn.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
+
+
+def integrity_check(store: Store) -> None:
+    with store.transaction() as tx:  # raises "database disk image is malformed" on damage
+        tx.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_a_refresh_leaves_the_index_to_the_first_search(store: Store) -> None:
+    assert store.upsert_entries(URL, entries("alpha", "beta"), now=NOW) == 2
+    assert (pending(store), fts_rows(store)) == (2, 0)
+    assert search(store, "beta") == ["Item 1"]  # the search indexes what waits first
+    assert (pending(store), fts_rows(store)) == (0, 2)
+    store.upsert_entries(URL, entries("alpha", "beta", "gamma"), now=NOW)
+    assert store.index_pending() == 1
+    assert store.index_pending() == 0
+    assert search(store, "gamma") == ["Item 2"]
+    integrity_check(store)
+
+
+def test_rows_waiting_for_the_index_change_and_go_without_touching_it(store: Store) -> None:
+    store.upsert_entries(URL, entries("alpha", "beta"), now=NOW)
+    # Changed before it was ever indexed: only its new words are indexed.
+    store.upsert_entries(URL, entries("delta", "beta"), now=NOW)
+    with store.transaction() as tx:  # deleted before it was ever indexed
+        tx.execute("DELETE FROM articles WHERE guid = 'g1'")
+    integrity_check(store)
+    assert search(store, "alpha") == [] and search(store, "beta") == []
+    assert search(store, "delta") == ["Item 0"]
+    assert fts_rows(store) == 1
+    integrity_check(store)
+
+
+def test_a_search_goes_on_when_another_writer_holds_the_database(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    with Store.open(path, busy_timeout=0.2) as opened:
+        opened.sync_feeds([FeedConfig(name="One", url=URL)])
+        opened.upsert_entries(URL, entries("alpha"), now=NOW)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            assert search(opened, "alpha") == []  # not indexed yet: not found, no error
+            assert [a.title for a in opened.headlines(ArticleQuery(), limit=5)] == ["Item 0"]
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert search(opened, "alpha") == ["Item 0"]
 
 
 def test_direct_index_finds_words_and_changes_remove_exactly_the_old_ones(store: Store) -> None:
@@ -176,15 +230,25 @@ def test_schema_migration_from_round_two_keeps_rows_searchable(tmp_path: Path) -
     conn = sqlite3.connect(path, isolation_level=None)
     from tui_reader.store.connection import register_functions
 
-    register_functions(conn, {})
+    register_functions(conn)
     for number, migrate in enumerate(store_module.MIGRATIONS[:4]):
         migrate(conn)
         conn.execute(f"PRAGMA user_version = {number + 1}")
     conn.execute("INSERT INTO feeds (url, name) VALUES (?, 'One')", (URL,))
+    conn.execute(  # indexed by the trigger of its time
+        "INSERT INTO articles (feed_id, guid, title, published, fetched, body) "
+        "VALUES (1, 'old', 'Old one', ?, ?, 'zeta words')",
+        (NOW, NOW),
+    )
     conn.close()
     with Store.open(path) as opened:
         assert opened.upsert_entries(URL, entries("epsilon"), now=NOW) == 1
         assert search(opened, "epsilon") == ["Item 0"]
+        assert search(opened, "zeta") == ["Old one"]
+        with opened.transaction() as tx:  # the old row is known to be indexed
+            tx.execute("DELETE FROM articles WHERE guid = 'old'")
+        assert search(opened, "zeta") == []
+        integrity_check(opened)
 
 
 # --- refresher side ----------------------------------------------------------------------------

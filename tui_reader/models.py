@@ -109,12 +109,9 @@ class ParsedEntry:
     summary: str  # Markdown
     body: str  # Markdown; the longest content the feed gave ("" when only a summary)
     # Deferred parsing (issue 11): summary and body as they came, compressed (see
-    # `tui_reader.deferred`; summary/body are then ""), their plain text for the search
-    # index (ligatures folded: `deferred.index_text` of the source), and a hash of the
-    # entry's fields (same hash: nothing to store again).
+    # `tui_reader.deferred`; summary/body are then ""), and a hash of the entry's fields
+    # (same hash: nothing to store again).
     source: bytes | None = None
-    summary_text: str = ""
-    body_text: str = ""
     content_hash: str | None = None
 
 

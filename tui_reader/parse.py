@@ -293,10 +293,6 @@ def _deferred_entry(entry: ParsedEntry) -> ParsedEntry:
         summary="",
         body="",
         source=source,
-        # The search index's text, made here in the worker: the store's writer only hands it
-        # to SQLite (ligatures folded as the index and queries fold them).
-        summary_text=deferred.fold_ligatures(deferred.plain_text(summary)),
-        body_text=deferred.fold_ligatures(deferred.plain_text(body)),
         content_hash=deferred.content_hash(
             (*fields, *(part[2] if part else "" for part in (summary, body)))
         ),

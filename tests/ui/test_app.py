@@ -400,6 +400,7 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
     config = sample_config(extra=local, timeout=10)
     store.sync_feeds(config.feeds)
     app = make_app(config=config, make_fetcher=MixedFetcher)
+    app.index_delay = 600  # only the refresh indexes what it stored (see the last check)
     async with started(app) as pilot:
         screen = main_screen(app)
         headlines = screen.query_one(HeadlineList)
@@ -417,6 +418,22 @@ async def test_refresh_from_a_local_server_keeps_keys_working(
         sidebar = screen.query_one("#sidebar")
         assert "Gone" in sidebar.feed_errors and "410" in sidebar.feed_errors["Gone"]
         assert store.count(ArticleQuery(feed="Local")) == 4
+        await wait_until(pilot, lambda: pending_index(store) == 0)  # indexed in the background
+
+
+async def test_articles_stored_before_the_launch_are_indexed_in_the_background(
+    make_app: AppFactory, store: Store
+) -> None:
+    assert pending_index(store) == 45  # as a refresh stores them: waiting for the index
+    app = make_app()
+    app.index_delay = 0.1
+    async with started(app) as pilot:
+        await wait_until(pilot, lambda: pending_index(store) == 0)
+
+
+def pending_index(store: Store) -> int:
+    with store.reading() as conn:
+        return conn.execute("SELECT count(*) FROM articles WHERE indexed = 0").fetchone()[0]
 
 
 async def test_f_fetches_the_full_article(make_app: AppFactory, store: Store, httpserver) -> None:

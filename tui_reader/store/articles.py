@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from tui_reader import deferred
 from tui_reader.models import Article, ArticleQuery, Cursor
+from tui_reader.store import index
 from tui_reader.store.connection import StoreBase, guarded
 from tui_reader.store.rows import (
     FEED_COUNT_COLUMNS,
@@ -30,6 +31,14 @@ from tui_reader.store.values import chunks, marks
 
 class ArticlesRoom(StoreBase):
     """Reading the article list: pages, positions, counts, one article with its text."""
+
+    @guarded
+    def index_pending(self) -> int:
+        """Index the articles a refresh left for later (see `store.index`); how many.
+
+        A search does it by itself when it needs to; the reader calls this when idle so
+        that its first search after a refresh does not wait."""
+        return index.index_pending(self._conn())
 
     @guarded
     def headlines(

@@ -85,32 +85,16 @@ def guarded(
     return wrapper
 
 
-def register_functions(
-    conn: sqlite3.Connection,
-    hints: dict[bytes, tuple[str, str]],
-    direct: Callable[[], bool] = lambda: False,
-) -> None:
-    """The SQL functions the search index's triggers call (see `schema._SEARCH_INDEX`).
-
-    `hints` maps a source blob to its (summary, body) index text, already computed by the
-    parser: it lets the index trigger skip recomputing it while entries are written.
-    `direct()` is true while the caller writes the index rows of its inserts itself
-    (tr_direct(), see `schema._DIRECT_INDEX`).
-    """
-
-    def index(source: bytes | None, which: int, fallback: str | None) -> str:
-        if source is not None:
-            hint = hints.get(source)
-            if hint is not None:
-                return hint[which]
-        return deferred.index_text(source, which, fallback)
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the search index's triggers call (see `schema._SEARCH_INDEX`):
+    tr_index() gives the plain text of a stored source (or an old row's Markdown), tr_fold()
+    folds ligatures."""
 
     def fold(text: str | None) -> str | None:
         return None if text is None else deferred.fold_ligatures(text)
 
-    conn.create_function("tr_index", 3, index, deterministic=True)
+    conn.create_function("tr_index", 3, deferred.index_text, deterministic=True)
     conn.create_function("tr_fold", 1, fold, deterministic=True)
-    conn.create_function("tr_direct", 0, lambda: int(direct()))
 
 
 class StoreBase:
@@ -124,13 +108,6 @@ class StoreBase:
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
-        # source blob → its (summary, body) index text, computed by the parser: lets the
-        # index trigger skip recomputing it while `upsert_entries` runs.
-        self._index_hints: dict[bytes, tuple[str, str]] = {}
-
-    def _indexing_directly(self) -> bool:
-        """Whether this thread's writes index their inserts themselves (see tr_direct())."""
-        return bool(getattr(self._local, "direct", False))
 
     # -- opening and connections
 
@@ -209,7 +186,7 @@ class StoreBase:
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
-            register_functions(conn, self._index_hints, self._indexing_directly)
+            register_functions(conn)
         except BaseException:
             conn.close()
             raise

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypedDict, Unpack
 
-from tui_reader import deferred
 from tui_reader.models import FeedConfig, ParsedEntry
 from tui_reader.store.connection import StoreBase, guarded
 from tui_reader.store.rows import (
@@ -214,14 +213,12 @@ class FeedsRoom(StoreBase):
     ) -> int:
         """`upsert_entries` inside the caller's transaction.
 
-        New entries are inserted with the index trigger stepping aside (tr_direct()), and
-        their index rows written here in one statement, from the text the parser made
-        (`ParsedEntry.summary_text`/`body_text`): no Python called back per row. Changed
-        entries go through the update trigger as before.
+        New entries come in unindexed (`indexed` 0): the search index takes them in when a
+        search first needs them (`search.index_pending`), not here. Changed entries that are
+        indexed go through the update trigger as before.
         """
         rows: dict[str, dict[str, Any]] = {}
         fetch_time = normalize_published(now)
-        hints: dict[bytes, tuple[str, str]] = {}
         for entry in entries:
             published = normalize_published(entry.published)
             rows[entry.guid] = {
@@ -261,57 +258,24 @@ class FeedsRoom(StoreBase):
         ]
         if not params:
             return 0
-        for entry in entries:
-            # Only a changed entry (an update) goes through the trigger, which asks for these.
-            if entry.source is not None and entry.guid in known:
-                hints[entry.source] = (entry.summary_text, entry.body_text)
-        self._index_hints.update(hints)
-        self._local.direct = True
-        try:
-            tx.executemany(
-                "INSERT INTO articles (feed_id, guid, title, link, author, published, "
-                "fetched, summary, body, source, content_hash, md_ready) VALUES (:feed_id, "
-                ":guid, :title, :link, :author, COALESCE(:published, :now), :now, :summary, "
-                ":body, :source, :hash, :ready) "
-                "ON CONFLICT (feed_id, guid) DO UPDATE SET "
-                "title = excluded.title, link = excluded.link, author = excluded.author, "
-                "published = COALESCE(:published, published), "
-                "summary = excluded.summary, body = excluded.body, "
-                "source = excluded.source, content_hash = excluded.content_hash, "
-                "md_ready = excluded.md_ready "
-                "WHERE (title, link, author, published, summary, body, source) IS NOT "
-                "(excluded.title, excluded.link, excluded.author, "
-                "COALESCE(:published, published), excluded.summary, excluded.body, "
-                "excluded.source)",
-                params,
-            )
-        finally:
-            self._local.direct = False
-            for source in hints:
-                self._index_hints.pop(source, None)
-        inserted = {row["guid"] for row in params if row["guid"] not in known}
-        if inserted:
-            self._index_inserted(tx, feed_id, [e for e in entries if e.guid in inserted])
-        return len(inserted)
-
-    def _index_inserted(
-        self, tx: sqlite3.Connection, feed_id: int, entries: Sequence[ParsedEntry]
-    ) -> None:
-        """The search-index rows of entries just inserted (the trigger stepped aside)."""
-        ids = dict(tx.execute("SELECT guid, id FROM articles WHERE feed_id = ?", (feed_id,)))
-        fold = deferred.fold_ligatures
         tx.executemany(
-            "INSERT INTO articles_fts(rowid, title, summary, body, full_text) "
-            "VALUES (?, ?, ?, ?, NULL)",
-            [
-                # A deferred entry carries its index text (plain, folded: see parse.py);
-                # any other entry is indexed from its Markdown, as the trigger would.
-                (ids[e.guid], fold(e.title), e.summary_text, e.body_text)
-                if e.source is not None
-                else (ids[e.guid], fold(e.title), fold(e.summary), fold(e.body))
-                for e in entries
-            ],
+            "INSERT INTO articles (feed_id, guid, title, link, author, published, "
+            "fetched, summary, body, source, content_hash, md_ready, indexed) VALUES (:feed_id, "
+            ":guid, :title, :link, :author, COALESCE(:published, :now), :now, :summary, "
+            ":body, :source, :hash, :ready, 0) "
+            "ON CONFLICT (feed_id, guid) DO UPDATE SET "
+            "title = excluded.title, link = excluded.link, author = excluded.author, "
+            "published = COALESCE(:published, published), "
+            "summary = excluded.summary, body = excluded.body, "
+            "source = excluded.source, content_hash = excluded.content_hash, "
+            "md_ready = excluded.md_ready "
+            "WHERE (title, link, author, published, summary, body, source) IS NOT "
+            "(excluded.title, excluded.link, excluded.author, "
+            "COALESCE(:published, published), excluded.summary, excluded.body, "
+            "excluded.source)",
+            params,
         )
+        return sum(1 for row in params if row["guid"] not in known)
 
     @guarded
     def purge(self, keep_days: int, *, now: datetime) -> int:

@@ -275,6 +275,48 @@ def _migrate_direct_index(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Refresh round 4 (issue 11): a refresh no longer indexes what it inserts. New rows come in
+# with `indexed` 0 and no index row; `search.index_pending` indexes them in batches the first
+# time a search needs them (or when the reader is idle). The triggers only touch rows that
+# are indexed: a contentless index must be told exactly what it holds to delete it.
+_PENDING_INDEX = """
+ALTER TABLE articles ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX articles_unindexed ON articles(id) WHERE indexed = 0;
+DROP TRIGGER IF EXISTS articles_fts_insert;
+DROP TRIGGER IF EXISTS articles_fts_delete;
+DROP TRIGGER IF EXISTS articles_fts_update;
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles WHEN new.indexed = 1 BEGIN
+    INSERT INTO articles_fts(rowid, title, summary, body, full_text)
+    VALUES (new.id, tr_fold(new.title), tr_index(new.source, 0, new.summary),
+            tr_index(new.source, 1, new.body), tr_fold(new.full_text));
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles WHEN old.indexed = 1 BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, summary, body, full_text)
+    VALUES ('delete', old.id, tr_fold(old.title), tr_index(old.source, 0, old.summary),
+            tr_index(old.source, 1, old.body), tr_fold(old.full_text));
+END;
+CREATE TRIGGER articles_fts_update
+AFTER UPDATE OF title, summary, body, full_text, source ON articles
+WHEN old.indexed = 1 AND (old.title IS NOT new.title OR old.full_text IS NOT new.full_text
+    OR old.source IS NOT new.source
+    OR (new.source IS NULL AND (old.summary IS NOT new.summary OR old.body IS NOT new.body)))
+BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, summary, body, full_text)
+    VALUES ('delete', old.id, tr_fold(old.title), tr_index(old.source, 0, old.summary),
+            tr_index(old.source, 1, old.body), tr_fold(old.full_text));
+    INSERT INTO articles_fts(rowid, title, summary, body, full_text)
+    VALUES (new.id, tr_fold(new.title), tr_index(new.source, 0, new.summary),
+            tr_index(new.source, 1, new.body), tr_fold(new.full_text));
+END;
+"""
+
+
+def _migrate_pending_index(conn: sqlite3.Connection) -> None:
+    """Rows inserted by a refresh wait for `search.index_pending` (see `_PENDING_INDEX`)."""
+    for statement in _split_sql(_PENDING_INDEX):
+        conn.execute(statement)
+
+
 # MIGRATIONS[i] turns schema version i into i + 1; `PRAGMA user_version` is the version.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_v1,
@@ -282,4 +324,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_sync,
     _migrate_perf,
     _migrate_direct_index,
+    _migrate_pending_index,
 ]

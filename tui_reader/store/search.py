@@ -11,6 +11,7 @@ from typing import Any
 
 from tui_reader.models import ArticleQuery
 from tui_reader.query import fts_match_expression
+from tui_reader.store import index
 from tui_reader.store.values import iso, marks
 
 _FEW_MATCHES = 2000  # search matches below which seeking rows beats walking the list
@@ -92,6 +93,7 @@ def where_clause(conn: sqlite3.Connection, query: ArticleQuery) -> tuple[str, li
     if query.text:
         match = fts_match_expression(query.text)
         if match is not None:
+            _catch_up_index(conn)
             # Few matches: seek each one. Many: test membership while walking the list index
             # in order (`+a.id` forbids the seek plan), instead of seeking tens of thousands
             # of rows and sorting them (35 ms → 3 ms at 50,000 articles).
@@ -110,6 +112,29 @@ def where_clause(conn: sqlite3.Connection, query: ArticleQuery) -> tuple[str, li
     elif query.hidden == "only":
         clauses.append("a.hidden = 1 AND a.bookmarked = 0")
     return (" AND ".join(clauses) or "1"), params
+
+
+def _catch_up_index(conn: sqlite3.Connection) -> None:
+    """Index the articles a refresh left unindexed before searching (see `store.index`).
+
+    When another writer holds the database past the busy timeout, or the file is read-only,
+    the search goes on over what is indexed: the waiting articles are found next time.
+    """
+    if not index.has_pending(conn):
+        return
+    if conn.in_transaction:  # the caller's write transaction: its errors are its own
+        index.index_pending(conn)
+        return
+    try:
+        index.index_pending(conn)
+    except sqlite3.OperationalError as exc:
+        if not _is_busy_or_readonly(exc):
+            raise
+
+
+def _is_busy_or_readonly(exc: sqlite3.OperationalError) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY"))
 
 
 def _has_rule_tags(conn: sqlite3.Connection, tags: Sequence[str]) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 from tui_reader.errors import describe
 from tui_reader.i18n import _
 from tui_reader.models import Config
-from tui_reader.store import Store
+from tui_reader.store import Store, StoreError
 from tui_reader.ui import heap
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.services.fulltext import FullTexts
@@ -50,6 +50,8 @@ class ReaderApp(App[int]):
     CSS_PATH = "reader.tcss"
     TITLE = "tui-reader"
     ENABLE_COMMAND_PALETTE = True
+    #: Seconds after the launch before the articles waiting for the search index are indexed.
+    index_delay = 2.0
 
     def __init__(
         self,
@@ -116,8 +118,21 @@ class ReaderApp(App[int]):
             self.set_interval(interval * 60, self.sync_accounts)
             self.call_after_refresh(self.sync_accounts)
 
+        # What the last refresh stored waits for the search index: indexed once the launch
+        # is over, so that the first search does not wait for it.
+        self.set_timer(self.index_delay, self.index_in_background)
+
     def on_unmount(self) -> None:
         heap.release()
+
+    def index_in_background(self) -> None:
+        """Index the articles a refresh stored (in a thread; see `store.index`)."""
+        self.run_worker(self._index_pending, group="index", thread=True, exit_on_error=False)
+
+    def _index_pending(self) -> None:
+        # Busy or read-only: the next search indexes what still waits.
+        with suppress(StoreError):
+            self.store.index_pending()
 
     def refresh_due_feeds(self) -> None:
         """Start a background refresh of the feeds that are due (from the timer or at start)."""

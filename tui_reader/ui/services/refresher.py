@@ -161,6 +161,7 @@ class Refresher(Service):
         """Hooks and view notifications for what a refresh or a sync stored (in a thread;
         each new item is claimed once in the database, so two runs never feed it twice)."""
         self.in_thread(self._after_refresh, group="hooks")
+        self.app.index_in_background()
 
     def _after_refresh(self) -> None:
         from tui_reader.hooks import after_refresh
