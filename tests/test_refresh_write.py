@@ -140,6 +140,20 @@ def test_a_refresh_leaves_the_index_to_the_first_search(store: Store) -> None:
     integrity_check(store)
 
 
+def test_the_catch_up_goes_in_batches_and_stops_when_asked(store: Store) -> None:
+    store.upsert_entries(URL, entries("alpha", "beta", "gamma"), now=NOW)
+    calls: list[int] = []
+
+    def between() -> bool:
+        calls.append(pending(store))
+        return len(calls) < 2
+
+    assert store.index_pending(batch=1, between=between) == 2
+    assert calls == [2, 1] and pending(store) == 1  # each batch committed before the pause
+    assert store.index_pending(batch=1) == 1
+    assert search(store, "alpha") == ["Item 0"] and search(store, "gamma") == ["Item 2"]
+
+
 def test_rows_waiting_for_the_index_change_and_go_without_touching_it(store: Store) -> None:
     store.upsert_entries(URL, entries("alpha", "beta"), now=NOW)
     # Changed before it was ever indexed: only its new words are indexed.

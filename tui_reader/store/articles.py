@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import replace
 from typing import Any, Literal
@@ -33,12 +33,15 @@ class ArticlesRoom(StoreBase):
     """Reading the article list: pages, positions, counts, one article with its text."""
 
     @guarded
-    def index_pending(self) -> int:
-        """Index the articles a refresh left for later (see `store.index`); how many.
+    def index_pending(
+        self, *, batch: int = index.BATCH, between: Callable[[], bool] | None = None
+    ) -> int:
+        """Index the articles a refresh left for later (see `store.index.index_pending`);
+        how many.
 
         A search does it by itself when it needs to; the reader calls this when idle so
         that its first search after a refresh does not wait."""
-        return index.index_pending(self._conn())
+        return index.index_pending(self._conn(), batch=batch, between=between)
 
     @guarded
     def headlines(

@@ -10,6 +10,7 @@ beside it is never held up for long.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from tui_reader import deferred
 
@@ -28,11 +29,17 @@ def has_pending(conn: sqlite3.Connection) -> bool:
     return conn.execute(_ANY_PENDING).fetchone() is not None
 
 
-def index_pending(conn: sqlite3.Connection, *, batch: int = BATCH) -> int:
+def index_pending(
+    conn: sqlite3.Connection,
+    *,
+    batch: int = BATCH,
+    between: Callable[[], bool] | None = None,
+) -> int:
     """Index every article that waits for it; return how many were indexed.
 
     Inside the caller's transaction when there is one; otherwise one write transaction per
-    `batch` rows. Rows are chosen once the write lock is held, so two threads (or processes)
+    `batch` rows, and `between()` after each (it may pause to let other writers in; False
+    stops). Rows are chosen once the write lock is held, so two threads (or processes)
     catching up at once never index a row twice.
     """
     done = 0
@@ -50,9 +57,11 @@ def index_pending(conn: sqlite3.Connection, *, batch: int = BATCH) -> int:
             if own and conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        done += len(rows)
         if own:
             conn.execute("COMMIT")
-        done += len(rows)
+            if between is not None and not between():
+                break
     return done
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager, suppress
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_reader.errors import describe
 from tui_reader.i18n import _
@@ -130,9 +131,17 @@ class ReaderApp(App[int]):
         self.run_worker(self._index_pending, group="index", thread=True, exit_on_error=False)
 
     def _index_pending(self) -> None:
+        worker = get_current_worker()
+
+        def between() -> bool:
+            # Short batches and a pause between them: a state write of the reader's (mark
+            # read, bookmark), made on the loop, never waits long for the write lock.
+            time.sleep(0.02)
+            return not worker.is_cancelled
+
         # Busy or read-only: the next search indexes what still waits.
         with suppress(StoreError):
-            self.store.index_pending()
+            self.store.index_pending(batch=100, between=between)
 
     def refresh_due_feeds(self) -> None:
         """Start a background refresh of the feeds that are due (from the timer or at start)."""
