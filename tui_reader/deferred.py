@@ -130,11 +130,9 @@ def content_hash(fields: Sequence[str]) -> str:
     """A short hash of an item's fields: an entry stored with the same hash is unchanged."""
     import hashlib  # here, not at the launch: only a refresh hashes (issue 11)
 
-    digest = hashlib.blake2b(digest_size=12)
-    for field in fields:
-        digest.update(field.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
+    # Each field then a NUL, hashed in one piece (one encode instead of one per field).
+    data = "\x00".join(fields) + "\x00" if fields else ""
+    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def plain_text(part: Part | None) -> str:

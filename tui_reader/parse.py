@@ -12,6 +12,8 @@ what real feeds send and the slower, lossier loose parser is the exception.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import hashlib
 import json
 import re
@@ -194,12 +196,19 @@ _XML_DECL_RE = re.compile(r"^<\?xml[^>]*\?>")
 
 def _prepare_xml(body: bytes, content_type: str) -> tuple[bytes, str]:
     """Decode, defuse and repair a document for feedparser; return UTF-8 bytes and root name."""
-    text = _decode(body, content_type).lstrip()
-    text, root = _strip_prolog_declarations(text)
+    utf8 = _plain_utf8(body)
+    decoded = (utf8 if utf8 is not None else _decode(body, content_type)).lstrip()
+    text, root = _strip_prolog_declarations(decoded)
     if _NEEDS_ENTITY_FIX_RE.search(text) is not None:
         text = _ENTITY_FIX_RE.sub(_entity_fix, text)
-    # The text is UTF-8 from here on, whatever the declaration said.
-    data = _XML_DECL_RE.sub(_UTF8_DECL, text, count=1).encode("utf-8", errors="replace")
+    if utf8 is not None and text is decoded and _says_utf8(text):
+        # Most feeds: UTF-8 that needed no repair. Its bytes are what encoding the text
+        # would give: no second copy of the document.
+        stripped = utf8[: len(utf8) - len(text)]  # the leading white space lstrip() took
+        data = body[len(stripped.encode("utf-8")) :] if stripped else body
+    else:
+        # The text is UTF-8 from here on, whatever the declaration said.
+        data = _XML_DECL_RE.sub(_UTF8_DECL, text, count=1).encode("utf-8", errors="replace")
     if _has_xml_junk(data):  # rare: the text-level scan and clean-up, then encode again
         text = _XML_JUNK_RE.sub("", text)
         data = _XML_DECL_RE.sub(_UTF8_DECL, text, count=1).encode("utf-8", errors="replace")
@@ -207,6 +216,35 @@ def _prepare_xml(body: bytes, content_type: str) -> tuple[bytes, str]:
 
 
 _UTF8_DECL = '<?xml version="1.0" encoding="utf-8"?>'
+_UTF8_DECLS = frozenset({_UTF8_DECL, '<?xml version="1.0"?>'})
+# What `decode_bytes` reads as something other than UTF-8 whatever follows (keep in step).
+_NOT_PLAIN_UTF8 = (
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+    b"<\x00?\x00",
+    b"\x00<\x00?",
+)
+
+
+def _plain_utf8(body: bytes) -> str | None:
+    """The document as `_decode` reads it when that is strict UTF-8 (no BOM), else None."""
+    if body.startswith(_NOT_PLAIN_UTF8):
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _says_utf8(text: str) -> bool:
+    """Whether `text` has no XML declaration, or one that `_UTF8_DECL` would not change."""
+    match = _XML_DECL_RE.match(text)
+    return match is None or match.group().replace("'", '"').lower() in _UTF8_DECLS
+
+
 # _XML_JUNK_TRIGGER_RE's characters as UTF-8 bytes, found by scans several times faster than
 # a character class over the text: C0 controls by `bytes.translate` (which keeps only them),
 # the C1 ones and U+FFFE/U+FFFF by their lead bytes.
@@ -286,16 +324,18 @@ def _deferred_entry(entry: ParsedEntry) -> ParsedEntry:
     summary, body = _source_part(entry.summary), _source_part(entry.body)
     if summary is not None and body is not None and summary[2] == body[2]:
         summary = None  # the same text twice: kept once, as the body
-    fields = (entry.title, entry.link, entry.author, entry.published)
-    source = deferred.pack(summary, body)
-    return replace(
-        entry,
-        summary="",
-        body="",
-        source=source,
-        content_hash=deferred.content_hash(
-            (*fields, *(part[2] if part else "" for part in (summary, body)))
-        ),
+    title, link, author, published = entry.title, entry.link, entry.author, entry.published
+    texts = (summary[2] if summary else "", body[2] if body else "")
+    return ParsedEntry(
+        entry.guid,
+        title,
+        link,
+        author,
+        published,
+        "",
+        "",
+        source=deferred.pack(summary, body),
+        content_hash=deferred.content_hash((title, link, author, published, *texts)),
     )
 
 
@@ -359,9 +399,15 @@ def _dedupe(entries: Iterable[ParsedEntry]) -> tuple[ParsedEntry, ...]:
 
 def _absolute_base(*candidates: Any) -> str:
     for candidate in candidates:
-        if isinstance(candidate, str) and (base := safe_link(candidate)):
+        if isinstance(candidate, str) and (base := _safe_base(candidate)):
             return base
     return ""
+
+
+@functools.lru_cache(maxsize=256)
+def _safe_base(candidate: str) -> str:
+    """`safe_link(candidate)`, remembered: every item of a feed asks for the same few bases."""
+    return safe_link(candidate)
 
 
 _MD_URL_ESCAPES = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
