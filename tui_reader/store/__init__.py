@@ -11,6 +11,7 @@
 - `state`: read and bookmark changes and the sync outbox they feed;
 - `organise`: rules' hidden flags and tags, bookkeeping of rules and hooks;
 - `search`: an `ArticleQuery` → WHERE clause, full-text search through FTS5;
+- `index`: the search index's catch-up (a refresh leaves new rows for it);
 - `rows`: rows → `Article`, `FeedState`, `FeedCount` (one mapping per shape).
 
 Errors from SQLite reach callers as `StoreError`, whose message is one line naming the
