@@ -159,18 +159,12 @@ _C1_REF_RE = re.compile(rb"&#(?:0*(?:12[89]|1[3-5][0-9])|[xX]0*[89][0-9a-fA-F]);
 _MAY_HAVE_C1: ContextVar[bool] = ContextVar("tui_reader_fastfeed_c1", default=True)
 
 
-# UTF-8 read as Latin-1 always holds a lead byte followed by a continuation byte, as
-# characters: a text without such a pair would not survive the round trip in `_finish`.
-_MOJIBAKE_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
-
-
 def _finish(value: str) -> str:
     """What feedparser's `pop` does to every text after stripping and URI resolution."""
     if value.isascii():  # most links, ids and dates: nothing below can change them
         return value
-    if _MOJIBAKE_RE.search(value) is not None:
-        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-            value = value.encode("iso-8859-1").decode("utf-8")  # UTF-8 read as Latin-1: undo
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        value = value.encode("iso-8859-1").decode("utf-8")  # UTF-8 read as Latin-1: undo
     # (Undoing cannot make a C1 character appear: its UTF-8 form read as Latin-1 holds one.)
     if _MAY_HAVE_C1.get() and _C1_RE.search(value) is not None:
         value = value.translate(_CP1252)
