@@ -304,6 +304,22 @@ def test_python_m_and_console_script(env: Path) -> None:
     assert result.returncode == 0 and "tui-reader" in result.stdout
 
 
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`tui-reader headlines | head`: the reader of the output goes away first."""
+    script = Path(sys.executable).with_name("tui-reader")
+    data = str(tmp_path / "demo-data")
+    proc = subprocess.Popen(
+        [str(script), "--demo", "--data-dir", data, "headlines", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # nobody reads: the first write fails with EPIPE
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert err == ""
+
+
 def test_usage_errors_exit_2(env: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tui_reader", "headlines", "--limit", "zero"],
