@@ -1,0 +1,159 @@
+"""The reader's launch reuses the config validated last time while the file is unchanged."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui_reader.config import ConfigError, load_config
+from tui_reader.config_cache import CACHE_NAME, launch_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CONFIG = """\
+[settings]
+refresh_interval = 0
+theme = "nord"
+full_articles = "never"
+
+[keys]
+next_item = "ctrl+n"
+
+[[feeds]]
+name = "Un"
+url = "https://example.org/un.xml"
+tags = ["tech", "fr"]
+refresh_interval = 15
+
+[[feeds]]
+name = "Deux"
+url = "https://example.org/deux.xml"
+full_articles = "always"
+
+[[views]]
+name = "Sécurité"
+query = "sécurité +tech"
+notify = true
+
+[[rules]]
+query = "+ads"
+action = "hide"
+
+[[hooks]]
+query = "+tech"
+command = ["cat"]
+timeout = 5.0
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    config = tmp_path / "config.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    return config, data
+
+
+def launch_in_subprocess(config: Path, data: Path) -> dict[str, object]:
+    """`launch_config` in a fresh interpreter: what it returned and whether it parsed TOML."""
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from tui_reader.config_cache import launch_config\n"
+        "config = launch_config(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+        "print(json.dumps({'feeds': [f.name for f in config.feeds],\n"
+        "                  'parsed': 'tomllib' in sys.modules,\n"
+        "                  'checked': 'tui_reader.config.validate' in sys.modules}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(config), str(data)],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
+def test_the_cached_config_equals_the_parsed_one(files: tuple[Path, Path]) -> None:
+    config, data = files
+    first = launch_config(config, data)
+    assert (data / CACHE_NAME).is_file()
+    second = launch_config(config, data)
+    assert first == second == load_config(config)
+    assert second.path == config
+    assert second.settings.theme == "nord"
+    assert second.feeds[0].tags == ("tech", "fr")
+    assert second.hooks[0].command == ("cat",)
+    assert second.views[0].name == "Sécurité"
+    assert dict(second.keys) == {"next_item": "ctrl+n"}
+
+
+def test_a_second_launch_neither_parses_nor_checks(files: tuple[Path, Path]) -> None:
+    config, data = files
+    first = launch_in_subprocess(config, data)
+    assert first == {"feeds": ["Un", "Deux"], "parsed": True, "checked": True}
+    second = launch_in_subprocess(config, data)
+    assert second == {"feeds": ["Un", "Deux"], "parsed": False, "checked": False}
+
+
+def test_an_edited_config_is_read_again(files: tuple[Path, Path]) -> None:
+    config, data = files
+    launch_config(config, data)
+    stat = config.stat()
+    with config.open("a", encoding="utf-8") as file:
+        file.write('\n[[feeds]]\nname = "Trois"\nurl = "https://example.org/trois.xml"\n')
+    # Even with the old modification time put back, the size and change time differ.
+    os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert [feed.name for feed in launch_config(config, data).feeds] == ["Un", "Deux", "Trois"]
+    assert [feed.name for feed in launch_config(config, data).feeds] == ["Un", "Deux", "Trois"]
+
+
+def test_an_invalid_config_is_reported_even_after_a_valid_one(files: tuple[Path, Path]) -> None:
+    config, data = files
+    launch_config(config, data)
+    config.write_text(CONFIG.replace('theme = "nord"', 'theme = "nope"'), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        launch_config(config, data)
+    assert any(problem.key == "settings.theme" for problem in raised.value.problems)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal", b"\xe9\x01\x02", None])
+def test_a_damaged_cache_is_ignored_and_replaced(
+    files: tuple[Path, Path], damage: bytes | None
+) -> None:
+    config, data = files
+    expected = launch_config(config, data)
+    cache = data / CACHE_NAME
+    if damage is None:  # well-formed marshal data of the wrong shape: a foreign file
+        import marshal
+
+        damage = marshal.dumps(("key", ["Config", {"feeds": [1, 2]}]))
+    cache.write_bytes(damage)
+    assert launch_config(config, data) == expected
+    assert cache.read_bytes() != damage
+    assert launch_config(config, data) == expected
+
+
+def test_a_missing_file_is_reported_as_before(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        launch_config(tmp_path / "absent.toml", tmp_path)
+    assert "file not found" in str(raised.value.problems[0])
+    assert not (tmp_path / CACHE_NAME).exists()
+
+
+def test_no_cache_without_a_data_dir_or_with_accounts(files: tuple[Path, Path]) -> None:
+    config, data = files
+    absent = data / "not-yet"
+    assert launch_config(config, absent) == load_config(config)
+    assert not absent.exists()
+    config.write_text(
+        CONFIG + '\n[[accounts]]\nname = "srv"\nkind = "fever"\nurl = "https://example.org/"\n'
+        'username = "me"\npassword = "secret"\n',
+        encoding="utf-8",
+    )
+    assert launch_config(config, data).accounts[0].name == "srv"
+    assert not (data / CACHE_NAME).exists()
