@@ -157,3 +157,30 @@ def test_no_cache_without_a_data_dir_or_with_accounts(files: tuple[Path, Path]) 
     )
     assert launch_config(config, data).accounts[0].name == "srv"
     assert not (data / CACHE_NAME).exists()
+
+
+def test_the_command_line_launch_skips_the_parser_and_the_checks(
+    files: tuple[Path, Path],
+) -> None:
+    """What the `tui-reader` launch imports before the UI: no TOML parser, no config checks,
+    once the cache holds the config (they load on first use)."""
+    config, data = files
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from tui_reader import cli\n"
+        "from tui_reader.cli_lang import choose_language\n"
+        "choose_language(['--config', sys.argv[1]])\n"
+        "config = cli.reader_config(Path(sys.argv[1]), sys.argv[2])\n"
+        "print(json.dumps({'feeds': len(config.feeds), 'loaded': sorted(m for m in (\n"
+        "    'tomllib', 'tui_reader.config.validate', 'tui_reader.config.schema',\n"
+        "    'tui_reader.config.fields') if m in sys.modules)}))\n"
+    )
+    command = [sys.executable, "-c", code, str(config), str(data)]
+    runs = [
+        json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+        for _ in range(2)
+    ]
+    assert runs[0]["feeds"] == runs[1]["feeds"] == 2
+    assert "tomllib" in runs[0]["loaded"]  # the first launch parsed and checked
+    assert runs[1]["loaded"] == []

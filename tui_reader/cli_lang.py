@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import tomllib
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
@@ -47,6 +46,8 @@ def configured_language(argv: Sequence[str]) -> str:
         text = path.read_text(encoding="utf-8-sig")
         if "language" not in text:  # not set: no need to parse it all twice (200 feeds: ~30 ms)
             return "auto"
+        import tomllib  # only then (issue 11)
+
         settings = tomllib.loads(text).get("settings", {})
     except (OSError, ValueError):
         return "auto"
