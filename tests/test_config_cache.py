@@ -184,3 +184,34 @@ def test_the_command_line_launch_skips_the_parser_and_the_checks(
     assert runs[0]["feeds"] == runs[1]["feeds"] == 2
     assert "tomllib" in runs[0]["loaded"]  # the first launch parsed and checked
     assert runs[1]["loaded"] == []
+
+
+def test_the_language_comes_from_the_cache_too(files: tuple[Path, Path]) -> None:
+    """The starter config sets `language`: choosing it before the parser read the TOML at
+    every launch; with the config cached, neither that nor the config is parsed."""
+    config, data = files
+    config.write_text(
+        CONFIG.replace("[settings]\n", '[settings]\nlanguage = "fr"\n'), encoding="utf-8"
+    )
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from tui_reader import cli\n"
+        "from tui_reader.cli_lang import choose_language\n"
+        "from tui_reader.i18n import current_language\n"
+        "choose_language(['--config', sys.argv[1], '--data-dir', sys.argv[2]])\n"
+        "language = current_language()\n"
+        "config = cli.reader_config(Path(sys.argv[1]), sys.argv[2])\n"
+        "print(json.dumps({'language': language, 'parsed': 'tomllib' in sys.modules}))\n"
+    )
+    command = [sys.executable, "-c", code, str(config), str(data)]
+    runs = [
+        json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+        for _ in range(2)
+    ]
+    assert runs == [{"language": "fr", "parsed": True}, {"language": "fr", "parsed": False}]
+    config.write_text(
+        CONFIG.replace("[settings]\n", '[settings]\nlanguage = "en"\n'), encoding="utf-8"
+    )
+    third = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert json.loads(third) == {"language": "en", "parsed": True}

@@ -33,7 +33,7 @@ from typing import Any
 from tui_reader import __version__, models
 from tui_reader.models import Config
 
-__all__ = ["CACHE_NAME", "launch_config"]
+__all__ = ["CACHE_NAME", "cached_config", "launch_config"]
 
 CACHE_NAME = "config-cache.marshal"
 _FORMAT = 1
@@ -49,22 +49,42 @@ class _Uncacheable(Exception):
     """A value the cache's format does not hold."""
 
 
-def launch_config(path: Path, data_dir: Path) -> Config:
-    """`config.load_config(path)`, from the cache in `data_dir` when it is still valid."""
-    cache = data_dir / CACHE_NAME
+_last: tuple[tuple[Any, ...], Config] | None = None
+"""The last config read from a cache, with its key: the launch asks twice (the language is
+chosen before anything else, `cli_lang.configured_language`), and the key holds the file's
+stat, so a changed file is never answered from here."""
+
+
+def cached_config(path: Path, data_dir: Path) -> Config | None:
+    """The config of `path` if the cache in `data_dir` holds it still valid, else None
+    (nothing is parsed, checked or written)."""
+    global _last
     try:
         key = _key(path)
     except OSError:
+        return None
+    if _last is not None and _last[0] == key:
+        return _last[1]
+    config = _read(data_dir / CACHE_NAME, key)
+    if config is not None:
+        _last = (key, config)
+    return config
+
+
+def launch_config(path: Path, data_dir: Path) -> Config:
+    """`config.load_config(path)`, from the cache in `data_dir` when it is still valid."""
+    config = cached_config(path, data_dir)
+    if config is not None:
+        return config
+    try:
+        key: tuple[Any, ...] | None = _key(path)
+    except OSError:
         key = None  # no such file, say: load_config words the problem
-    if key is not None:
-        config = _read(cache, key)
-        if config is not None:
-            return config
     from tui_reader.config import load_config
 
     config = load_config(path)
     if key is not None and not config.accounts and data_dir.is_dir():
-        _write(cache, key, config)
+        _write(data_dir / CACHE_NAME, key, config)
     return config
 
 
