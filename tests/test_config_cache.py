@@ -215,3 +215,18 @@ def test_the_language_comes_from_the_cache_too(files: tuple[Path, Path]) -> None
     )
     third = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     assert json.loads(third) == {"language": "en", "parsed": True}
+
+
+def test_the_config_keeps_the_name_it_was_given(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same file named from another directory is a hit, under the name given now."""
+    config, data = files
+    monkeypatch.chdir(config.parent.parent)
+    first = Path(config.parent.name) / config.name
+    assert launch_config(first, data).path == first
+    monkeypatch.chdir(config.parent)
+    second = Path(config.name)
+    cached = launch_config(second, data)
+    assert cached.path == second
+    assert cached == load_config(second)

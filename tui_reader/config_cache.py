@@ -63,11 +63,15 @@ def cached_config(path: Path, data_dir: Path) -> Config | None:
         key = _key(path)
     except OSError:
         return None
-    if _last is not None and _last[0] == key:
+    if _last is not None and _last[0] == key and _last[1].path == path:
         return _last[1]
     config = _read(data_dir / CACHE_NAME, key)
     if config is not None:
         _last = (key, config)
+    if config is not None and config.path != path:
+        # The same file by another name (relative to another directory, say): the config
+        # knows it by the name it was given this time, as `load_config` would.
+        config = dataclasses.replace(config, path=path)
     return config
 
 
