@@ -306,7 +306,7 @@ def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
         from tui_reader.demo.fetcher import demo_config
 
         config = demo_config()
-    elif args.command is None and config_path is not None:
+    elif args.command is None and not args.demo and config_path is not None:
         config = reader_config(config_path, args.data_dir)
     else:
         config = load_config(config_path)
