@@ -230,3 +230,21 @@ def test_the_config_keeps_the_name_it_was_given(
     cached = launch_config(second, data)
     assert cached.path == second
     assert cached == load_config(second)
+
+
+def test_another_version_of_the_reader_reads_the_file_again(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key holds the package's version (and its modules' stat): an upgrade never takes
+    a config checked by older code."""
+    import tui_reader.config_cache as config_cache
+
+    config, data = files
+    launch_config(config, data)
+    before = (data / CACHE_NAME).read_bytes()
+    assert config_cache.cached_config(config, data) is not None
+    monkeypatch.setattr(config_cache, "__version__", "99.0")
+    monkeypatch.setattr(config_cache, "_last", None)
+    assert config_cache.cached_config(config, data) is None
+    assert launch_config(config, data) == load_config(config)
+    assert (data / CACHE_NAME).read_bytes() != before

@@ -110,7 +110,8 @@ def _key(path: Path) -> tuple[Any, ...]:
 
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:
     """Name, size and modification time of each module that reads or checks a config."""
-    files = [_PACKAGE / "models.py", _PACKAGE / "actions.py"]
+    files = [_PACKAGE / name for name in ("models.py", "actions.py", "i18n.py", "query.py")]
+    files.append(_PACKAGE / "urls.py")
     files += sorted((_PACKAGE / "config").glob("*.py"))
     files += [_PACKAGE / "sync" / "accounts.py", _textual_themes()]
     stamp = []
