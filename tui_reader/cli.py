@@ -291,6 +291,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def reader_config(path: Path, data_dir_flag: str | None) -> Config:
+    """The reader's config: the one validated at the last launch while the file is unchanged
+    (kept in the data directory, `config_cache.py`; issue 11), else `load_config(path)`."""
+    from tui_reader.config_cache import launch_config
+
+    data_dir = Path(data_dir_flag) if data_dir_flag else resolve_data_dir(None)
+    return launch_config(path, data_dir)
+
+
 def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
     """Build the context and dispatch to the subcommand."""
     if args.command is not None or args.demo:
@@ -303,6 +312,8 @@ def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
         from tui_reader.demo.fetcher import demo_config
 
         config = demo_config()
+    elif args.command is None and not args.demo and config_path is not None:
+        config = reader_config(config_path, args.data_dir)
     else:
         config = load_config(config_path)
     set_language(config.settings.language)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import tomllib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
+from tui_reader.config_cache import cached_config
 from tui_reader.i18n import LANGUAGE_SETTINGS, N_, _, set_language
-from tui_reader.paths import resolve_config_path
+from tui_reader.paths import resolve_config_path, resolve_data_dir
 
 ARGPARSE_MESSAGES = (
     N_("usage: "),
@@ -36,6 +37,17 @@ def config_flag(argv: Sequence[str]) -> str | None:
     return None
 
 
+def launch_data_dir(argv: Sequence[str]) -> Path:
+    """The data directory `argv` names (`--data-dir DIR` / `--data-dir=DIR`), else the
+    environment's or the platform's, as `cli.run` resolves it."""
+    for index, arg in enumerate(argv):
+        if arg == "--data-dir" and index + 1 < len(argv):
+            return Path(argv[index + 1])
+        if arg.startswith("--data-dir="):
+            return Path(arg.split("=", 1)[1])
+    return resolve_data_dir(None)
+
+
 def configured_language(argv: Sequence[str]) -> str:
     """The config's `language` setting ("auto" when absent or unreadable)."""
     if "--demo" in argv and config_flag(argv) is None:
@@ -47,6 +59,11 @@ def configured_language(argv: Sequence[str]) -> str:
         text = path.read_text(encoding="utf-8-sig")
         if "language" not in text:  # not set: no need to parse it all twice (200 feeds: ~30 ms)
             return "auto"
+        cached = cached_config(path, launch_data_dir(argv))
+        if cached is not None:  # the config validated at the last launch (issue 11)
+            return cached.settings.language
+        import tomllib  # only then (issue 11)
+
         settings = tomllib.loads(text).get("settings", {})
     except (OSError, ValueError):
         return "auto"

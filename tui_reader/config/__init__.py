@@ -21,7 +21,7 @@ entry), like the lines they point at.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_reader.config.keys import _parse_key, key_names
 from tui_reader.config.lines import _KeyLines, key_line
@@ -42,8 +42,6 @@ from tui_reader.config.problems import (
     _type_name,
     normalize_url,
 )
-from tui_reader.config.schema import FULL_ARTICLES_VALUES, theme_names
-from tui_reader.config.validate import _Checker
 from tui_reader.config.write import (
     add_feeds,
     add_view,
@@ -52,6 +50,11 @@ from tui_reader.config.write import (
     write_starter_config,
 )
 from tui_reader.urls import url_problem
+
+if TYPE_CHECKING:
+    from tui_reader.config.schema import FULL_ARTICLES_VALUES
+    from tui_reader.config.schema import theme_names as theme_names
+    from tui_reader.config.validate import _Checker
 
 __all__ = [
     "EMBEDDED_DEFAULT_TOML",
@@ -83,8 +86,24 @@ __all__ = [
 ]
 
 
+_LAZY = {
+    "FULL_ARTICLES_VALUES": "tui_reader.config.schema",
+    "theme_names": "tui_reader.config.schema",
+    "_Checker": "tui_reader.config.validate",
+}
+"""Names whose modules load on first use: the schema and the checks are not needed by a
+launch whose config comes from the cache (`tui_reader.config_cache`, issue 11)."""
+
+
 def __getattr__(name: str) -> Any:
-    """`THEMES`: Textual's built-in theme names, read from Textual on first use."""
+    """`THEMES`: Textual's built-in theme names, read from Textual on first use; the `_LAZY`
+    names, from their modules on first use."""
     if name == "THEMES":
+        from tui_reader.config.schema import theme_names
+
         return theme_names()
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import re
-import tomllib
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,6 +54,8 @@ class _KeyLines:
         self.paths: dict[Path_, int] = {}
         self.array_counts: dict[Path_, int] = {}
         self.table: Path_ = ()
+        import tomllib  # here, not at import: the reader's launch may never parse (issue 11)
+
         # Positions are a help, not a requirement: on a surprise, lookups fall back to line 1.
         with contextlib.suppress(IndexError, ValueError, tomllib.TOMLDecodeError):
             self._scan()
@@ -139,6 +140,8 @@ class _KeyLines:
             ch = text[self.pos]
             if ch == '"':
                 end = self._string_end(self.pos, '"')
+                import tomllib
+
                 keys.append(tomllib.loads(f"k = {text[self.pos : end]}")["k"])
                 self.pos = end
             elif ch == "'":

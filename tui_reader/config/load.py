@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -11,7 +10,6 @@ from typing import cast
 
 from tui_reader.config.lines import _KeyLines, _LazyKeyLines
 from tui_reader.config.problems import ConfigError, Problem
-from tui_reader.config.validate import _Checker
 from tui_reader.i18n import _
 from tui_reader.models import Config
 
@@ -90,6 +88,11 @@ def _decode(data: bytes, file: str) -> tuple[str, Problem | None]:
 
 def _validate_text(text: str, file: str) -> tuple[Config | None, list[Problem]]:
     """Parse and check `text`; the config is None whenever there is a problem."""
+    # Imported here: a launch with a cached config (config_cache.py) parses nothing (issue 11).
+    import tomllib
+
+    from tui_reader.config.validate import _Checker
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -29,6 +29,7 @@ from tui_reader.ui import messages as m
 from tui_reader.ui import navigation, reading
 from tui_reader.ui import screen_actions as actions
 from tui_reader.ui.bindings import action_bindings
+from tui_reader.ui.breakpoints import width_classes
 from tui_reader.ui.filter import Filter, ListData, count_totals, list_data
 from tui_reader.ui.intents import handle_intent
 from tui_reader.ui.texts import article_text as article_text
@@ -71,6 +72,7 @@ class MainScreen(Screen[None]):
         self.totals: SidebarTotals | None = None
 
     def compose(self) -> ComposeResult:
+        self.update_classes(width_classes(self.HORIZONTAL_BREAKPOINTS, self.app.size.width))
         with Horizontal(id="body"):
             yield Sidebar(id="sidebar")
             with Vertical(id="content", classes="-no-article"):
