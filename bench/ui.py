@@ -1,6 +1,6 @@
 """The TUI at scale: ReaderApp over 50,000 articles, headless (Textual's `App.run_test()`).
 
-    .venv/bin/python bench/ui.py [--articles 50000] [--repeats 5] [--profile]
+    .venv/bin/python bench/ui.py [--articles 50000] [--repeats 5] [--profile] [--stalls-only]
 
 Builds (once, cached under bench/out/ui-db-N/) a database of N articles over 200 feeds with
 realistic French titles through `Store.upsert_entries`, plus one 10 KB and one 100 KB article.
@@ -17,6 +17,9 @@ Then, in a fresh process so the build does not count in its memory, it measures:
   open 10 KB   open an article (its load worker and the Markdown render) until painted
   open 100 KB  the same for 100 KB
   peak memory  ru_maxrss of the measuring process
+
+`--stalls-only` measures only the two loop stalls (100 KB article, refresh of 200 feeds),
+--repeats times each, in one process, and prints every run's figures (for iterating on them).
 
 `--profile` writes cProfile listings of the launch and of the key presses to
 bench/out/ui-profile.txt. Writes bench/out/ui.md and prints it.
@@ -503,11 +506,15 @@ async def stalls_while_busy(db_dir: Path, ids: dict[str, int]) -> dict[str, floa
             meter = StallMeter()
             meter.start()
             started = time.perf_counter()
+            started_cpu, started_loop_cpu = time.process_time(), time.thread_time()
             screen.run_refresh(list(corpus_feeds))  # type: ignore[attr-defined]
             await pilot.pause()
             while screen.refreshing:  # type: ignore[attr-defined]
                 await asyncio.sleep(0.05)
             results["refresh seconds"] = time.perf_counter() - started
+            # CPU of the whole process, and of the event loop's thread alone, over the refresh.
+            results["refresh cpu seconds"] = time.process_time() - started_cpu
+            results["refresh loop cpu seconds"] = time.thread_time() - started_loop_cpu
             results["refresh of 200 feeds"] = await meter.stop()
             await app.workers.wait_for_complete()
         store.close()
@@ -556,6 +563,30 @@ def measure(db_dir: Path, repeats: int, presses: int, want_profile: bool) -> dic
         "times": times,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def measure_stalls(db_dir: Path, repeats: int) -> dict[str, list[float]]:
+    """`stalls_while_busy` only, `repeats` times (one app each), its figures per run."""
+    ids = json.loads((db_dir / "ids.json").read_text(encoding="utf-8"))
+    runs: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        started_cpu = time.process_time()
+        for name, value in asyncio.run(stalls_while_busy(db_dir, ids)).items():
+            runs.setdefault(name, []).append(value)
+        runs.setdefault("process cpu seconds", []).append(time.process_time() - started_cpu)
+    return runs
+
+
+def stalls_report(runs: dict[str, list[float]]) -> str:
+    lines = []
+    for name, values in runs.items():
+        scale, unit = (1, "s") if "seconds" in name else (1000, "ms")
+        each = ", ".join(f"{v * scale:.1f}" for v in values)
+        lines.append(
+            f"{name}: median {statistics.median(values) * scale:.1f} {unit}, "
+            f"max {max(values) * scale:.1f} ({each})"
+        )
+    return "\n".join(lines)
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -647,9 +678,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presses", type=int, default=30)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--out", type=Path, default=OUT / "ui.md")
+    parser.add_argument("--stalls-only", action="store_true")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: child mode
     args = parser.parse_args(argv)
 
+    if args.measure is not None and args.stalls_only:
+        print(json.dumps(measure_stalls(args.measure, args.repeats)))
+        return 0
     if args.measure is not None:
         print(json.dumps(measure(args.measure, args.repeats, args.presses, args.profile)))
         return 0
@@ -663,11 +698,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"built {db_dir} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     cmd = [sys.executable, __file__, "--measure", str(db_dir), "--repeats", str(args.repeats),
            "--presses", str(args.presses)] + (["--profile"] if args.profile else [])  # fmt: skip
+    if args.stalls_only:
+        cmd.append("--stalls-only")
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         print(result.stderr, file=sys.stderr)
         return 1
     data = json.loads(result.stdout.strip().splitlines()[-1])
+    if args.stalls_only:
+        print(stalls_report(data))
+        return 0
     text = report(data, args.articles)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
