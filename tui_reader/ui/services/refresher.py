@@ -15,10 +15,12 @@ from tui_reader.ui import heap
 from tui_reader.ui.messages import AccountStates, ArticlesChanged
 from tui_reader.ui.services import Service, import_off_loop
 from tui_reader.ui.services.http_warmup import import_http_stack
+from tui_reader.ui.services.own_loop import run_on_own_loop
 from tui_reader.ui.services.processes import start_resource_tracker
 from tui_reader.ui.texts import refresh_message
 
 if TYPE_CHECKING:
+    from tui_reader.refresh import RefreshSummary
     from tui_reader.ui.app import ReaderApp
 
 
@@ -80,11 +82,21 @@ class Refresher(Service):
             await asyncio.to_thread(start_resource_tracker)
         await import_http_stack()
         heap.freeze_new_imports()  # what full collections during the refresh no longer walk
-        try:
+        loop = asyncio.get_running_loop()
+
+        def progress_soon(result: FeedResult, done: int, total: int) -> None:
+            loop.call_soon_threadsafe(progress, result, done, total)  # from the refresh's loop
+
+        async def fetch_parse_store() -> RefreshSummary:
             async with app.make_fetcher() as fetcher:
-                summary = await refresh_all(
-                    app.config, app.store, fetcher, feeds=feeds, on_result=progress
+                return await refresh_all(
+                    app.config, app.store, fetcher, feeds=feeds, on_result=progress_soon
                 )
+
+        try:
+            # On a loop of its own (own_loop.py): httpx's CPU time no longer runs between
+            # this loop's key presses.
+            summary = await run_on_own_loop(fetch_parse_store, name="refresh")
         finally:
             self.refreshing = False
             self.status("")
