@@ -125,7 +125,10 @@ class Refresher(Service):
         )
         engine = await import_off_loop("tui_reader.sync.engine")
         try:
-            summary = await engine.sync_all(app.config, app.store, only=only)
+            # Its HTTP on a loop of its own too (own_loop.py), like a refresh's.
+            summary = await run_on_own_loop(
+                lambda: engine.sync_all(app.config, app.store, only=only), name="sync"
+            )
         finally:
             self.refreshing = False
         self.tell(ArticlesChanged())
