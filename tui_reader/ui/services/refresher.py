@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
@@ -22,6 +23,9 @@ from tui_reader.ui.texts import refresh_message
 if TYPE_CHECKING:
     from tui_reader.refresh import RefreshSummary
     from tui_reader.ui.app import ReaderApp
+
+PROGRESS_EVERY_S = 0.2
+"""How often, at most, a refresh's progress reaches the status line."""
 
 
 class Refresher(Service):
@@ -59,16 +63,15 @@ class Refresher(Service):
             return
         self.refreshing = True
         new_items = 0
+        shown = 0.0  # when the refresh's loop last sent the progress (time.monotonic)
 
-        def progress(result: FeedResult, done: int, total: int) -> None:
-            nonlocal new_items
-            new_items += result.new_items
+        def progress(done: int, total: int, new: int) -> None:
             self.status(
                 ngettext(
                     "Refreshing {done}/{total} feeds · {new} new",
                     "Refreshing {done}/{total} feeds · {new} new",
                     total,
-                ).format(done=done, total=total, new=new_items)
+                ).format(done=done, total=total, new=new)
             )
 
         self.status(
@@ -85,7 +88,14 @@ class Refresher(Service):
         loop = asyncio.get_running_loop()
 
         def progress_soon(result: FeedResult, done: int, total: int) -> None:
-            loop.call_soon_threadsafe(progress, result, done, total)  # from the refresh's loop
+            # On the refresh's loop: a few updates a second at most (each one wakes this
+            # loop and repaints), and the last one always.
+            nonlocal new_items, shown
+            new_items += result.new_items
+            now = time.monotonic()
+            if done == total or now - shown >= PROGRESS_EVERY_S:
+                shown = now
+                loop.call_soon_threadsafe(progress, done, total, new_items)
 
         async def fetch_parse_store() -> RefreshSummary:
             async with app.make_fetcher() as fetcher:
