@@ -567,7 +567,14 @@ def measure(db_dir: Path, repeats: int, presses: int, want_profile: bool) -> dic
 
 def measure_stalls(db_dir: Path, repeats: int) -> dict[str, list[float]]:
     """`stalls_while_busy` only, `repeats` times (one app each), its figures per run."""
+    import compileall
+
+    import tui_reader
+
     ids = json.loads((db_dir / "ids.json").read_text(encoding="utf-8"))
+    # Bytecode on disk, as in the full run (its launch measure compiles the package first):
+    # with PYTHONDONTWRITEBYTECODE set, the refresh's imports would otherwise compile.
+    compileall.compile_dir(Path(tui_reader.__file__).parent, quiet=1)
     runs: dict[str, list[float]] = {}
     for _ in range(repeats):
         started_cpu = time.process_time()
