@@ -95,7 +95,8 @@ class Refresher(Service):
             now = time.monotonic()
             if done == total or now - shown >= PROGRESS_EVERY_S:
                 shown = now
-                loop.call_soon_threadsafe(progress, done, total, new_items)
+                with contextlib.suppress(RuntimeError):  # the app's loop is gone: no one to tell
+                    loop.call_soon_threadsafe(progress, done, total, new_items)
 
         async def fetch_parse_store() -> RefreshSummary:
             async with app.make_fetcher() as fetcher:
