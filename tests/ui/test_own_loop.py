@@ -5,6 +5,7 @@ fetches run outside the app's loop and thread, and quitting during a refresh end
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 from typing import Any
@@ -28,6 +29,19 @@ async def test_the_job_runs_on_another_loop_in_another_thread() -> None:
     assert loop is not asyncio.get_running_loop()
     assert loop.is_closed()  # the job's loop is closed once the job is done
     assert thread == "a-job"
+
+
+async def test_the_switch_interval_is_short_while_a_job_runs() -> None:
+    """The GIL changes hands every millisecond while the job runs (the caller's loop waits
+    that long for it, not 5 ms), and the interval is the caller's again after."""
+    before = sys.getswitchinterval()
+
+    async def job() -> float:
+        await asyncio.sleep(0)
+        return sys.getswitchinterval()
+
+    assert await run_on_own_loop(job) == pytest.approx(0.001)
+    assert sys.getswitchinterval() == before
 
 
 async def test_the_jobs_error_reaches_the_caller() -> None:

@@ -7,6 +7,13 @@ the same work only competes with the reader's loop for the GIL, which CPython ha
 every few milliseconds (`sys.getswitchinterval`): a key waits that long at most, not a
 whole burst of callbacks.
 
+While a job runs, the GIL's switch interval is 1 ms instead of 5: a thread that waits for
+the GIL (the reader's loop, woken by a key or a timer) asks the running one to hand it over
+after that long, and may have to ask again while the job's threads (fetches, the store's
+writer, the parse results) take turns. On the 200-feed bench refresh, 4 interleaved pairs
+on a shared 2-core machine: the longest loop stall 35-53 → 28-37 ms, the 99th percentile
+14-18 → 13-15 ms, the refresh's CPU time unchanged.
+
 `run_on_own_loop` is awaited on the reader's loop like any coroutine: it returns the job's
 result or raises its exception, and cancelling it (quitting during a refresh) cancels the
 job on its loop and waits for it to wind down (its `finally` blocks: the store's writer,
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -24,6 +32,27 @@ from typing import Any, TypeVar
 __all__ = ["run_on_own_loop"]
 
 T = TypeVar("T")
+
+SWITCH_INTERVAL_S = 0.001
+"""The GIL's switch interval while a job runs (`sys.setswitchinterval`; CPython's is 5 ms)."""
+
+_jobs = 0  # jobs running now (counted on the callers' loop)
+_saved_interval = 0.0  # the switch interval before the first of them
+
+
+def _job_started() -> None:
+    global _jobs, _saved_interval
+    if _jobs == 0:
+        _saved_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(_saved_interval, SWITCH_INTERVAL_S))
+    _jobs += 1
+
+
+def _job_ended() -> None:
+    global _jobs
+    _jobs -= 1
+    if _jobs == 0:
+        sys.setswitchinterval(_saved_interval)
 
 
 class _Job:
@@ -87,8 +116,9 @@ async def run_on_own_loop(
             caller.call_soon_threadsafe(settle, finished)
 
     thread = threading.Thread(target=main, name=name, daemon=True)
-    thread.start()
+    _job_started()
     try:
+        thread.start()
         return await asyncio.shield(outcome)
     except asyncio.CancelledError:
         if not outcome.done():
@@ -99,3 +129,5 @@ async def run_on_own_loop(
         if outcome.done() and not outcome.cancelled():
             outcome.exception()  # retrieved: the cancellation is what the caller sees
         raise
+    finally:
+        _job_ended()
