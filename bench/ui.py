@@ -1,6 +1,7 @@
 """The TUI at scale: ReaderApp over 50,000 articles, headless (Textual's `App.run_test()`).
 
-    .venv/bin/python bench/ui.py [--articles 50000] [--repeats 5] [--profile] [--launch-only]
+    .venv/bin/python bench/ui.py [--articles 50000] [--repeats 5] [--profile]
+                                 [--launch-only | --stalls-only]
 
 Builds (once, cached under bench/out/ui-db-N/) a database of N articles over 200 feeds with
 realistic French titles through `Store.upsert_entries`, plus one 10 KB and one 100 KB article.
@@ -19,6 +20,9 @@ Then, in a fresh process so the build does not count in its memory, it measures:
   peak memory  ru_maxrss of the measuring process
 
 `--launch-only` measures just the launch rows (the quick loop while working on start-up).
+`--stalls-only` measures only the two loop stalls (100 KB article, refresh of 200 feeds),
+--repeats times each, in one process, and prints every run's figures (for iterating on them).
+
 `--profile` writes cProfile listings of the launch and of the key presses to
 bench/out/ui-profile.txt. Writes bench/out/ui.md and prints it.
 """
@@ -505,11 +509,15 @@ async def stalls_while_busy(db_dir: Path, ids: dict[str, int]) -> dict[str, floa
             meter = StallMeter()
             meter.start()
             started = time.perf_counter()
+            started_cpu, started_loop_cpu = time.process_time(), time.thread_time()
             screen.run_refresh(list(corpus_feeds))  # type: ignore[attr-defined]
             await pilot.pause()
             while screen.refreshing:  # type: ignore[attr-defined]
                 await asyncio.sleep(0.05)
             results["refresh seconds"] = time.perf_counter() - started
+            # CPU of the whole process, and of the event loop's thread alone, over the refresh.
+            results["refresh cpu seconds"] = time.process_time() - started_cpu
+            results["refresh loop cpu seconds"] = time.thread_time() - started_loop_cpu
             results["refresh of 200 feeds"] = await meter.stop()
             await app.workers.wait_for_complete()
         store.close()
@@ -568,6 +576,37 @@ def measure(
         "times": times,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def measure_stalls(db_dir: Path, repeats: int) -> dict[str, list[float]]:
+    """`stalls_while_busy` only, `repeats` times (one app each), its figures per run."""
+    import compileall
+
+    import tui_reader
+
+    ids = json.loads((db_dir / "ids.json").read_text(encoding="utf-8"))
+    # Bytecode on disk, as in the full run (its launch measure compiles the package first):
+    # with PYTHONDONTWRITEBYTECODE set, the refresh's imports would otherwise compile.
+    compileall.compile_dir(Path(tui_reader.__file__).parent, quiet=1)
+    runs: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        started_cpu = time.process_time()
+        for name, value in asyncio.run(stalls_while_busy(db_dir, ids)).items():
+            runs.setdefault(name, []).append(value)
+        runs.setdefault("process cpu seconds", []).append(time.process_time() - started_cpu)
+    return runs
+
+
+def stalls_report(runs: dict[str, list[float]]) -> str:
+    lines = []
+    for name, values in runs.items():
+        scale, unit = (1, "s") if "seconds" in name else (1000, "ms")
+        each = ", ".join(f"{v * scale:.1f}" for v in values)
+        lines.append(
+            f"{name}: median {statistics.median(values) * scale:.1f} {unit}, "
+            f"max {max(values) * scale:.1f} ({each})"
+        )
+    return "\n".join(lines)
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -670,9 +709,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--launch-only", action="store_true", help="measure the launch rows only")
     parser.add_argument("--out", type=Path, default=OUT / "ui.md")
+    parser.add_argument("--stalls-only", action="store_true")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: child mode
     args = parser.parse_args(argv)
 
+    if args.measure is not None and args.stalls_only:
+        print(json.dumps(measure_stalls(args.measure, args.repeats)))
+        return 0
     if args.measure is not None:
         data = measure(args.measure, args.repeats, args.presses, args.profile, args.launch_only)
         print(json.dumps(data))
@@ -689,11 +732,16 @@ def main(argv: list[str] | None = None) -> int:
            "--presses", str(args.presses)] + (["--profile"] if args.profile else [])  # fmt: skip
     if args.launch_only:
         cmd.append("--launch-only")
+    if args.stalls_only:
+        cmd.append("--stalls-only")
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         print(result.stderr, file=sys.stderr)
         return 1
     data = json.loads(result.stdout.strip().splitlines()[-1])
+    if args.stalls_only:
+        print(stalls_report(data))
+        return 0
     text = report(data, args.articles)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

@@ -9,6 +9,7 @@ from tui_reader.i18n import _
 from tui_reader.models import FeedConfig
 from tui_reader.ui.messages import FullTextArrived
 from tui_reader.ui.services import Service, import_off_loop
+from tui_reader.ui.services.own_loop import run_on_own_loop
 
 
 class FullTexts(Service):
@@ -62,11 +63,18 @@ class FullTexts(Service):
 
     async def _fill(self, feeds: list[FeedConfig] | None) -> None:
         fill_full_texts = (await import_off_loop("tui_reader.fulltext")).fill_full_texts
-        async with self.app.make_fetcher() as fetcher:
-            await fill_full_texts(
-                self.app.config,
-                self.app.store,
-                fetcher,
-                on_result=lambda result: self.tell(FullTextArrived(result.article_id)),
-                feeds=feeds,
-            )
+        app = self.app
+
+        async def fill() -> None:
+            async with app.make_fetcher() as fetcher:
+                await fill_full_texts(
+                    app.config,
+                    app.store,
+                    fetcher,
+                    on_result=lambda result: self.tell(FullTextArrived(result.article_id)),
+                    feeds=feeds,
+                )
+
+        # The pages of a refresh's new items: fetched on a loop of their own, like the
+        # refresh (own_loop.py); each stored one is posted to the screens (thread-safe).
+        await run_on_own_loop(fill, name="full-texts")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
@@ -15,11 +16,16 @@ from tui_reader.ui import heap
 from tui_reader.ui.messages import AccountStates, ArticlesChanged
 from tui_reader.ui.services import Service, import_off_loop
 from tui_reader.ui.services.http_warmup import import_http_stack
+from tui_reader.ui.services.own_loop import run_on_own_loop
 from tui_reader.ui.services.processes import start_resource_tracker
 from tui_reader.ui.texts import refresh_message
 
 if TYPE_CHECKING:
+    from tui_reader.refresh import RefreshSummary
     from tui_reader.ui.app import ReaderApp
+
+PROGRESS_EVERY_S = 0.2
+"""How often, at most, a refresh's progress reaches the status line."""
 
 
 class Refresher(Service):
@@ -57,16 +63,15 @@ class Refresher(Service):
             return
         self.refreshing = True
         new_items = 0
+        shown = 0.0  # when the refresh's loop last sent the progress (time.monotonic)
 
-        def progress(result: FeedResult, done: int, total: int) -> None:
-            nonlocal new_items
-            new_items += result.new_items
+        def progress(done: int, total: int, new: int) -> None:
             self.status(
                 ngettext(
                     "Refreshing {done}/{total} feeds · {new} new",
                     "Refreshing {done}/{total} feeds · {new} new",
                     total,
-                ).format(done=done, total=total, new=new_items)
+                ).format(done=done, total=total, new=new)
             )
 
         self.status(
@@ -80,11 +85,29 @@ class Refresher(Service):
             await asyncio.to_thread(start_resource_tracker)
         await import_http_stack()
         heap.freeze_new_imports()  # what full collections during the refresh no longer walk
-        try:
+        loop = asyncio.get_running_loop()
+
+        def progress_soon(result: FeedResult, done: int, total: int) -> None:
+            # On the refresh's loop: a few updates a second at most (each one wakes this
+            # loop and repaints), and the last one always.
+            nonlocal new_items, shown
+            new_items += result.new_items
+            now = time.monotonic()
+            if done == total or now - shown >= PROGRESS_EVERY_S:
+                shown = now
+                with contextlib.suppress(RuntimeError):  # the app's loop is gone: no one to tell
+                    loop.call_soon_threadsafe(progress, done, total, new_items)
+
+        async def fetch_parse_store() -> RefreshSummary:
             async with app.make_fetcher() as fetcher:
-                summary = await refresh_all(
-                    app.config, app.store, fetcher, feeds=feeds, on_result=progress
+                return await refresh_all(
+                    app.config, app.store, fetcher, feeds=feeds, on_result=progress_soon
                 )
+
+        try:
+            # On a loop of its own (own_loop.py): httpx's CPU time no longer runs between
+            # this loop's key presses.
+            summary = await run_on_own_loop(fetch_parse_store, name="refresh")
         finally:
             self.refreshing = False
             self.status("")
@@ -113,7 +136,10 @@ class Refresher(Service):
         )
         engine = await import_off_loop("tui_reader.sync.engine")
         try:
-            summary = await engine.sync_all(app.config, app.store, only=only)
+            # Its HTTP on a loop of its own too (own_loop.py), like a refresh's.
+            summary = await run_on_own_loop(
+                lambda: engine.sync_all(app.config, app.store, only=only), name="sync"
+            )
         finally:
             self.refreshing = False
         self.tell(ArticlesChanged())
