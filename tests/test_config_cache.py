@@ -176,14 +176,20 @@ def test_the_command_line_launch_skips_the_parser_and_the_checks(
         "    'tomllib', 'tui_reader.config.validate', 'tui_reader.config.schema',\n"
         "    'tui_reader.config.fields') if m in sys.modules)}))\n"
     )
-    command = [sys.executable, "-c", code, str(config), str(data)]
-    runs = [
-        json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
-        for _ in range(2)
-    ]
+    runs = launch_twice(code, config, data)
     assert runs[0]["feeds"] == runs[1]["feeds"] == 2
     assert "tomllib" in runs[0]["loaded"]  # the first launch parsed and checked
     assert runs[1]["loaded"] == []
+
+
+def launch_twice(code: str, config: Path, data: Path) -> list[dict[str, object]]:
+    """Run `code` (it prints JSON) in two fresh interpreters, as two launches one after the
+    other; `sys.argv[1:]` are the config and the data dir."""
+    command = [sys.executable, "-c", code, str(config), str(data)]
+    return [
+        json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+        for _ in range(2)
+    ]
 
 
 def test_the_language_comes_from_the_cache_too(files: tuple[Path, Path]) -> None:
@@ -204,17 +210,15 @@ def test_the_language_comes_from_the_cache_too(files: tuple[Path, Path]) -> None
         "config = cli.reader_config(Path(sys.argv[1]), sys.argv[2])\n"
         "print(json.dumps({'language': language, 'parsed': 'tomllib' in sys.modules}))\n"
     )
-    command = [sys.executable, "-c", code, str(config), str(data)]
-    runs = [
-        json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
-        for _ in range(2)
-    ]
+    runs = launch_twice(code, config, data)
     assert runs == [{"language": "fr", "parsed": True}, {"language": "fr", "parsed": False}]
     config.write_text(
         CONFIG.replace("[settings]\n", '[settings]\nlanguage = "en"\n'), encoding="utf-8"
     )
-    third = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    assert json.loads(third) == {"language": "en", "parsed": True}
+    assert launch_twice(code, config, data) == [
+        {"language": "en", "parsed": True},  # the file changed: read again
+        {"language": "en", "parsed": False},
+    ]
 
 
 def test_the_config_keeps_the_name_it_was_given(
