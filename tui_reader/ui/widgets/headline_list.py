@@ -87,19 +87,19 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     # repaint=False: watch_cursor repaints just the two rows that change.
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class Highlighted(Message):
         """The cursor moved to `article` (None when the list is empty)."""
 
         article: Article | None
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class Selected(Message):
         """The user asked to open `article` (enter, or a click on the cursor row)."""
 
         article: Article
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class PageLoaded(Message):
         """A page read by a worker (`rows` is None when the read failed)."""
 

@@ -171,13 +171,13 @@ class ArticleBody(ScrollView, can_focus=False, inherit_bindings=False):
     ArticleBody { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
     """
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class LinkClicked(Message):
         """A link in the article was clicked; the screen decides whether to open it."""
 
         href: str
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class WidthChanged(Message):
         """The body's width is no longer the one its lines were rendered at: rewrap them."""
 
