@@ -24,6 +24,7 @@ from tui_reader.cli_lang import (
     TranslatedHelpFormatter,
     add_help_option,
     choose_language,
+    data_dir_for,
 )
 from tui_reader.cli_launch import reader_launch_args
 from tui_reader.config import ConfigError, add_feeds, load_config, write_starter_config
@@ -31,7 +32,7 @@ from tui_reader.dates import decimal, long_date
 from tui_reader.errors import describe
 from tui_reader.i18n import _, current_language, ngettext, set_language
 from tui_reader.models import Article, ArticleQuery, Config, Cursor, FeedConfig, FeedResult
-from tui_reader.paths import config_write_path, resolve_config_path, resolve_data_dir
+from tui_reader.paths import config_write_path, resolve_config_path
 from tui_reader.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -296,8 +297,7 @@ def reader_config(path: Path, data_dir_flag: str | None) -> Config:
     (kept in the data directory, `config_cache.py`; issue 11), else `load_config(path)`."""
     from tui_reader.config_cache import launch_config
 
-    data_dir = Path(data_dir_flag) if data_dir_flag else resolve_data_dir(None)
-    return launch_config(path, data_dir)
+    return launch_config(path, data_dir_for(data_dir_flag))
 
 
 def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
@@ -327,14 +327,12 @@ def run(args: argparse.Namespace, cleanup: ExitStack) -> int:
         print(_("{where}: OK ({feeds})").format(where=where, feeds=feeds))
         return 0
 
-    if args.data_dir:
-        data_dir = Path(args.data_dir)
-    elif args.demo:
+    if args.demo and not args.data_dir:
         data_dir = Path(
             cleanup.enter_context(tempfile.TemporaryDirectory(prefix="tui-reader-demo-"))
         )
     else:
-        data_dir = resolve_data_dir(None)
+        data_dir = data_dir_for(args.data_dir)
     context = Context(config=config, config_path=config_path, data_dir=data_dir, demo=args.demo)
 
     if args.command in ("add", "remove"):

@@ -27,25 +27,30 @@ ARGPARSE_MESSAGES = (
 """argparse's own headings, translated by `TranslatedHelpFormatter`."""
 
 
-def config_flag(argv: Sequence[str]) -> str | None:
-    """The value of `--config PATH` / `--config=PATH` in `argv`, if any."""
+def option_value(argv: Sequence[str], option: str) -> str | None:
+    """The value of `OPTION VALUE` / `OPTION=VALUE` in `argv`, if any."""
     for index, arg in enumerate(argv):
-        if arg == "--config" and index + 1 < len(argv):
+        if arg == option and index + 1 < len(argv):
             return argv[index + 1]
-        if arg.startswith("--config="):
+        if arg.startswith(option + "="):
             return arg.split("=", 1)[1]
     return None
 
 
+def config_flag(argv: Sequence[str]) -> str | None:
+    """The value of `--config PATH` / `--config=PATH` in `argv`, if any."""
+    return option_value(argv, "--config")
+
+
+def data_dir_for(flag: str | None) -> Path:
+    """The data directory: `--data-dir` as given, else the environment's or the platform's
+    (the one rule `cli.run`, the config cache and the language all follow)."""
+    return Path(flag) if flag else resolve_data_dir(None)
+
+
 def launch_data_dir(argv: Sequence[str]) -> Path:
-    """The data directory `argv` names (`--data-dir DIR` / `--data-dir=DIR`), else the
-    environment's or the platform's, as `cli.run` resolves it."""
-    for index, arg in enumerate(argv):
-        if arg == "--data-dir" and index + 1 < len(argv):
-            return Path(argv[index + 1])
-        if arg.startswith("--data-dir="):
-            return Path(arg.split("=", 1)[1])
-    return resolve_data_dir(None)
+    """The data directory `argv` names (`--data-dir DIR` / `--data-dir=DIR`), see `data_dir_for`."""
+    return data_dir_for(option_value(argv, "--data-dir"))
 
 
 def configured_language(argv: Sequence[str]) -> str:
