@@ -33,37 +33,58 @@ class StoreError(Exception):
     """A database problem, as one line naming the file and what to do."""
 
 
+def error_kind(exc: BaseException) -> str:
+    """What a SQLite or OS error is: "notadb", "corrupt", "locked", "readonly", "full",
+    "cantopen", "ioerr", or "other" (by SQLite's error name, else its message)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    low = str(exc).lower()
+    if name == "SQLITE_NOTADB" or "not a database" in low:
+        return "notadb"
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in low:
+        return "corrupt"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in low:
+        return "locked"
+    if name.startswith("SQLITE_READONLY") or "readonly" in low or "read-only" in low:
+        return "readonly"
+    if name == "SQLITE_FULL" or "disk is full" in low or "no space" in low:
+        return "full"
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")) or isinstance(exc, OSError):
+        return "cantopen"
+    if name.startswith("SQLITE_IOERR"):
+        return "ioerr"
+    return "other"
+
+
 def describe(path: Path, exc: BaseException) -> str:
     """One line for a SQLite or OS error: the file, what happened, what to do."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
     msg = str(exc).strip() or type(exc).__name__
-    low = msg.lower()
-    if name == "SQLITE_NOTADB" or "not a database" in low:
+    kind = error_kind(exc)
+    if kind == "notadb":
         return _(
             "{path}: database is corrupt (file is not a database); "
             "move it aside or restore a backup"
         ).format(path=path)
-    if name.startswith("SQLITE_CORRUPT") or "malformed" in low:
+    if kind == "corrupt":
         return _("{path}: database is corrupt ({error}); move it aside or restore a backup").format(
             path=path, error=msg
         )
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in low:
+    if kind == "locked":
         return _(
             "{path}: database is locked by another process; "
             "close the other tui-reader or wait for its refresh, then try again"
         ).format(path=path)
-    if name.startswith("SQLITE_READONLY") or "readonly" in low or "read-only" in low:
+    if kind == "readonly":
         return _(
             "{path}: database is read-only; "
             "make the file and its directory writable or pass --data-dir"
         ).format(path=path)
-    if name == "SQLITE_FULL" or "disk is full" in low or "no space" in low:
+    if kind == "full":
         return _("{path}: disk is full; free some space and try again").format(path=path)
-    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")) or isinstance(exc, OSError):
+    if kind == "cantopen":
         return _(
             "{path}: cannot open the database ({error}); check permissions or pass --data-dir"
         ).format(path=path, error=msg)
-    if name.startswith("SQLITE_IOERR"):
+    if kind == "ioerr":
         return _("{path}: disk I/O error ({error}); check the disk and try again").format(
             path=path, error=msg
         )

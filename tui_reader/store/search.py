@@ -12,6 +12,7 @@ from typing import Any
 from tui_reader.models import ArticleQuery
 from tui_reader.query import fts_match_expression
 from tui_reader.store import index
+from tui_reader.store.connection import error_kind
 from tui_reader.store.values import iso, marks
 
 _FEW_MATCHES = 2000  # search matches below which seeking rows beats walking the list
@@ -128,13 +129,8 @@ def _catch_up_index(conn: sqlite3.Connection) -> None:
     try:
         index.index_pending(conn)
     except sqlite3.OperationalError as exc:
-        if not _is_busy_or_readonly(exc):
+        if error_kind(exc) not in ("locked", "readonly"):
             raise
-
-
-def _is_busy_or_readonly(exc: sqlite3.OperationalError) -> bool:
-    name = getattr(exc, "sqlite_errorname", "")
-    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY"))
 
 
 def _has_rule_tags(conn: sqlite3.Connection, tags: Sequence[str]) -> bool:
