@@ -31,6 +31,7 @@ __all__ = [
     "content_hash",
     "fold_ligatures",
     "index_text",
+    "index_texts",
     "pack",
     "plain_text",
     "render",
@@ -180,12 +181,22 @@ def render(source: bytes) -> tuple[str, str]:
     return summary, body
 
 
-def index_text(source: bytes | None, which: int, fallback: str | None) -> str:
-    """What the search index holds for part `which` (0 summary, 1 body) of an article.
+def index_texts(source: bytes | None, summary: str | None, body: str | None) -> tuple[str, str]:
+    """What the search index holds for an article's summary and body (source unpacked once).
 
-    Plain text of the source; for an article stored before sources existed (no source),
-    its stored Markdown. Ligatures folded either way. Registered as an SQL function.
+    Plain text of the source; for an article stored without one (before sources existed,
+    or a sync server's item), its stored Markdown. Ligatures folded either way. The index
+    must get exactly this back to delete a row: the triggers and the catch-up both use it.
     """
     if source is None:
+        return fold_ligatures(summary or ""), fold_ligatures(body or "")
+    summary_part, body_part = unpack(source)
+    return fold_ligatures(plain_text(summary_part)), fold_ligatures(plain_text(body_part))
+
+
+def index_text(source: bytes | None, which: int, fallback: str | None) -> str:
+    """Part `which` (0 summary, 1 body) of `index_texts`, `fallback` the stored Markdown of
+    that part. Registered as an SQL function for the index's triggers."""
+    if source is None:
         return fold_ligatures(fallback or "")
-    return fold_ligatures(plain_text(unpack(source)[which]))
+    return index_texts(source, None, None)[which]

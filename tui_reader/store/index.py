@@ -76,12 +76,7 @@ def _index_row(
     """What the index holds for one article: the same texts the triggers give (tr_fold,
     tr_index), the source unpacked once."""
     fold = deferred.fold_ligatures
-    if source is None:  # stored as Markdown (before sources existed, or a server's item)
-        summary_text, body_text = fold(summary or ""), fold(body or "")
-    else:
-        summary_part, body_part = deferred.unpack(source)
-        summary_text = fold(deferred.plain_text(summary_part))
-        body_text = fold(deferred.plain_text(body_part))
+    summary_text, body_text = deferred.index_texts(source, summary, body)
     return (
         article_id,
         fold(title),
